@@ -1,0 +1,69 @@
+#pragma once
+// The gateway's configuration as plain values (the YAML contract of the README).
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace gw::routing {
+class RuleSet;
+}
+
+namespace gw::config {
+
+using Duration = std::chrono::milliseconds;
+
+struct DicomSettings {
+  std::string ae_title = "AVARA_GW";
+  std::string bind = "0.0.0.0";
+  std::uint16_t port = 11112;  // 0: any free port (tests); the chosen port is logged
+  unsigned max_associations = 16;
+  std::uint32_t max_pdu = 131072;
+  Duration acse_timeout{30'000};
+  Duration dimse_timeout{60'000};
+};
+
+struct StorageSettings {
+  std::string spool_dir = "/var/lib/dicom-gateway/spool";
+};
+
+struct StateSettings {
+  std::string database = "/var/lib/dicom-gateway/state.db";
+};
+
+struct RetrySettings {
+  Duration initial{1'000};
+  Duration max{300'000};
+};
+
+struct ViewerApiSettings {
+  std::string base_url = "https://api.avarasoftware.com/v1";
+  std::string api_key_env = "AVARA_API_KEY";
+  std::string ca_file;  // empty: the system trust store
+  Duration timeout{30'000};
+  unsigned max_in_flight = 4;
+  RetrySettings retry;
+};
+
+struct RegistrationSettings {
+  std::string default_description = "DICOM study";
+};
+
+struct LoggingSettings {
+  std::string level = "info";  // debug, info, warning, error
+};
+
+/// Everything read from one configuration file. Immutable once loaded; shared by pointer.
+struct Config {
+  std::string source_file;
+  DicomSettings dicom;
+  StorageSettings storage;
+  StateSettings state;
+  ViewerApiSettings viewer_api;
+  RegistrationSettings registration;
+  LoggingSettings logging;
+  std::shared_ptr<const routing::RuleSet> rules;  // never null in a loaded config
+};
+
+}  // namespace gw::config

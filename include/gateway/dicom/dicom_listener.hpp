@@ -1,0 +1,47 @@
+#pragma once
+// The DICOM receiver: one accept thread and a fixed pool of association workers.
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "gateway/dicom/instance_sink.hpp"
+
+namespace gw::dicom {
+
+struct ListenerSettings {
+  std::string ae_title = "AVARA_GW";
+  std::string bind_address = "0.0.0.0";
+  std::uint16_t port = 11112;  // 0: any free port; port() tells which
+  unsigned max_associations = 16;
+  std::uint32_t max_pdu = 131072;
+  std::chrono::milliseconds acse_timeout{30'000};
+  std::chrono::milliseconds dimse_timeout{60'000};
+  std::filesystem::path incoming_dir;  // where datasets stream to before the sink takes them
+};
+
+/// Accepts associations and serves C-ECHO and C-STORE on them. Owns its threads; the sink
+/// must outlive it. start() and stop() are called from one controlling thread.
+class DicomListener {
+ public:
+  DicomListener(ListenerSettings settings, InstanceSink& sink);
+  ~DicomListener();  // stops
+  DicomListener(const DicomListener&) = delete;
+  DicomListener& operator=(const DicomListener&) = delete;
+
+  /// Binds the port and starts accepting. Throws std::runtime_error when it cannot listen.
+  void start();
+  /// The port actually listened on.
+  std::uint16_t port() const;
+  /// Stops accepting new associations, waits for open ones to finish, joins every thread.
+  void stop();
+  /// Associations being served right now.
+  unsigned open_associations() const;
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace gw::dicom

@@ -1,0 +1,37 @@
+#pragma once
+// One study as the registry knows it: plain values, no SQLite.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace gw::registry {
+
+/// Where a study is on its way to the viewer.
+///   pending → in_flight → registered; failed waits for an operator; ignored by a rule.
+enum class StudyState { pending, in_flight, registered, failed, ignored };
+
+std::string_view to_string(StudyState s) noexcept;
+std::optional<StudyState> parse_study_state(std::string_view text) noexcept;
+
+/// Milliseconds since the Unix epoch; the registry stores wall-clock times.
+using TimestampMs = std::int64_t;
+
+struct StudyRecord {
+  std::string study_instance_uid;
+  StudyState state = StudyState::pending;
+  std::string rule_name;
+  std::string request_body;     // the JSON create body, fixed when the study was routed
+  std::string idempotency_key;  // stable across every retry of this registration
+  int attempts = 0;
+  std::string last_error;       // empty when none; never holds the API key
+  std::string study_id;         // "stu_…" once registered
+  TimestampMs first_seen = 0;
+  TimestampMs last_instance = 0;
+  TimestampMs next_attempt = 0;  // when a pending study may be sent again
+  TimestampMs updated = 0;
+  std::int64_t instances = 0;
+  std::int64_t bytes = 0;
+};
+
+}  // namespace gw::registry

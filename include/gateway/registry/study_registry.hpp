@@ -1,0 +1,80 @@
+#pragma once
+// The durable record of every study the gateway accepted, and the outbox of registrations.
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gateway/registry/study_record.hpp"
+
+struct sqlite3;
+
+namespace gw::registry {
+
+/// What the intake decides for a study the first time one of its instances arrives.
+struct NewStudy {
+  StudyState state = StudyState::pending;  // pending or ignored
+  std::string rule_name;
+  std::string request_body;
+};
+
+/// One instance that has just been made durable in the spool.
+struct InstanceArrival {
+  std::string study_instance_uid;
+  std::string sop_instance_uid;
+  std::int64_t bytes = 0;
+  TimestampMs received = 0;
+};
+
+/// A SQLite database (WAL, synchronous=FULL) holding one row per study and one per instance.
+/// Thread-safe: every call takes the registry's mutex, so DICOM workers and the dispatcher
+/// share one connection. Throws std::runtime_error only from open(); later failures are
+/// reported as std::runtime_error too, since they mean the disk or the file broke.
+class StudyRegistry {
+ public:
+  /// Opens or creates the database at `path`, creating its tables.
+  static std::unique_ptr<StudyRegistry> open(const std::string& path);
+  ~StudyRegistry();
+  StudyRegistry(const StudyRegistry&) = delete;
+  StudyRegistry& operator=(const StudyRegistry&) = delete;
+
+  /// Records `arrival` in one transaction. When its study is unknown, `decide()` is called
+  /// (inside the transaction, so two associations cannot both create the study) and a row
+  /// is created from its answer. Returns true when this call created the study.
+  bool record_instance(const InstanceArrival& arrival, const std::function<NewStudy()>& decide);
+
+  /// Pending studies whose next attempt is due at `now`, oldest first, at most `limit`.
+  std::vector<StudyRecord> due(TimestampMs now, std::size_t limit);
+  /// The earliest next_attempt among pending studies, if any.
+  std::optional<TimestampMs> next_due();
+
+  void mark_in_flight(const std::string& uid, TimestampMs now);
+  void mark_registered(const std::string& uid, const std::string& study_id, TimestampMs now);
+  /// Back to pending after a transient failure; tried again at `next_attempt`.
+  void mark_retry(const std::string& uid, const std::string& error, TimestampMs next_attempt,
+                  TimestampMs now);
+  /// Permanent failure: waits for an operator.
+  void mark_failed(const std::string& uid, const std::string& error, TimestampMs now);
+
+  /// At start-up: studies left in_flight by a stopped process go back to pending.
+  int requeue_in_flight(TimestampMs now);
+
+  std::optional<StudyRecord> find(const std::string& uid);
+  std::vector<StudyRecord> list();
+  /// Number of studies in each state, in StudyState order.
+  std::vector<std::pair<StudyState, std::int64_t>> count_by_state();
+
+ private:
+  explicit StudyRegistry(sqlite3* db);
+  void exec(const char* sql);
+  void set_state(const std::string& uid, StudyState state, const std::string* study_id,
+                 const std::string* error, const TimestampMs* next_attempt, bool count_attempt,
+                 TimestampMs now);
+
+  std::mutex mutex_;
+  sqlite3* db_;
+};
+
+}  // namespace gw::registry

@@ -1,0 +1,21 @@
+#include <iostream>
+
+#include "commands.hpp"
+#include "config_access.hpp"
+#include "gateway/registry/study_registry.hpp"
+
+namespace gw::app {
+
+int command_studies(const std::string& config_path) {
+  const auto config = load_config_or_report(config_path);
+  if (!config) return 1;
+  auto registry = registry::StudyRegistry::open(config->state.database);
+  for (const auto& s : registry->list()) {
+    std::cout << s.study_instance_uid << '\t' << to_string(s.state) << '\t' << s.attempts << '\t'
+              << (s.study_id.empty() ? "-" : s.study_id) << '\t'
+              << (s.last_error.empty() ? "-" : s.last_error) << '\n';
+  }
+  return 0;
+}
+
+}  // namespace gw::app

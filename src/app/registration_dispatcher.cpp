@@ -1,0 +1,153 @@
+#include "registration_dispatcher.hpp"
+
+#include <boost/asio/post.hpp>
+
+#include "gateway/log/log.hpp"
+
+namespace gw::app {
+namespace {
+
+using Kind = viewer::CreateOutcome::Kind;
+
+registry::TimestampMs now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string describe(const viewer::CreateOutcome& outcome) {
+  std::string text = outcome.http_status ? "HTTP " + std::to_string(outcome.http_status) : "";
+  if (!outcome.error.empty()) text += (text.empty() ? "" : ": ") + outcome.error;
+  if (!outcome.response_body.empty()) text += (text.empty() ? "" : " ") + outcome.response_body;
+  return text;
+}
+
+}  // namespace
+
+RegistrationDispatcher::RegistrationDispatcher(boost::asio::io_context& io,
+                                               registry::StudyRegistry& registry,
+                                               viewer::ViewerClient& client,
+                                               DispatchSettings settings)
+    : io_(io), registry_(registry), client_(client), settings_(settings), timer_(io) {}
+
+void RegistrationDispatcher::start() {
+  const int requeued = registry_.requeue_in_flight(now_ms());
+  if (requeued > 0) log::info("studies_requeued").kv("count", requeued);
+  pump();
+}
+
+void RegistrationDispatcher::wake() {
+  // Many instances may arrive at once; one pending post is enough to drain them all.
+  if (wake_posted_.exchange(true)) return;
+  boost::asio::post(io_, [self = shared_from_this()] {
+    self->wake_posted_ = false;
+    self->pump();
+  });
+}
+
+void RegistrationDispatcher::stop() {
+  stopped_ = true;
+  timer_.cancel();
+}
+
+void RegistrationDispatcher::pump() {
+  if (stopped_) return;
+  const registry::TimestampMs now = now_ms();
+  if (now < paused_until_) {
+    schedule_next_due();
+    return;
+  }
+  while (in_flight_.size() < settings_.max_in_flight) {
+    const auto batch = registry_.due(now, settings_.max_in_flight - in_flight_.size());
+    if (batch.empty()) break;
+    for (const auto& study : batch) send(study);
+  }
+  schedule_next_due();
+}
+
+void RegistrationDispatcher::schedule_next_due() {
+  if (stopped_) return;
+  std::optional<registry::TimestampMs> due = registry_.next_due();
+  if (paused_until_ > now_ms()) due = paused_until_;
+  if (!due) return;  // nothing waits: wake() starts the next drain
+  const auto wait = std::chrono::milliseconds(std::max<registry::TimestampMs>(0, *due - now_ms()));
+  timer_.expires_after(wait);
+  timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+    if (!ec) self->pump();
+  });
+}
+
+void RegistrationDispatcher::send(const registry::StudyRecord& study) {
+  in_flight_.insert(study.study_instance_uid);
+  registry_.mark_in_flight(study.study_instance_uid, now_ms());
+  const auto started = std::chrono::steady_clock::now();
+  client_.create_study(study.request_body, study.idempotency_key,
+                       [self = shared_from_this(), study, started](viewer::CreateOutcome outcome) {
+                         self->on_outcome(study, outcome, started);
+                       });
+}
+
+void RegistrationDispatcher::on_outcome(const registry::StudyRecord& study,
+                                        const viewer::CreateOutcome& outcome,
+                                        std::chrono::steady_clock::time_point started) {
+  in_flight_.erase(study.study_instance_uid);
+  const registry::TimestampMs now = now_ms();
+  const auto elapsed_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                              std::chrono::steady_clock::now() - started)
+                              .count();
+  const int attempts = study.attempts + 1;
+  try {
+    switch (outcome.kind) {
+      case Kind::created:
+      case Kind::already_registered:
+        registry_.mark_registered(study.study_instance_uid, outcome.study_id, now);
+        log::info("study_registered")
+            .kv("study_uid", study.study_instance_uid)
+            .kv("study_id", outcome.study_id)
+            .kv("rule", study.rule_name)
+            .kv("attempts", attempts)
+            .kv("already_known", outcome.kind == Kind::already_registered)
+            .kv("ms", static_cast<std::int64_t>(elapsed_ms));
+        break;
+      case Kind::permanent:
+        registry_.mark_failed(study.study_instance_uid, describe(outcome), now);
+        log::error("study_failed")
+            .kv("study_uid", study.study_instance_uid)
+            .kv("status", outcome.http_status)
+            .kv("reason", describe(outcome));
+        break;
+      case Kind::unauthorized: {
+        // A wrong or revoked key fails every study alike: pause all sending, alarm once.
+        const bool first = paused_until_ <= now;
+        paused_until_ = now + settings_.auth_pause.count();
+        registry_.mark_retry(study.study_instance_uid, describe(outcome), paused_until_, now);
+        if (first) {
+          log::error("alarm_api_key_rejected")
+              .kv("status", outcome.http_status)
+              .kv("pause_s", static_cast<std::int64_t>(settings_.auth_pause.count() / 1000));
+        }
+        break;
+      }
+      case Kind::transient: {
+        const double unit = std::uniform_real_distribution<double>(0.0, 1.0)(rng_);
+        const auto delay = settings_.retry.delay(attempts, outcome.retry_after, unit);
+        registry_.mark_retry(study.study_instance_uid, describe(outcome), now + delay.count(), now);
+        log::warning("registration_retry")
+            .kv("study_uid", study.study_instance_uid)
+            .kv("attempt", attempts)
+            .kv("retry_in_ms", static_cast<std::int64_t>(delay.count()))
+            .kv("reason", describe(outcome));
+        break;
+      }
+    }
+  } catch (const std::exception& e) {
+    // The registry could not record the outcome; the row stays in_flight and is retried
+    // with the same idempotency key after a restart.
+    log::error("registry_update_failed")
+        .kv("study_uid", study.study_instance_uid)
+        .kv("reason", e.what());
+  }
+  pump();
+}
+
+}  // namespace gw::app

@@ -1,0 +1,60 @@
+#pragma once
+// The outbox drain: takes pending studies from the registry and registers them with the
+// viewer, at most max_in_flight at a time, retrying transient failures with backoff.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <atomic>
+#include <memory>
+#include <random>
+#include <set>
+#include <string>
+
+#include "gateway/registry/retry_policy.hpp"
+#include "gateway/registry/study_registry.hpp"
+#include "gateway/viewer/viewer_client.hpp"
+
+namespace gw::app {
+
+struct DispatchSettings {
+  unsigned max_in_flight = 4;
+  registry::RetryPolicy retry;
+  std::chrono::milliseconds auth_pause{300'000};  // after 401/403: the key is wrong or revoked
+};
+
+/// Lives on one io_context thread: every member runs there, except wake(), which any
+/// thread may call. Keeps itself alive across its asynchronous steps (shared_from_this).
+class RegistrationDispatcher : public std::enable_shared_from_this<RegistrationDispatcher> {
+ public:
+  RegistrationDispatcher(boost::asio::io_context& io, registry::StudyRegistry& registry,
+                         viewer::ViewerClient& client, DispatchSettings settings);
+
+  /// Puts studies left in flight by a previous process back in the queue, then drains.
+  void start();
+  /// Thread-safe: a new pending study exists; drain soon.
+  void wake();
+  /// No new attempts after this; in-flight ones finish or are cancelled by the client.
+  void stop();
+  /// Requests on the wire now (io thread only).
+  std::size_t in_flight() const { return in_flight_.size(); }
+
+ private:
+  void pump();
+  void send(const registry::StudyRecord& study);
+  void on_outcome(const registry::StudyRecord& study, const viewer::CreateOutcome& outcome,
+                  std::chrono::steady_clock::time_point started);
+  void schedule_next_due();
+
+  boost::asio::io_context& io_;
+  registry::StudyRegistry& registry_;
+  viewer::ViewerClient& client_;
+  DispatchSettings settings_;
+  boost::asio::steady_timer timer_;
+  std::set<std::string> in_flight_;
+  std::atomic<bool> wake_posted_{false};
+  bool stopped_ = false;
+  registry::TimestampMs paused_until_ = 0;
+  std::mt19937_64 rng_{std::random_device{}()};
+};
+
+}  // namespace gw::app

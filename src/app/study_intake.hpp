@@ -1,0 +1,41 @@
+#pragma once
+// Where a received instance becomes the gateway's responsibility: spool, registry, routing.
+#include <atomic>
+#include <functional>
+#include <memory>
+
+#include "gateway/dicom/instance_sink.hpp"
+#include "gateway/registry/study_registry.hpp"
+#include "gateway/storage/spool.hpp"
+
+namespace gw::routing {
+class RuleSet;
+}
+
+namespace gw::app {
+
+/// The receiver's sink. For each instance: validate its UIDs, make it durable in the spool,
+/// record it in the registry (routing a study the first time it is seen), then wake the
+/// dispatcher. Thread-safe: called from every association worker at once.
+class StudyIntake : public dicom::InstanceSink {
+ public:
+  using RulesSource = std::function<std::shared_ptr<const routing::RuleSet>()>;
+  using Wakeup = std::function<void()>;
+
+  /// `rules` is read for every new study, so a reload takes effect for studies routed
+  /// afterwards; `wakeup` is called (on the worker thread) after a new pending study commits.
+  StudyIntake(storage::Spool& spool, registry::StudyRegistry& registry, RulesSource rules,
+              Wakeup wakeup);
+
+  dicom::StoreResult store(const dicom::ReceivedInstance& instance) noexcept override;
+
+ private:
+  registry::NewStudy route_new_study(const dicom::ReceivedInstance& instance) const;
+
+  storage::Spool& spool_;
+  registry::StudyRegistry& registry_;
+  RulesSource rules_;
+  Wakeup wakeup_;
+};
+
+}  // namespace gw::app

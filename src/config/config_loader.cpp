@@ -1,0 +1,135 @@
+#include "gateway/config/config_loader.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include "gateway/config/routing_yaml.hpp"
+#include "yaml_mapping_reader.hpp"
+
+namespace gw::config {
+namespace {
+
+// DCMTK's limits on the maximum PDU it will negotiate (ASC_MINIMUMPDUSIZE..ASC_MAXIMUMPDUSIZE).
+constexpr long long kMinPdu = 4096;
+constexpr long long kMaxPdu = 131072;
+
+void read_dicom(const YamlMappingReader& r, DicomSettings& d, const std::string& file,
+                Diagnostics& out) {
+  r.read("ae_title", d.ae_title);
+  if (d.ae_title.empty() || d.ae_title.size() > 16 ||
+      d.ae_title.find('\\') != std::string::npos) {
+    report(out, file, r.node("ae_title"),
+           "'dicom.ae_title' must be 1 to 16 characters without a backslash");
+  }
+  r.read("bind", d.bind);
+  r.read("port", d.port, 0, 65535);
+  r.read("max_associations", d.max_associations, 1, 1000);
+  r.read("max_pdu", d.max_pdu, kMinPdu, kMaxPdu);
+  r.read_duration("acse_timeout", d.acse_timeout);
+  r.read_duration("dimse_timeout", d.dimse_timeout);
+}
+
+void read_viewer_api(const YamlMappingReader& r, ViewerApiSettings& v, const std::string& file,
+                     Diagnostics& out) {
+  r.read("base_url", v.base_url);
+  if (v.base_url.rfind("https://", 0) != 0) {
+    report(out, file, r.node("base_url"), "'viewer_api.base_url' must start with https://");
+  }
+  r.read("api_key_env", v.api_key_env);
+  r.read("ca_file", v.ca_file);
+  r.read_duration("timeout", v.timeout);
+  r.read("max_in_flight", v.max_in_flight, 1, 64);
+  if (r.present("retry")) {
+    YamlMappingReader retry(r.node("retry"), "viewer_api.retry", file, out, {"initial", "max"});
+    retry.read_duration("initial", v.retry.initial);
+    retry.read_duration("max", v.retry.max);
+  }
+}
+
+void read_logging(const YamlMappingReader& r, LoggingSettings& l, const std::string& file,
+                  Diagnostics& out) {
+  r.read("level", l.level);
+  if (l.level != "debug" && l.level != "info" && l.level != "warning" && l.level != "error") {
+    report(out, file, r.node("level"),
+           "'logging.level' must be one of debug, info, warning, error");
+  }
+}
+
+LoadResult load_root(const YAML::Node& root, const std::string& file, const LoadOptions& options) {
+  LoadResult result;
+  Diagnostics& out = result.diagnostics;
+  auto config = std::make_shared<Config>();
+  config->source_file = file;
+
+  YamlMappingReader top(root, "(top level)", file, out,
+                        {"dicom", "storage", "state", "viewer_api", "registration", "routing",
+                         "logging"});
+  read_dicom(YamlMappingReader(top.node("dicom"), "dicom", file, out,
+                               {"ae_title", "bind", "port", "max_associations", "max_pdu",
+                                "acse_timeout", "dimse_timeout"}),
+             config->dicom, file, out);
+  YamlMappingReader(top.node("storage"), "storage", file, out, {"spool_dir"})
+      .read("spool_dir", config->storage.spool_dir);
+  YamlMappingReader(top.node("state"), "state", file, out, {"database"})
+      .read("database", config->state.database);
+  read_viewer_api(YamlMappingReader(top.node("viewer_api"), "viewer_api", file, out,
+                                    {"base_url", "api_key_env", "ca_file", "timeout",
+                                     "max_in_flight", "retry"}),
+                  config->viewer_api, file, out);
+  YamlMappingReader registration(top.node("registration"), "registration", file, out,
+                                 {"default_description"});
+  registration.read("default_description", config->registration.default_description);
+  if (config->registration.default_description.empty()) {
+    report(out, file, registration.node("default_description"),
+           "'registration.default_description' must not be empty: the viewer requires a "
+           "description");
+  }
+  read_logging(YamlMappingReader(top.node("logging"), "logging", file, out, {"level"}),
+               config->logging, file, out);
+
+  RoutingLoadOptions routing_options;
+  routing_options.file = file;
+  routing_options.default_description = config->registration.default_description;
+  routing_options.is_known_keyword = options.is_known_keyword;
+  config->rules = load_routing(top.node("routing"), routing_options, out);
+
+  if (!has_errors(out)) result.config = std::move(config);
+  return result;
+}
+
+}  // namespace
+
+LoadResult load_config_text(std::string_view text, const std::string& file_name,
+                            const LoadOptions& options) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(text));
+  } catch (const YAML::Exception& e) {
+    LoadResult result;
+    result.diagnostics.push_back(Diagnostic{file_name, e.mark.line + 1, e.mark.column + 1,
+                                            "YAML syntax error: " + e.msg,
+                                            Diagnostic::Level::error});
+    return result;
+  }
+  return load_root(root, file_name, options);
+}
+
+LoadResult load_config_file(const std::string& path, const LoadOptions& options) {
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(path);
+  } catch (const YAML::BadFile&) {
+    LoadResult result;
+    result.diagnostics.push_back(
+        Diagnostic{path, 0, 0, "cannot read the configuration file", Diagnostic::Level::error});
+    return result;
+  } catch (const YAML::Exception& e) {
+    LoadResult result;
+    result.diagnostics.push_back(Diagnostic{path, e.mark.line + 1, e.mark.column + 1,
+                                            "YAML syntax error: " + e.msg,
+                                            Diagnostic::Level::error});
+    return result;
+  }
+  return load_root(root, path, options);
+}
+
+}  // namespace gw::config

@@ -1,0 +1,48 @@
+#pragma once
+// Reads one YAML mapping against the keys it may hold, so that unknown keys and wrong
+// types become located diagnostics instead of silent defaults.
+#include <yaml-cpp/yaml.h>
+
+#include <chrono>
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+
+#include "gateway/domain/diagnostic.hpp"
+
+namespace gw::config {
+
+/// Appends a diagnostic located at `node`'s mark (1-based line and column).
+void report(Diagnostics& out, const std::string& file, const YAML::Node& node,
+            std::string message);
+
+/// One mapping section. Used on the loading thread only; borrows `out`.
+class YamlMappingReader {
+ public:
+  /// Reports a non-mapping node, and every key not in `allowed`, as an error.
+  YamlMappingReader(const YAML::Node& node, std::string section, const std::string& file,
+                    Diagnostics& out, std::initializer_list<std::string_view> allowed);
+
+  bool present(const char* key) const;
+  YAML::Node node(const char* key) const;
+
+  void read(const char* key, std::string& value) const;
+  void read(const char* key, bool& value) const;
+  void read(const char* key, std::uint16_t& value, long long min, long long max) const;
+  void read(const char* key, std::uint32_t& value, long long min, long long max) const;
+  void read(const char* key, unsigned& value, long long min, long long max) const;
+  void read_duration(const char* key, std::chrono::milliseconds& value) const;
+
+ private:
+  bool read_integer(const char* key, long long& value, long long min, long long max) const;
+  std::string where(const char* key) const;
+
+  YAML::Node node_;
+  std::string section_;
+  const std::string& file_;
+  Diagnostics& out_;
+  bool is_map_ = false;
+};
+
+}  // namespace gw::config

@@ -1,0 +1,174 @@
+#include "storage_scp.hpp"
+
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
+
+#include <unistd.h>
+
+#include <atomic>
+#include <system_error>
+
+#include "dataset_facts.hpp"
+#include "gateway/log/log.hpp"
+#include "store_status_table.hpp"
+
+namespace gw::dicom {
+namespace {
+
+std::string dataset_string(DcmDataset& dataset, const DcmTagKey& tag) {
+  OFString value;
+  if (dataset.findAndGetOFString(tag, value).bad()) return {};
+  return trim_dicom(std::string(value.c_str(), value.length()));
+}
+
+void remove_quietly(const std::filesystem::path& file) {
+  std::error_code ec;
+  std::filesystem::remove(file, ec);
+}
+
+}  // namespace
+
+StorageScp::StorageScp(InstanceSink& sink, std::filesystem::path incoming_dir)
+    : sink_(sink), incoming_dir_(std::move(incoming_dir)) {}
+
+std::filesystem::path StorageScp::next_temp_file() const {
+  // Unique across workers and restarts: pid, a process-wide counter.
+  static std::atomic<unsigned long long> counter{0};
+  return incoming_dir_ / ("rx-" + std::to_string(::getpid()) + "-" +
+                          std::to_string(counter.fetch_add(1)) + ".part");
+}
+
+void StorageScp::notifyAssociationRequest(const T_ASC_Parameters& params,
+                                          DcmSCPActionType& desired_action) {
+  association_.calling_ae = trim_dicom(params.DULparams.callingAPTitle);
+  association_.called_ae = trim_dicom(params.DULparams.calledAPTitle);
+  association_.peer_address = params.DULparams.callingPresentationAddress;
+  // The presentation address is "host" or "host:port" depending on the DCMTK build.
+  if (const auto colon = association_.peer_address.rfind(':');
+      colon != std::string::npos && association_.peer_address.find(':') == colon) {
+    association_.peer_address.resize(colon);
+  }
+  instances_ = 0;
+  log::info("association_requested")
+      .kv("calling_ae", association_.calling_ae)
+      .kv("called_ae", association_.called_ae)
+      .kv("peer", association_.peer_address);
+  DcmThreadSCP::notifyAssociationRequest(params, desired_action);
+}
+
+void StorageScp::notifyAbortRequest() {
+  log::warning("association_aborted_by_peer")
+      .kv("calling_ae", association_.calling_ae)
+      .kv("peer", association_.peer_address)
+      .kv("instances", instances_);
+}
+
+void StorageScp::notifyAssociationTermination() {
+  log::info("association_closed")
+      .kv("calling_ae", association_.calling_ae)
+      .kv("peer", association_.peer_address)
+      .kv("instances", instances_);
+}
+
+OFCondition StorageScp::handleIncomingCommand(T_DIMSE_Message* message,
+                                              const DcmPresentationContextInfo& context) {
+  if (message->CommandField == DIMSE_C_STORE_RQ) {
+    return handle_store(message->msg.CStoreRQ, context.presentationContextID);
+  }
+  // C-ECHO and the refusal of anything else stay DCMTK's.
+  return DcmThreadSCP::handleIncomingCommand(message, context);
+}
+
+OFCondition StorageScp::handle_store(T_DIMSE_C_StoreRQ& request,
+                                     T_ASC_PresentationContextID context_id) {
+  OFCondition network_status = EC_Normal;
+  StoreResult result;
+  try {
+    result = receive_and_store(request, context_id, network_status);
+  } catch (const std::exception& e) {  // the border: nothing escapes into DCMTK
+    result = {StoreStatus::processing_failure, "internal error"};
+    log::error("store_failed").kv("reason", e.what());
+  } catch (...) {
+    result = {StoreStatus::processing_failure, "internal error"};
+    log::error("store_failed").kv("reason", "unknown exception");
+  }
+  // The dataset never arrived whole: the association is broken, nothing to answer.
+  if (network_status.bad()) return network_status;
+
+  DcmDataset detail;
+  if (result.status != StoreStatus::stored && !result.comment.empty()) {
+    detail.putAndInsertString(DCM_ErrorComment, result.comment.substr(0, 64).c_str());
+  }
+  const bool with_detail = result.status != StoreStatus::stored && !result.comment.empty();
+  return sendSTOREResponse(context_id, request.MessageID, request.AffectedSOPClassUID,
+                           request.AffectedSOPInstanceUID, dimse_status(result.status),
+                           with_detail ? &detail : nullptr);
+}
+
+StoreResult StorageScp::receive_and_store(T_DIMSE_C_StoreRQ& request,
+                                          T_ASC_PresentationContextID context_id,
+                                          OFCondition& network_status) {
+  const std::filesystem::path temp = next_temp_file();
+  network_status = receiveSTORERequest(request, context_id, OFString(temp.c_str()));
+  if (network_status.bad()) {
+    remove_quietly(temp);
+    log::warning("store_interrupted")
+        .kv("calling_ae", association_.calling_ae)
+        .kv("reason", network_status.text());
+    return {StoreStatus::processing_failure, "dataset not received"};
+  }
+
+  DcmFileFormat format;
+  // Values over 4 KiB (pixel data) are left on disk: the facts never need them.
+  const OFCondition parsed = format.loadFileUntilTag(temp.c_str(), EXS_Unknown, EGL_noChange,
+                                                     4096, ERM_autoDetect, DCM_PixelData);
+  if (parsed.bad()) {
+    remove_quietly(temp);
+    log::warning("store_refused")
+        .kv("calling_ae", association_.calling_ae)
+        .kv("reason", "unreadable dataset")
+        .kv("detail", parsed.text());
+    return {StoreStatus::unreadable_dataset, "dataset cannot be parsed"};
+  }
+  DcmDataset& dataset = *format.getDataset();
+
+  ReceivedInstance instance;
+  instance.file = temp;
+  instance.sop_class_uid = trim_dicom(request.AffectedSOPClassUID);
+  instance.sop_instance_uid = dataset_string(dataset, DCM_SOPInstanceUID);
+  instance.study_instance_uid = dataset_string(dataset, DCM_StudyInstanceUID);
+  std::error_code ec;
+  instance.bytes = static_cast<std::int64_t>(std::filesystem::file_size(temp, ec));
+  instance.association = association_;
+  instance.read_facts = [&dataset, this] {
+    std::string problem;
+    StudyFacts facts = facts_from_dataset(dataset, association_, &problem);
+    if (!problem.empty()) {
+      log::warning("charset_not_converted")
+          .kv("study_uid", facts.study_instance_uid)
+          .kv("reason", problem);
+    }
+    return facts;
+  };
+
+  const std::string command_sop = trim_dicom(request.AffectedSOPInstanceUID);
+  StoreResult result;
+  if (!command_sop.empty() && command_sop != instance.sop_instance_uid) {
+    result = {StoreStatus::invalid_attribute, "SOPInstanceUID differs from the command"};
+  } else {
+    result = sink_.store(instance);
+  }
+  if (result.status != StoreStatus::stored) {
+    remove_quietly(temp);  // the sink leaves refused files where they were
+    log::warning("store_refused")
+        .kv("calling_ae", association_.calling_ae)
+        .kv("peer", association_.peer_address)
+        .kv("status", static_cast<int>(dimse_status(result.status)))
+        .kv("reason", result.comment);
+  } else {
+    ++instances_;
+  }
+  return result;
+}
+
+}  // namespace gw::dicom

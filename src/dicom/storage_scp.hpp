@@ -1,0 +1,39 @@
+#pragma once
+// One association worker: DCMTK's DcmThreadSCP with the C-STORE path replaced, so that
+// each dataset streams to a file and is answered only once the sink made it durable.
+#include <dcmtk/dcmnet/scpthrd.h>
+
+#include <filesystem>
+
+#include "gateway/dicom/instance_sink.hpp"
+
+namespace gw::dicom {
+
+/// Serves one association at a time on the thread that calls run(). Reused for many
+/// associations by its worker thread; the sink must outlive it.
+class StorageScp : public DcmThreadSCP {
+ public:
+  StorageScp(InstanceSink& sink, std::filesystem::path incoming_dir);
+
+ protected:
+  OFCondition handleIncomingCommand(T_DIMSE_Message* message,
+                                    const DcmPresentationContextInfo& context) override;
+  void notifyAssociationRequest(const T_ASC_Parameters& params,
+                                DcmSCPActionType& desired_action) override;
+  void notifyAssociationTermination() override;
+  void notifyAbortRequest() override;
+
+ private:
+  OFCondition handle_store(T_DIMSE_C_StoreRQ& request, T_ASC_PresentationContextID context_id);
+  /// Receives the dataset into a temporary file, hands it to the sink, and says how to answer.
+  StoreResult receive_and_store(T_DIMSE_C_StoreRQ& request, T_ASC_PresentationContextID context_id,
+                                OFCondition& network_status);
+  std::filesystem::path next_temp_file() const;
+
+  InstanceSink& sink_;
+  std::filesystem::path incoming_dir_;
+  AssociationInfo association_;
+  unsigned instances_ = 0;
+};
+
+}  // namespace gw::dicom

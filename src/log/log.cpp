@@ -1,0 +1,144 @@
+#include "gateway/log/log.hpp"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+
+namespace gw::log {
+namespace {
+
+std::atomic<Level> g_level{Level::info};
+std::atomic<Format> g_format{Format::text};
+
+constexpr std::string_view level_name(Level l) {
+  switch (l) {
+    case Level::debug: return "debug";
+    case Level::info: return "info";
+    case Level::warning: return "warning";
+    case Level::error: return "error";
+  }
+  return "info";
+}
+
+bool needs_quotes(std::string_view v) {
+  if (v.empty()) return true;
+  for (char c : v) {
+    if (c == ' ' || c == '"' || c == '=' || c == '\\' || static_cast<unsigned char>(c) < 0x20) {
+      return true;
+    }
+  }
+  return false;
+}
+
+void append_escaped(std::string& out, std::string_view v) {
+  for (char c : v) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
+          out += buf;
+        } else {
+          out += c;
+        }
+    }
+  }
+}
+
+}  // namespace
+
+std::optional<Level> parse_level(std::string_view text) noexcept {
+  for (Level l : {Level::debug, Level::info, Level::warning, Level::error}) {
+    if (level_name(l) == text) return l;
+  }
+  return std::nullopt;
+}
+
+void set_level(Level level) noexcept { g_level.store(level); }
+void set_format(Format format) noexcept { g_format.store(format); }
+bool enabled(Level level) noexcept { return level >= g_level.load(std::memory_order_relaxed); }
+
+Event::Event(Level level, std::string_view name) : active_(enabled(level)), format_(g_format.load()) {
+  if (!active_) return;
+  line_.reserve(160);
+  if (format_ == Format::json) {
+    line_ += "{\"level\":\"";
+    line_ += level_name(level);
+    line_ += "\",\"event\":\"";
+    append_escaped(line_, name);
+    line_ += '"';
+  } else {
+    line_ += "level=";
+    line_ += level_name(level);
+    line_ += " event=";
+    line_ += name;
+  }
+}
+
+Event::~Event() {
+  if (!active_) return;
+  line_ += format_ == Format::json ? "}\n" : "\n";
+  // One write per line: the kernel keeps it whole against other threads' lines.
+  std::size_t done = 0;
+  while (done < line_.size()) {
+    const ssize_t n = ::write(STDERR_FILENO, line_.data() + done, line_.size() - done);
+    if (n <= 0) break;
+    done += static_cast<std::size_t>(n);
+  }
+}
+
+void Event::append_key(std::string_view key) {
+  if (format_ == Format::json) {
+    line_ += ",\"";
+    append_escaped(line_, key);
+    line_ += "\":";
+  } else {
+    line_ += ' ';
+    line_ += key;
+    line_ += '=';
+  }
+}
+
+Event& Event::kv(std::string_view key, std::string_view value) {
+  if (!active_) return *this;
+  append_key(key);
+  if (format_ == Format::json || needs_quotes(value)) {
+    line_ += '"';
+    append_escaped(line_, value);
+    line_ += '"';
+  } else {
+    line_ += value;
+  }
+  return *this;
+}
+
+Event& Event::kv(std::string_view key, std::int64_t value) {
+  if (!active_) return *this;
+  append_key(key);
+  line_ += std::to_string(value);
+  return *this;
+}
+
+Event& Event::kv(std::string_view key, std::uint64_t value) {
+  if (!active_) return *this;
+  append_key(key);
+  line_ += std::to_string(value);
+  return *this;
+}
+
+Event& Event::kv(std::string_view key, double value) {
+  if (!active_) return *this;
+  append_key(key);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f", value);
+  line_ += buf;
+  return *this;
+}
+
+}  // namespace gw::log

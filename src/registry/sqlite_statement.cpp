@@ -1,0 +1,63 @@
+#include "sqlite_statement.hpp"
+
+#include <stdexcept>
+
+namespace gw::registry {
+
+void check_sqlite(sqlite3* db, int rc, std::string_view what) {
+  if (rc == SQLITE_OK || rc == SQLITE_ROW || rc == SQLITE_DONE) return;
+  throw std::runtime_error("state database: " + std::string(what) + ": " +
+                           (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc)));
+}
+
+SqliteStatement::SqliteStatement(sqlite3* db, const char* sql) : db_(db) {
+  check_sqlite(db_, sqlite3_prepare_v2(db_, sql, -1, &stmt_, nullptr), sql);
+}
+
+SqliteStatement::~SqliteStatement() { sqlite3_finalize(stmt_); }
+
+SqliteStatement& SqliteStatement::bind(int index, std::string_view text) {
+  check_sqlite(db_,
+               sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()),
+                                 SQLITE_TRANSIENT),
+               "bind");
+  return *this;
+}
+
+SqliteStatement& SqliteStatement::bind(int index, std::int64_t value) {
+  check_sqlite(db_, sqlite3_bind_int64(stmt_, index, value), "bind");
+  return *this;
+}
+
+SqliteStatement& SqliteStatement::bind_null(int index) {
+  check_sqlite(db_, sqlite3_bind_null(stmt_, index), "bind");
+  return *this;
+}
+
+bool SqliteStatement::step() {
+  const int rc = sqlite3_step(stmt_);
+  check_sqlite(db_, rc, sqlite3_sql(stmt_));
+  return rc == SQLITE_ROW;
+}
+
+void SqliteStatement::run() {
+  while (step()) {
+  }
+}
+
+std::string SqliteStatement::text(int column) const {
+  const auto* p = sqlite3_column_text(stmt_, column);
+  return p ? std::string(reinterpret_cast<const char*>(p),
+                         static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)))
+           : std::string{};
+}
+
+std::int64_t SqliteStatement::integer(int column) const {
+  return sqlite3_column_int64(stmt_, column);
+}
+
+bool SqliteStatement::is_null(int column) const {
+  return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+}
+
+}  // namespace gw::registry

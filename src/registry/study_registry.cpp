@@ -1,0 +1,280 @@
+#include "gateway/registry/study_registry.hpp"
+
+#include <sqlite3.h>
+
+#include <random>
+#include <stdexcept>
+
+#include "sqlite_statement.hpp"
+
+namespace gw::registry {
+namespace {
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS studies (
+  study_instance_uid TEXT PRIMARY KEY,
+  state              TEXT NOT NULL,
+  rule_name          TEXT NOT NULL,
+  request_body       TEXT NOT NULL,
+  idempotency_key    TEXT NOT NULL,
+  attempts           INTEGER NOT NULL DEFAULT 0,
+  last_error         TEXT NOT NULL DEFAULT '',
+  study_id           TEXT NOT NULL DEFAULT '',
+  first_seen         INTEGER NOT NULL,
+  last_instance      INTEGER NOT NULL,
+  next_attempt       INTEGER NOT NULL,
+  updated            INTEGER NOT NULL,
+  instances          INTEGER NOT NULL DEFAULT 0,
+  bytes              INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS studies_by_due ON studies(state, next_attempt, first_seen);
+CREATE TABLE IF NOT EXISTS instances (
+  sop_instance_uid   TEXT PRIMARY KEY,
+  study_instance_uid TEXT NOT NULL,
+  bytes              INTEGER NOT NULL,
+  received           INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql";
+
+constexpr const char* kColumns =
+    "study_instance_uid, state, rule_name, request_body, idempotency_key, attempts, last_error, "
+    "study_id, first_seen, last_instance, next_attempt, updated, instances, bytes";
+
+StudyRecord read_record(const SqliteStatement& s) {
+  StudyRecord r;
+  r.study_instance_uid = s.text(0);
+  r.state = parse_study_state(s.text(1)).value_or(StudyState::pending);
+  r.rule_name = s.text(2);
+  r.request_body = s.text(3);
+  r.idempotency_key = s.text(4);
+  r.attempts = static_cast<int>(s.integer(5));
+  r.last_error = s.text(6);
+  r.study_id = s.text(7);
+  r.first_seen = s.integer(8);
+  r.last_instance = s.integer(9);
+  r.next_attempt = s.integer(10);
+  r.updated = s.integer(11);
+  r.instances = s.integer(12);
+  r.bytes = s.integer(13);
+  return r;
+}
+
+/// 128 random bits as 32 hex digits: the Idempotency-Key of one registration.
+std::string new_idempotency_key() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string key(32, '0');
+  for (int half = 0; half < 2; ++half) {
+    std::uint64_t bits = rng();
+    for (int i = 0; i < 16; ++i, bits >>= 4) key[half * 16 + i] = kHex[bits & 0xF];
+  }
+  return key;
+}
+
+/// Rolls back unless committed; keeps every early exit (and exception) from leaving a
+/// transaction open on the shared connection.
+class Transaction {
+ public:
+  explicit Transaction(sqlite3* db) : db_(db) {
+    check_sqlite(db_, sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), "begin");
+  }
+  ~Transaction() {
+    if (!done_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+  void commit() {
+    check_sqlite(db_, sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr), "commit");
+    done_ = true;
+  }
+
+ private:
+  sqlite3* db_;
+  bool done_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<StudyRegistry> StudyRegistry::open(const std::string& path) {
+  sqlite3* db = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &db,
+                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                                 nullptr);
+  if (rc != SQLITE_OK) {
+    std::string message = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    sqlite3_close(db);
+    throw std::runtime_error("cannot open state database " + path + ": " + message);
+  }
+  std::unique_ptr<StudyRegistry> registry(new StudyRegistry(db));
+  // WAL lets the `studies` command read while the daemon writes; synchronous=FULL makes
+  // every commit durable before the C-STORE answer that depends on it.
+  registry->exec("PRAGMA journal_mode=WAL");
+  registry->exec("PRAGMA synchronous=FULL");
+  registry->exec("PRAGMA foreign_keys=ON");
+  sqlite3_busy_timeout(db, 5000);
+  registry->exec(kSchema);
+  return registry;
+}
+
+StudyRegistry::StudyRegistry(sqlite3* db) : db_(db) {}
+
+StudyRegistry::~StudyRegistry() { sqlite3_close(db_); }
+
+void StudyRegistry::exec(const char* sql) {
+  char* error = nullptr;
+  const int rc = sqlite3_exec(db_, sql, nullptr, nullptr, &error);
+  if (rc != SQLITE_OK) {
+    std::string message = error ? error : sqlite3_errstr(rc);
+    sqlite3_free(error);
+    throw std::runtime_error("state database: " + message);
+  }
+}
+
+bool StudyRegistry::record_instance(const InstanceArrival& arrival,
+                                    const std::function<NewStudy()>& decide) {
+  std::lock_guard lock(mutex_);
+  Transaction tx(db_);
+  bool created = false;
+  {
+    SqliteStatement exists(db_, "SELECT 1 FROM studies WHERE study_instance_uid = ?");
+    exists.bind(1, arrival.study_instance_uid);
+    if (!exists.step()) {
+      const NewStudy study = decide();
+      SqliteStatement insert(db_,
+                             "INSERT INTO studies (study_instance_uid, state, rule_name, "
+                             "request_body, idempotency_key, first_seen, last_instance, "
+                             "next_attempt, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      insert.bind(1, arrival.study_instance_uid)
+          .bind(2, to_string(study.state))
+          .bind(3, study.rule_name)
+          .bind(4, study.request_body)
+          .bind(5, new_idempotency_key())
+          .bind(6, arrival.received)
+          .bind(7, arrival.received)
+          .bind(8, arrival.received)
+          .bind(9, arrival.received)
+          .run();
+      created = true;
+    }
+  }
+  SqliteStatement instance(db_,
+                           "INSERT OR IGNORE INTO instances (sop_instance_uid, "
+                           "study_instance_uid, bytes, received) VALUES (?, ?, ?, ?)");
+  instance.bind(1, arrival.sop_instance_uid)
+      .bind(2, arrival.study_instance_uid)
+      .bind(3, arrival.bytes)
+      .bind(4, arrival.received)
+      .run();
+  // A duplicate SOP instance is stored again but not counted twice.
+  const bool new_instance = sqlite3_changes(db_) > 0;
+  SqliteStatement counters(db_,
+                           "UPDATE studies SET instances = instances + ?, bytes = bytes + ?, "
+                           "last_instance = ? WHERE study_instance_uid = ?");
+  counters.bind(1, std::int64_t{new_instance ? 1 : 0})
+      .bind(2, new_instance ? arrival.bytes : std::int64_t{0})
+      .bind(3, arrival.received)
+      .bind(4, arrival.study_instance_uid)
+      .run();
+  tx.commit();
+  return created;
+}
+
+std::vector<StudyRecord> StudyRegistry::due(TimestampMs now, std::size_t limit) {
+  std::lock_guard lock(mutex_);
+  SqliteStatement s(db_, (std::string("SELECT ") + kColumns +
+                          " FROM studies WHERE state = 'pending' AND next_attempt <= ? "
+                          "ORDER BY first_seen, study_instance_uid LIMIT ?")
+                             .c_str());
+  s.bind(1, now).bind(2, static_cast<std::int64_t>(limit));
+  std::vector<StudyRecord> out;
+  while (s.step()) out.push_back(read_record(s));
+  return out;
+}
+
+std::optional<TimestampMs> StudyRegistry::next_due() {
+  std::lock_guard lock(mutex_);
+  SqliteStatement s(db_, "SELECT MIN(next_attempt) FROM studies WHERE state = 'pending'");
+  if (s.step() && !s.is_null(0)) {
+    return s.integer(0);
+  }
+  return std::nullopt;
+}
+
+void StudyRegistry::set_state(const std::string& uid, StudyState state,
+                              const std::string* study_id, const std::string* error,
+                              const TimestampMs* next_attempt, bool count_attempt,
+                              TimestampMs now) {
+  std::lock_guard lock(mutex_);
+  SqliteStatement s(db_,
+                    "UPDATE studies SET state = ?, study_id = COALESCE(?, study_id), "
+                    "last_error = COALESCE(?, last_error), "
+                    "next_attempt = COALESCE(?, next_attempt), attempts = attempts + ?, "
+                    "updated = ? WHERE study_instance_uid = ?");
+  s.bind(1, to_string(state));
+  study_id ? s.bind(2, *study_id) : s.bind_null(2);
+  error ? s.bind(3, *error) : s.bind_null(3);
+  next_attempt ? s.bind(4, *next_attempt) : s.bind_null(4);
+  s.bind(5, std::int64_t{count_attempt ? 1 : 0}).bind(6, now).bind(7, uid).run();
+}
+
+void StudyRegistry::mark_in_flight(const std::string& uid, TimestampMs now) {
+  set_state(uid, StudyState::in_flight, nullptr, nullptr, nullptr, true, now);
+}
+
+void StudyRegistry::mark_registered(const std::string& uid, const std::string& study_id,
+                                    TimestampMs now) {
+  const std::string no_error;
+  set_state(uid, StudyState::registered, &study_id, &no_error, nullptr, false, now);
+}
+
+void StudyRegistry::mark_retry(const std::string& uid, const std::string& error,
+                               TimestampMs next_attempt, TimestampMs now) {
+  set_state(uid, StudyState::pending, nullptr, &error, &next_attempt, false, now);
+}
+
+void StudyRegistry::mark_failed(const std::string& uid, const std::string& error,
+                                TimestampMs now) {
+  set_state(uid, StudyState::failed, nullptr, &error, nullptr, false, now);
+}
+
+int StudyRegistry::requeue_in_flight(TimestampMs now) {
+  std::lock_guard lock(mutex_);
+  SqliteStatement s(db_,
+                    "UPDATE studies SET state = 'pending', next_attempt = ?, updated = ? "
+                    "WHERE state = 'in_flight'");
+  s.bind(1, now).bind(2, now).run();
+  return sqlite3_changes(db_);
+}
+
+std::optional<StudyRecord> StudyRegistry::find(const std::string& uid) {
+  std::lock_guard lock(mutex_);
+  SqliteStatement s(db_, (std::string("SELECT ") + kColumns +
+                          " FROM studies WHERE study_instance_uid = ?")
+                             .c_str());
+  s.bind(1, uid);
+  if (!s.step()) return std::nullopt;
+  return read_record(s);
+}
+
+std::vector<StudyRecord> StudyRegistry::list() {
+  std::lock_guard lock(mutex_);
+  SqliteStatement s(db_, (std::string("SELECT ") + kColumns +
+                          " FROM studies ORDER BY first_seen, study_instance_uid")
+                             .c_str());
+  std::vector<StudyRecord> out;
+  while (s.step()) out.push_back(read_record(s));
+  return out;
+}
+
+std::vector<std::pair<StudyState, std::int64_t>> StudyRegistry::count_by_state() {
+  std::lock_guard lock(mutex_);
+  std::vector<std::pair<StudyState, std::int64_t>> out;
+  for (auto state : {StudyState::pending, StudyState::in_flight, StudyState::registered,
+                     StudyState::failed, StudyState::ignored}) {
+    SqliteStatement s(db_, "SELECT COUNT(*) FROM studies WHERE state = ?");
+    s.bind(1, to_string(state));
+    s.step();
+    out.emplace_back(state, s.integer(0));
+  }
+  return out;
+}
+
+}  // namespace gw::registry

@@ -1,0 +1,141 @@
+// The registry against a real SQLite file in a temporary folder.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "gateway/registry/study_registry.hpp"
+#include "temp_dir.hpp"
+
+using gw::registry::InstanceArrival;
+using gw::registry::NewStudy;
+using gw::registry::StudyRegistry;
+using gw::registry::StudyState;
+
+namespace {
+
+NewStudy pending_study(std::string body = R"({"studyInstanceUid":"1.2"})") {
+  return NewStudy{StudyState::pending, "default", std::move(body)};
+}
+
+class StudyRegistryTest : public testing::Test {
+ protected:
+  gw::test::TempDir dir_;
+  std::string path_ = (dir_ / "state.db").string();
+  std::unique_ptr<StudyRegistry> registry_ = StudyRegistry::open(path_);
+};
+
+TEST_F(StudyRegistryTest, TheFirstInstanceOfAStudyCreatesOnePendingRow) {
+  int decisions = 0;
+  EXPECT_TRUE(registry_->record_instance({"1.2", "1.2.1", 100, 1000}, [&] {
+    ++decisions;
+    return pending_study();
+  }));
+  EXPECT_FALSE(registry_->record_instance({"1.2", "1.2.2", 50, 2000}, [&] {
+    ++decisions;
+    return pending_study();
+  }));
+  EXPECT_EQ(decisions, 1) << "later instances of a known study are never routed again";
+  const auto study = registry_->find("1.2");
+  ASSERT_TRUE(study);
+  EXPECT_EQ(study->state, StudyState::pending);
+  EXPECT_EQ(study->instances, 2);
+  EXPECT_EQ(study->bytes, 150);
+  EXPECT_EQ(study->first_seen, 1000);
+  EXPECT_EQ(study->last_instance, 2000);
+  EXPECT_EQ(study->idempotency_key.size(), 32u);
+}
+
+TEST_F(StudyRegistryTest, ADuplicateSopInstanceIsNotCountedTwice) {
+  registry_->record_instance({"1.2", "1.2.1", 100, 1}, [] { return pending_study(); });
+  registry_->record_instance({"1.2", "1.2.1", 100, 2}, [] { return pending_study(); });
+  EXPECT_EQ(registry_->find("1.2")->instances, 1);
+}
+
+TEST_F(StudyRegistryTest, ConcurrentWritersCreateEachStudyExactlyOnce) {
+  std::atomic<int> created{0}, decisions{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 50; ++i) {
+        const std::string study = "1.2." + std::to_string(i % 10);
+        const std::string sop = study + "." + std::to_string(t) + "." + std::to_string(i);
+        if (registry_->record_instance({study, sop, 1, i}, [&] {
+              ++decisions;
+              return pending_study();
+            })) {
+          ++created;
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(created.load(), 10);
+  EXPECT_EQ(decisions.load(), 10);
+  EXPECT_EQ(registry_->list().size(), 10u);
+}
+
+TEST_F(StudyRegistryTest, DueReturnsPendingStudiesOldestFirstAndSkipsFutureRetries) {
+  registry_->record_instance({"1.3", "1.3.1", 1, 300}, [] { return pending_study(); });
+  registry_->record_instance({"1.1", "1.1.1", 1, 100}, [] { return pending_study(); });
+  registry_->record_instance({"1.2", "1.2.1", 1, 200}, [] { return pending_study(); });
+  registry_->record_instance({"1.4", "1.4.1", 1, 50},
+                             [] { return NewStudy{StudyState::ignored, "phantoms", "{}"}; });
+  registry_->mark_retry("1.2", "HTTP 503", 10'000, 400);
+
+  const auto due = registry_->due(1'000, 10);
+  ASSERT_EQ(due.size(), 2u) << "ignored and not-yet-due studies are not sent";
+  EXPECT_EQ(due[0].study_instance_uid, "1.1");
+  EXPECT_EQ(due[1].study_instance_uid, "1.3");
+  EXPECT_EQ(registry_->next_due(), 100);
+  EXPECT_EQ(registry_->due(10'000, 10).size(), 3u);
+}
+
+TEST_F(StudyRegistryTest, TransitionsKeepStudyIdErrorAndAttempts) {
+  registry_->record_instance({"1.2", "1.2.1", 1, 1}, [] { return pending_study(); });
+  registry_->mark_in_flight("1.2", 2);
+  registry_->mark_retry("1.2", "HTTP 503 busy", 5, 3);
+  registry_->mark_in_flight("1.2", 6);
+  registry_->mark_registered("1.2", "stu_0123456789abcdef0123456789abcdef", 7);
+  const auto study = registry_->find("1.2");
+  EXPECT_EQ(study->state, StudyState::registered);
+  EXPECT_EQ(study->attempts, 2);
+  EXPECT_EQ(study->study_id, "stu_0123456789abcdef0123456789abcdef");
+  EXPECT_EQ(study->last_error, "");
+  EXPECT_TRUE(registry_->due(100, 10).empty());
+}
+
+TEST_F(StudyRegistryTest, InFlightStudiesReturnToPendingWithTheSameKeyAfterARestart) {
+  registry_->record_instance({"1.2", "1.2.1", 1, 1}, [] { return pending_study(); });
+  const std::string key = registry_->find("1.2")->idempotency_key;
+  registry_->mark_in_flight("1.2", 2);
+  registry_.reset();  // the process stops with the request on the wire
+
+  auto reopened = StudyRegistry::open(path_);
+  EXPECT_EQ(reopened->requeue_in_flight(3), 1);
+  const auto due = reopened->due(3, 10);
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].idempotency_key, key);
+}
+
+TEST_F(StudyRegistryTest, AFailedStudyKeepsItsReasonAndIsNotRetried) {
+  registry_->record_instance({"1.2", "1.2.1", 1, 1}, [] { return pending_study(); });
+  registry_->mark_failed("1.2", "HTTP 400: studyDescription must not be empty", 2);
+  EXPECT_EQ(registry_->find("1.2")->state, StudyState::failed);
+  EXPECT_EQ(registry_->find("1.2")->last_error, "HTTP 400: studyDescription must not be empty");
+  EXPECT_TRUE(registry_->due(100, 10).empty());
+}
+
+TEST(StudyRegistryOpen, AnUnwritablePathIsAClearError) {
+  try {
+    StudyRegistry::open("/nonexistent-dir/state.db");
+    FAIL() << "expected an error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("cannot open state database /nonexistent-dir/state.db"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
+}  // namespace
