@@ -18,7 +18,6 @@
 #include <vector>
 
 #include "gateway/log/log.hpp"
-#include "presentation_contexts.hpp"
 #include "storage_scp.hpp"
 
 namespace gw::dicom {
@@ -83,9 +82,6 @@ class DicomListener::Impl {
     config_.setDIMSEBlockingMode(DIMSE_NONBLOCKING);
     config_.setHostLookupEnabled(OFFalse);
     config_.setRespondWithCalledAETitle(OFTrue);
-    if (add_storage_contexts(config_).bad()) {
-      throw std::runtime_error("cannot configure presentation contexts");
-    }
 
     // DCMTK binds every interface on the port it is given; we let it bind an ephemeral
     // port and swap in our own socket, bound to dicom.bind (and able to use port 0).
@@ -186,7 +182,7 @@ class DicomListener::Impl {
         ++busy_;
       }
       try {
-        scp.run(assoc);  // negotiates, serves, then drops and destroys the association
+        scp.serve(assoc);
       } catch (const std::exception& e) {
         log::error("association_worker_failed").kv("reason", e.what());
       }

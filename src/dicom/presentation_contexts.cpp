@@ -2,12 +2,14 @@
 
 #include <dcmtk/dcmdata/dcuid.h>
 
+#include <iterator>
+
 namespace gw::dicom {
 namespace {
 
 // Preference order when a sender proposes several: uncompressed first (cheapest to
 // accept), then lossless compression, then lossy. Instances are stored as sent.
-const char* const kTransferSyntaxes[] = {
+const char* kTransferSyntaxes[] = {
     UID_LittleEndianExplicitTransferSyntax,
     UID_LittleEndianImplicitTransferSyntax,
     UID_BigEndianExplicitTransferSyntax,
@@ -31,18 +33,17 @@ const char* const kTransferSyntaxes[] = {
 
 }  // namespace
 
-OFCondition add_storage_contexts(DcmSCPConfig& config) {
-  OFList<OFString> syntaxes;
-  for (const char* ts : kTransferSyntaxes) syntaxes.push_back(ts);
-  OFList<OFString> verification_syntaxes;
-  verification_syntaxes.push_back(UID_LittleEndianExplicitTransferSyntax);
-  verification_syntaxes.push_back(UID_LittleEndianImplicitTransferSyntax);
-  verification_syntaxes.push_back(UID_BigEndianExplicitTransferSyntax);
-  OFCondition status = config.addPresentationContext(UID_VerificationSOPClass, verification_syntaxes);
-  for (int i = 0; status.good() && i < numberOfDcmAllStorageSOPClassUIDs; ++i) {
-    status = config.addPresentationContext(dcmAllStorageSOPClassUIDs[i], syntaxes);
-  }
-  return status;
+OFCondition accept_storage_contexts(T_ASC_Parameters* params) {
+  const char* verification_syntaxes[] = {UID_LittleEndianExplicitTransferSyntax,
+                                         UID_LittleEndianImplicitTransferSyntax,
+                                         UID_BigEndianExplicitTransferSyntax};
+  const char* verification[] = {UID_VerificationSOPClass};
+  OFCondition status = ASC_acceptContextsWithPreferredTransferSyntaxes(
+      params, verification, 1, verification_syntaxes, 3);
+  if (status.bad()) return status;
+  return ASC_acceptContextsWithPreferredTransferSyntaxes(
+      params, dcmAllStorageSOPClassUIDs, numberOfDcmAllStorageSOPClassUIDs, kTransferSyntaxes,
+      static_cast<int>(std::size(kTransferSyntaxes)));
 }
 
 }  // namespace gw::dicom

@@ -10,6 +10,7 @@
 
 #include "dataset_facts.hpp"
 #include "gateway/log/log.hpp"
+#include "presentation_contexts.hpp"
 #include "store_status_table.hpp"
 
 namespace gw::dicom {
@@ -36,6 +37,17 @@ std::filesystem::path StorageScp::next_temp_file() const {
   static std::atomic<unsigned long long> counter{0};
   return incoming_dir_ / ("rx-" + std::to_string(::getpid()) + "-" +
                           std::to_string(counter.fetch_add(1)) + ".part");
+}
+
+void StorageScp::serve(T_ASC_Association* assoc) {
+  params_ = assoc->params;
+  run(assoc);
+  params_ = nullptr;
+}
+
+OFCondition StorageScp::negotiateAssociation() {
+  if (!params_) return ASC_NULLKEY;
+  return accept_storage_contexts(params_);
 }
 
 void StorageScp::notifyAssociationRequest(const T_ASC_Parameters& params,

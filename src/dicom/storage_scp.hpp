@@ -15,6 +15,9 @@ class StorageScp : public DcmThreadSCP {
  public:
   StorageScp(InstanceSink& sink, std::filesystem::path incoming_dir);
 
+  /// Serves `assoc` to its end, then drops and destroys it. Called by the worker thread.
+  void serve(T_ASC_Association* assoc);
+
  protected:
   OFCondition handleIncomingCommand(T_DIMSE_Message* message,
                                     const DcmPresentationContextInfo& context) override;
@@ -22,6 +25,7 @@ class StorageScp : public DcmThreadSCP {
                                 DcmSCPActionType& desired_action) override;
   void notifyAssociationTermination() override;
   void notifyAbortRequest() override;
+  OFCondition negotiateAssociation() override;
 
  private:
   OFCondition handle_store(T_DIMSE_C_StoreRQ& request, T_ASC_PresentationContextID context_id);
@@ -32,6 +36,7 @@ class StorageScp : public DcmThreadSCP {
 
   InstanceSink& sink_;
   std::filesystem::path incoming_dir_;
+  T_ASC_Parameters* params_ = nullptr;  // of the association being served
   AssociationInfo association_;
   unsigned instances_ = 0;
 };
