@@ -85,12 +85,6 @@ void YamlMappingReader::read(const char* key, std::uint16_t& value, long long mi
   if (read_integer(key, v, min, max)) value = static_cast<std::uint16_t>(v);
 }
 
-void YamlMappingReader::read(const char* key, std::uint32_t& value, long long min,
-                             long long max) const {
-  long long v = 0;
-  if (read_integer(key, v, min, max)) value = static_cast<std::uint32_t>(v);
-}
-
 void YamlMappingReader::read(const char* key, unsigned& value, long long min,
                              long long max) const {
   long long v = 0;

@@ -30,7 +30,6 @@ class YamlMappingReader {
   void read(const char* key, std::string& value) const;
   void read(const char* key, bool& value) const;
   void read(const char* key, std::uint16_t& value, long long min, long long max) const;
-  void read(const char* key, std::uint32_t& value, long long min, long long max) const;
   void read(const char* key, unsigned& value, long long min, long long max) const;
   void read_duration(const char* key, std::chrono::milliseconds& value) const;
 

@@ -89,6 +89,16 @@ std::optional<std::string> ChildProcess::wait_for_line(const std::string& needle
   return found;
 }
 
+bool ChildProcess::wait_for_count(const std::string& needle, int count,
+                                  std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  return changed_.wait_for(lock, timeout, [&] {
+    int n = 0;
+    for (const auto& line : lines_) n += line.find(needle) != std::string::npos ? 1 : 0;
+    return n >= count;
+  });
+}
+
 std::string ChildProcess::output() const {
   std::lock_guard lock(mutex_);
   std::string all;

@@ -26,6 +26,8 @@ class ChildProcess {
   /// The first stderr line containing `needle`, waiting at most `timeout`.
   std::optional<std::string> wait_for_line(const std::string& needle,
                                            std::chrono::milliseconds timeout);
+  /// Waits until at least `count` stderr lines contain `needle`; false at `timeout`.
+  bool wait_for_count(const std::string& needle, int count, std::chrono::milliseconds timeout);
   /// Every stderr line so far, joined with newlines.
   std::string output() const;
   /// How many stderr lines so far contain `needle`.

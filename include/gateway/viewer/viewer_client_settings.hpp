@@ -1,0 +1,18 @@
+#pragma once
+// How the gateway reaches the Viewer API. Plain values, filled from the configuration.
+#include <chrono>
+#include <string>
+
+namespace gw::viewer {
+
+/// Settings of an HttpsViewerClient. Value type; copied into the client at construction.
+struct ViewerClientSettings {
+  std::string base_url;  // e.g. https://127.0.0.1:8443/v1; https only
+  std::string api_key;   // sent as Authorization: Bearer; never logged, never in an error string
+  std::string ca_file;   // PEM bundle to trust; empty: the system trust store
+  std::chrono::milliseconds timeout{30000};  // each of resolve+connect, TLS handshake, write, read
+  unsigned max_connections = 4;  // pool size == max requests in flight; more calls queue FIFO
+  std::string user_agent = "dicom-gateway/0.1";
+};
+
+}  // namespace gw::viewer

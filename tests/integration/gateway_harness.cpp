@@ -1,0 +1,95 @@
+#include "gateway_harness.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+namespace gw::test {
+
+std::string test_routing_yaml() {
+  return "routing:\n"
+         "  rules:\n"
+         "    - name: ct-urgent\n"
+         "      match:\n"
+         "        Modality: CT\n"
+         "        calling_ae: [TEST_SCU, CT02]\n"
+         "        StudyDescription: { regex: \"(?i)chest\" }\n"
+         "      assign:\n"
+         "        assigned_to: " + kUser + "\n"
+         "        express_customer_id: " + kCustomer + "\n"
+         "        severity: high\n"
+         "        metadata: { department: radiology }\n"
+         "    - name: phantoms\n"
+         "      match: { PatientName: { regex: \"^PHANTOM\" } }\n"
+         "      action: ignore\n"
+         "  default:\n"
+         "    assign: { express_customer_id: " + kOtherCustomer + " }\n";
+}
+
+GatewayHarness::GatewayHarness() {
+  sim::SimulatorOptions options;
+  options.api_key = kApiKey;
+  simulator_ = std::make_unique<sim::ViewerSimulator>(options);
+  simulator_->start();
+  std::ofstream(dir_ / "viewer-ca.pem") << simulator_->certificate_pem();
+}
+
+GatewayHarness::~GatewayHarness() {
+  if (gateway_) gateway_->stop(SIGKILL);
+}
+
+void GatewayHarness::start_gateway(const std::string& extra_yaml) {
+  std::ofstream config(config_path());
+  config << "dicom:\n"
+            "  ae_title: AVARA_GW\n"
+            "  bind: 127.0.0.1\n"
+            "  port: 0\n"
+            "  max_associations: 4\n"
+            "storage:\n"
+            "  spool_dir: " << (dir_ / "spool").string() << "\n"
+            "state:\n"
+            "  database: " << (dir_ / "state.db").string() << "\n"
+            "viewer_api:\n"
+            "  base_url: " << simulator_->base_url() << "\n"
+            "  api_key_env: GW_TEST_API_KEY\n"
+            "  ca_file: " << (dir_ / "viewer-ca.pem").string() << "\n"
+            "  timeout: 5s\n"
+            "  max_in_flight: 2\n"
+            "  retry: { initial: 100ms, max: 1s }\n"
+         << test_routing_yaml() << extra_yaml;
+  config.close();
+  gateway_ = std::make_unique<ChildProcess>(kGatewayBinary,
+                                            std::vector<std::string>{"run", "--config", config_path()},
+                                            std::map<std::string, std::string>{{"GW_TEST_API_KEY", kApiKey}});
+  const auto ready = gateway_->wait_for_line("event=gateway_ready", std::chrono::seconds(20));
+  ASSERT_TRUE(ready) << "the gateway did not start:\n" << gateway_->output();
+  port_ = static_cast<std::uint16_t>(std::stoi(log_field(*ready, "port")));
+}
+
+int GatewayHarness::stop_gateway() { return gateway_->stop(SIGTERM); }
+
+SendOptions GatewayHarness::sender() const {
+  SendOptions options;
+  options.port = port_;
+  return options;
+}
+
+bool GatewayHarness::wait_for_registrations(int count, std::chrono::milliseconds timeout) {
+  return gateway_->wait_for_count("event=study_registered", count, timeout);
+}
+
+std::vector<sim::RecordedRequest> GatewayHarness::creates() const {
+  std::vector<sim::RecordedRequest> out;
+  for (auto& r : simulator_->requests()) {
+    if (r.method == "POST" && r.target.rfind("/v1/viewer/studies", 0) == 0) out.push_back(r);
+  }
+  return out;
+}
+
+std::vector<boost::json::object> GatewayHarness::create_bodies() const {
+  std::vector<boost::json::object> out;
+  for (auto& r : creates()) out.push_back(boost::json::parse(r.body).as_object());
+  return out;
+}
+
+}  // namespace gw::test

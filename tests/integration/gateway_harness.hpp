@@ -1,0 +1,60 @@
+#pragma once
+// A gateway process and its upstream, for end-to-end tests: an in-process Viewer API
+// simulator over TLS, a configuration file in a temporary folder, the real binary.
+#include <boost/json.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "child_process.hpp"
+#include "dicom_sender.hpp"
+#include "temp_dir.hpp"
+#include "viewer_simulator.hpp"
+
+namespace gw::test {
+
+inline const std::string kFixtures = GW_FIXTURE_DIR;
+inline const std::string kGatewayBinary = GW_GATEWAY_BINARY;
+inline const std::string kApiKey = "test-api-key-0123";
+inline const std::string kUser = "usr_0123456789abcdef0123456789abcdef";
+inline const std::string kCustomer = "cus_0123456789abcdef0123456789abcdef";
+inline const std::string kOtherCustomer = "cus_00000000000000000000000000000001";
+
+/// The routing part of the test configuration: CT from TEST_SCU is urgent, phantoms are
+/// ignored, everything else goes to the second site.
+std::string test_routing_yaml();
+
+/// Owns the simulator, the temporary folder and the gateway process. One per test.
+class GatewayHarness {
+ public:
+  GatewayHarness();
+  ~GatewayHarness();
+
+  /// Writes the configuration (with `extra_yaml` appended at the top level) and starts the
+  /// gateway; fails the test if it does not report ready.
+  void start_gateway(const std::string& extra_yaml = "");
+  /// SIGTERM, and the exit code.
+  int stop_gateway();
+
+  SendOptions sender() const;
+  /// Waits until `count` study_registered lines were logged (watchdog, not sleep).
+  bool wait_for_registrations(int count, std::chrono::milliseconds timeout = std::chrono::seconds(30));
+  /// Every POST /viewer/studies the simulator received, bodies parsed.
+  std::vector<boost::json::object> create_bodies() const;
+  std::vector<sim::RecordedRequest> creates() const;
+
+  sim::ViewerSimulator& simulator() { return *simulator_; }
+  ChildProcess& gateway() { return *gateway_; }
+  const TempDir& dir() const { return dir_; }
+  std::string config_path() const { return (dir_ / "gateway.yaml").string(); }
+  std::string fixture(const std::string& name) const { return kFixtures + "/" + name + ".dcm"; }
+
+ private:
+  TempDir dir_;
+  std::unique_ptr<sim::ViewerSimulator> simulator_;
+  std::unique_ptr<ChildProcess> gateway_;
+  std::uint16_t port_ = 0;
+};
+
+}  // namespace gw::test

@@ -1,0 +1,83 @@
+// The viewer-simulator executable, run as scripts/run runs it: a separate process that
+// prints where it listens, writes its certificate for the gateway to trust, logs each call
+// without the key, and exits 0 on SIGTERM or SIGINT.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include <csignal>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "child_process.hpp"
+#include "https_test_client.hpp"
+#include "temp_dir.hpp"
+
+namespace gw::sim::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+class TheExecutable : public ::testing::TestWithParam<int> {
+ protected:
+  gw::test::TempDir dir_;
+};
+
+TEST_P(TheExecutable, ServesTheApiOnTheUrlItPrintsAndExitsZeroOnTheSignal) {
+  const std::string secret = "process-test-secret-key";
+  ChildProcess child(VIEWER_SIMULATOR_EXE,
+                     {"--port", "0", "--api-key-env", "SIM_TEST_KEY", "--cert-out",
+                      (dir_ / "ca.pem").string(), "--latency", "1ms"},
+                     {"SIM_TEST_KEY=" + secret}, (dir_ / "stderr.log").string());
+
+  const auto line = child.read_line(10s);
+  ASSERT_TRUE(line) << read_file(dir_ / "stderr.log");
+  std::smatch url;
+  ASSERT_TRUE(std::regex_match(*line, url,
+                               std::regex(R"(viewer-simulator listening on https://127\.0\.0\.1:(\d+)/v1)")))
+      << *line;
+  const auto port = static_cast<std::uint16_t>(std::stoi(url[1]));
+
+  HttpsTestClient client(port, read_file(dir_ / "ca.pem"));
+  const Exchange created = client.send(make_request(
+      http::verb::post, "/v1/viewer/studies",
+      R"({"studyInstanceUid":"1.2.3","studyDescription":"CT","severity":"stat"})", secret));
+  ASSERT_EQ(created.status(), 201) << created.response.body();
+  EXPECT_EQ(client.send(make_request(http::verb::get, "/v1/express", {}, "wrong")).status(), 401);
+  const Exchange recorded = client.send(make_request(http::verb::get, "/_sim/requests", {}, ""));
+  EXPECT_EQ(recorded.json().as_array().size(), 2u);
+
+  child.send_signal(GetParam());
+  EXPECT_EQ(child.wait(10s), 0);
+
+  const std::string log = read_file(dir_ / "stderr.log");
+  const std::string id(created.json().at("studyId").as_string());
+  EXPECT_NE(log.find("POST /v1/viewer/studies 201 study=" + id + " uid=1.2.3"), std::string::npos)
+      << log;
+  EXPECT_NE(log.find("GET /v1/express 401"), std::string::npos) << log;
+  EXPECT_EQ(log.find(secret), std::string::npos) << "the API key leaked into the log";
+}
+
+INSTANTIATE_TEST_SUITE_P(WhenStoppedBy, TheExecutable, ::testing::Values(SIGTERM, SIGINT),
+                         [](const auto& info) {
+                           return std::string(info.param == SIGTERM ? "Sigterm" : "Sigint");
+                         });
+
+TEST(TheExecutableWithoutItsKeyVariable, RefusesToStart) {
+  gw::test::TempDir dir;
+  ChildProcess child(VIEWER_SIMULATOR_EXE, {"--api-key-env", "SIM_TEST_UNSET_VARIABLE"}, {},
+                     (dir / "stderr.log").string());
+  EXPECT_EQ(child.wait(10s), 2);
+  EXPECT_NE(read_file(dir / "stderr.log").find("SIM_TEST_UNSET_VARIABLE"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace gw::sim::test

@@ -1,0 +1,318 @@
+// The HTTPS client against the in-process Viewer API simulator: real TLS over loopback.
+// Nothing sleeps: each test drives its io_context until the handlers it waits for have run,
+// under a watchdog that fails the test instead of hanging it.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <fstream>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+
+#include "gateway/viewer/https_viewer_client.hpp"
+#include "gateway/viewer/wire_format.hpp"
+#include "temp_dir.hpp"
+#include "viewer_simulator.hpp"
+
+namespace {
+
+using namespace std::chrono_literals;
+using gw::viewer::CreateOutcome;
+using gw::viewer::HttpsViewerClient;
+using gw::viewer::ViewerClientSettings;
+using Kind = CreateOutcome::Kind;
+
+constexpr auto watchdog = 10s;
+
+std::string study_body(int n = 0) {
+  gw::RegistrationRequest r;
+  r.study_instance_uid = "1.2.826.0.1.3680043.8.498." + std::to_string(1000 + n);
+  r.study_description = "Brain MRI with Contrast";
+  r.severity = gw::Severity::high;
+  return gw::viewer::to_json(r);
+}
+
+gw::sim::Fault fault_status(int status, std::string retry_after = {}) {
+  gw::sim::Fault f;
+  f.status = status;
+  f.retry_after = std::move(retry_after);
+  f.count = 1;
+  return f;
+}
+
+gw::sim::Fault fault_hang(int count) {
+  gw::sim::Fault f;
+  f.hang = true;
+  f.count = count;
+  return f;
+}
+
+gw::sim::Fault fault_drop() {
+  gw::sim::Fault f;
+  f.drop = true;
+  f.count = 1;
+  return f;
+}
+
+std::unique_ptr<gw::sim::ViewerSimulator> start_simulator(gw::sim::SimulatorOptions options = {}) {
+  auto sim = std::make_unique<gw::sim::ViewerSimulator>(std::move(options));
+  sim->start();
+  return sim;
+}
+
+class HttpsViewerClientTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    sim_ = start_simulator();
+    ca_file_ = trust(*sim_, "sim-ca.pem");
+  }
+
+  // Writes a simulator's certificate where a client can load it as its CA file.
+  std::string trust(const gw::sim::ViewerSimulator& sim, const std::string& name) {
+    const std::string path = (dir_ / name).string();
+    std::ofstream(path) << sim.certificate_pem();
+    return path;
+  }
+
+  ViewerClientSettings settings_for(const gw::sim::ViewerSimulator& sim, const std::string& ca_file) {
+    ViewerClientSettings s;
+    s.base_url = sim.base_url();
+    s.api_key = "sim-key";
+    s.ca_file = ca_file;
+    s.timeout = 5s;
+    return s;
+  }
+
+  std::shared_ptr<HttpsViewerClient> make_client(const ViewerClientSettings& s) {
+    auto client = HttpsViewerClient::create(ioc_.get_executor(), s);
+    EXPECT_TRUE(client) << client.error().message();
+    return client ? *client : nullptr;
+  }
+  std::shared_ptr<HttpsViewerClient> make_client() { return make_client(settings_for(*sim_, ca_file_)); }
+
+  // Runs the io_context until `done` holds; false when the watchdog fires first.
+  bool run_until(const std::function<bool()>& done) {
+    const auto deadline = std::chrono::steady_clock::now() + watchdog;
+    while (!done()) {
+      if (std::chrono::steady_clock::now() > deadline) return false;
+      if (ioc_.stopped()) ioc_.restart();
+      ioc_.run_for(10ms);
+    }
+    return true;
+  }
+
+  CreateOutcome create_one(HttpsViewerClient& client, const std::string& key = "key-1", int n = 0) {
+    std::optional<CreateOutcome> outcome;
+    client.create_study(study_body(n), key, [&](CreateOutcome o) { outcome = std::move(o); });
+    EXPECT_TRUE(run_until([&] { return outcome.has_value(); })) << "watchdog fired";
+    if (!outcome) outcome.emplace().error = "no answer";
+    return *outcome;
+  }
+
+  gw::test::TempDir dir_;
+  boost::asio::io_context ioc_;
+  std::unique_ptr<gw::sim::ViewerSimulator> sim_;
+  std::string ca_file_;
+};
+
+TEST_F(HttpsViewerClientTest, CreatesAStudyAndReturnsItsStudyId) {
+  auto client = make_client();
+  const CreateOutcome o = create_one(*client);
+  EXPECT_EQ(o.kind, Kind::created) << o.error;
+  EXPECT_GE(o.http_status, 200);
+  EXPECT_LT(o.http_status, 300);
+  EXPECT_EQ(o.study_id.substr(0, 4), "stu_");
+  EXPECT_EQ(o.study_id.size(), 36u);
+  EXPECT_NE(o.response_body.find(o.study_id), std::string::npos);
+  EXPECT_EQ(client->handshakes(), 1u);
+}
+
+TEST_F(HttpsViewerClientTest, SendsTheIdempotencyKeyAndTheBearerTokenToTheCreatePath) {
+  auto client = make_client();
+  create_one(*client, "study-1.2.3-attempt-key");
+  const auto requests = sim_->requests();
+  ASSERT_EQ(requests.size(), 1u);
+  EXPECT_EQ(requests[0].method, "POST");
+  EXPECT_EQ(requests[0].target, "/v1/viewer/studies");
+  EXPECT_EQ(requests[0].idempotency_key, "study-1.2.3-attempt-key");
+  EXPECT_TRUE(requests[0].authorized);
+  EXPECT_EQ(requests[0].body, study_body());
+}
+
+TEST_F(HttpsViewerClientTest, AServiceUnavailableIsTransient) {
+  sim_->set_fault(fault_status(503));
+  auto client = make_client();
+  const CreateOutcome o = create_one(*client);
+  EXPECT_EQ(o.kind, Kind::transient);
+  EXPECT_EQ(o.http_status, 503);
+}
+
+TEST_F(HttpsViewerClientTest, TooManyRequestsCarriesTheRetryAfterDelay) {
+  sim_->set_fault(fault_status(429, "3"));
+  auto client = make_client();
+  const CreateOutcome o = create_one(*client);
+  EXPECT_EQ(o.kind, Kind::transient);
+  EXPECT_EQ(o.http_status, 429);
+  EXPECT_EQ(o.retry_after, std::chrono::milliseconds(3s));
+}
+
+TEST_F(HttpsViewerClientTest, ABadRequestIsPermanentAndKeepsTheBody) {
+  sim_->set_fault(fault_status(400));
+  auto client = make_client();
+  const CreateOutcome o = create_one(*client);
+  EXPECT_EQ(o.kind, Kind::permanent);
+  EXPECT_EQ(o.http_status, 400);
+  EXPECT_FALSE(o.response_body.empty());
+  EXPECT_LE(o.response_body.size(), gw::viewer::max_kept_body_bytes);
+}
+
+TEST_F(HttpsViewerClientTest, AConflictMeansAlreadyRegistered) {
+  sim_->set_fault(fault_status(409));
+  auto client = make_client();
+  EXPECT_EQ(create_one(*client).kind, Kind::already_registered);
+}
+
+TEST_F(HttpsViewerClientTest, AWrongKeyIsUnauthorizedAndNeverEchoed) {
+  auto s = settings_for(*sim_, ca_file_);
+  s.api_key = "not-the-key";
+  auto client = make_client(s);
+  const CreateOutcome o = create_one(*client);
+  EXPECT_EQ(o.kind, Kind::unauthorized);
+  EXPECT_EQ(o.http_status, 401);
+  EXPECT_EQ(o.error.find("not-the-key"), std::string::npos);
+  ASSERT_EQ(sim_->requests().size(), 1u);
+  EXPECT_FALSE(sim_->requests()[0].authorized);
+}
+
+TEST_F(HttpsViewerClientTest, AHungServerEndsTheAttemptAtTheTimeout) {
+  sim_->set_fault(fault_hang(1));
+  auto s = settings_for(*sim_, ca_file_);
+  s.timeout = 300ms;
+  auto client = make_client(s);
+  const auto started = std::chrono::steady_clock::now();
+  const CreateOutcome o = create_one(*client);
+  const auto elapsed = std::chrono::steady_clock::now() - started;
+  EXPECT_EQ(o.kind, Kind::transient);
+  EXPECT_EQ(o.http_status, 0);
+  EXPECT_NE(o.error.find("timed out"), std::string::npos) << o.error;
+  EXPECT_GE(elapsed, 300ms);
+  EXPECT_LT(elapsed, 3s);
+}
+
+TEST_F(HttpsViewerClientTest, ADroppedConnectionIsTransientAndTheNextCallReconnects) {
+  sim_->set_fault(fault_drop());
+  auto client = make_client();
+  const CreateOutcome dropped = create_one(*client);
+  EXPECT_EQ(dropped.kind, Kind::transient);
+  EXPECT_EQ(dropped.http_status, 0);
+  EXPECT_FALSE(dropped.error.empty());
+  const CreateOutcome retried = create_one(*client);
+  EXPECT_EQ(retried.kind, Kind::created) << retried.error;
+  EXPECT_EQ(client->handshakes(), 2u);
+}
+
+TEST_F(HttpsViewerClientTest, ManyRequestsShareAtMostMaxConnectionsKeptAlive) {
+  auto s = settings_for(*sim_, ca_file_);
+  s.max_connections = 2;
+  auto client = make_client(s);
+  constexpr int total = 20;
+  std::vector<CreateOutcome> outcomes;
+  for (int i = 0; i < total; ++i) {
+    client->create_study(study_body(i), "key-" + std::to_string(i),
+                         [&](CreateOutcome o) { outcomes.push_back(std::move(o)); });
+  }
+  ASSERT_TRUE(run_until([&] { return outcomes.size() == total; }));
+  for (const auto& o : outcomes) EXPECT_EQ(o.kind, Kind::created) << o.error;
+  EXPECT_GE(client->handshakes(), 1u);
+  EXPECT_LE(client->handshakes(), 2u);
+  EXPECT_EQ(sim_->requests().size(), static_cast<std::size_t>(total));
+}
+
+TEST_F(HttpsViewerClientTest, QueuedRequestsAreAnsweredInOrderWithOneConnection) {
+  auto s = settings_for(*sim_, ca_file_);
+  s.max_connections = 1;
+  auto client = make_client(s);
+  std::vector<std::string> order;
+  for (int i = 0; i < 5; ++i) {
+    const std::string key = "key-" + std::to_string(i);
+    client->create_study(study_body(i), key, [&order, key](CreateOutcome) { order.push_back(key); });
+  }
+  ASSERT_TRUE(run_until([&] { return order.size() == 5; }));
+  EXPECT_EQ(order, (std::vector<std::string>{"key-0", "key-1", "key-2", "key-3", "key-4"}));
+  EXPECT_EQ(client->handshakes(), 1u);
+}
+
+TEST_F(HttpsViewerClientTest, ReachesTheServerByHostNameWithSni) {
+  auto s = settings_for(*sim_, ca_file_);
+  s.base_url = "https://localhost:" + std::to_string(sim_->port()) + "/v1";
+  auto client = make_client(s);
+  const CreateOutcome o = create_one(*client);
+  EXPECT_EQ(o.kind, Kind::created) << o.error;
+}
+
+TEST_F(HttpsViewerClientTest, ACertificateForAnotherHostFailsTheHandshakeAndSendsNothing) {
+  gw::sim::SimulatorOptions options;
+  options.certificate_names = {"wrong.example"};
+  auto wrong_host = start_simulator(options);
+  auto client = make_client(settings_for(*wrong_host, trust(*wrong_host, "wrong-host.pem")));
+  const CreateOutcome o = create_one(*client);
+  EXPECT_EQ(o.kind, Kind::transient);
+  EXPECT_EQ(o.http_status, 0);
+  EXPECT_NE(o.error.find("TLS handshake"), std::string::npos) << o.error;
+  EXPECT_NE(o.error.find("mismatch"), std::string::npos) << o.error;
+  EXPECT_EQ(client->handshakes(), 0u);
+  EXPECT_TRUE(wrong_host->requests().empty());
+}
+
+TEST_F(HttpsViewerClientTest, AnUntrustedCertificateFailsTheHandshakeAndSendsNothing) {
+  auto other = start_simulator();
+  // Trust the fixture's simulator, talk to the other one: same names, different key.
+  auto client = make_client(settings_for(*other, ca_file_));
+  const CreateOutcome o = create_one(*client);
+  EXPECT_EQ(o.kind, Kind::transient);
+  EXPECT_NE(o.error.find("certificate verify failed"), std::string::npos) << o.error;
+  EXPECT_EQ(client->handshakes(), 0u);
+  EXPECT_TRUE(other->requests().empty());
+}
+
+TEST_F(HttpsViewerClientTest, ShutdownAnswersInFlightAndQueuedRequests) {
+  sim_->set_fault(fault_hang(-1));
+  auto s = settings_for(*sim_, ca_file_);
+  s.max_connections = 1;
+  auto client = make_client(s);
+  std::vector<CreateOutcome> outcomes;
+  client->create_study(study_body(1), "in-flight", [&](CreateOutcome o) { outcomes.push_back(std::move(o)); });
+  client->create_study(study_body(2), "queued", [&](CreateOutcome o) { outcomes.push_back(std::move(o)); });
+  ASSERT_TRUE(run_until([&] { return sim_->requests().size() == 1; }));
+  client->shutdown();
+  ASSERT_TRUE(run_until([&] { return outcomes.size() == 2; }));
+  for (const auto& o : outcomes) {
+    EXPECT_EQ(o.kind, Kind::transient);
+    EXPECT_EQ(o.error, "shut down");
+  }
+}
+
+TEST_F(HttpsViewerClientTest, CallsAfterShutdownAreRefusedWithoutTraffic) {
+  auto client = make_client();
+  client->shutdown();
+  const CreateOutcome o = create_one(*client);
+  EXPECT_EQ(o.kind, Kind::transient);
+  EXPECT_EQ(o.error, "shut down");
+  EXPECT_TRUE(sim_->requests().empty());
+}
+
+TEST_F(HttpsViewerClientTest, NothingIsSentWhenNoServerListens) {
+  const auto port = sim_->port();
+  sim_->stop();
+  auto s = settings_for(*sim_, ca_file_);
+  s.base_url = "https://127.0.0.1:" + std::to_string(port) + "/v1";
+  auto client = make_client(s);
+  const CreateOutcome o = create_one(*client);
+  EXPECT_EQ(o.kind, Kind::transient);
+  EXPECT_NE(o.error.find("connect"), std::string::npos) << o.error;
+}
+
+}  // namespace
