@@ -53,6 +53,13 @@ int run_gateway(const std::string& config_path, std::shared_ptr<const config::Co
   spool.prepare();
   auto registry = registry::StudyRegistry::open(cfg.state.database);
   LiveRules rules(cfg.rules);
+  {
+    std::vector<std::string> names;
+    for (const auto& [name, hits] : cfg.rules->hit_counts()) names.push_back(name);
+    registry->reset_rule_hits(names, std::chrono::duration_cast<std::chrono::milliseconds>(
+                                         std::chrono::system_clock::now().time_since_epoch())
+                                         .count());
+  }
 
   boost::asio::io_context io(1);
   viewer::ViewerClientSettings client_settings;

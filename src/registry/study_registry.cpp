@@ -34,6 +34,12 @@ CREATE TABLE IF NOT EXISTS instances (
   bytes              INTEGER NOT NULL,
   received           INTEGER NOT NULL
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS rule_hits (
+  position INTEGER NOT NULL,
+  rule     TEXT PRIMARY KEY,
+  hits     INTEGER NOT NULL,
+  since    INTEGER NOT NULL
+);
 )sql";
 
 constexpr const char* kColumns =
@@ -152,6 +158,12 @@ bool StudyRegistry::record_instance(const InstanceArrival& arrival,
           .bind(8, arrival.received)
           .bind(9, arrival.received)
           .run();
+      // Counted with the study, in the same transaction: a rule's hits are its studies.
+      SqliteStatement hit(db_,
+                          "INSERT INTO rule_hits (position, rule, hits, since) VALUES "
+                          "((SELECT COALESCE(MAX(position), 0) + 1 FROM rule_hits), ?, 1, ?) "
+                          "ON CONFLICT(rule) DO UPDATE SET hits = hits + 1");
+      hit.bind(1, study.rule_name).bind(2, arrival.received).run();
       created = true;
     }
   }
@@ -261,6 +273,31 @@ std::vector<StudyRecord> StudyRegistry::list() {
                              .c_str());
   std::vector<StudyRecord> out;
   while (s.step()) out.push_back(read_record(s));
+  return out;
+}
+
+void StudyRegistry::reset_rule_hits(const std::vector<std::string>& rules, TimestampMs since) {
+  std::lock_guard lock(mutex_);
+  Transaction tx(db_);
+  SqliteStatement(db_, "DELETE FROM rule_hits").run();
+  std::int64_t position = 0;
+  for (const auto& rule : rules) {
+    SqliteStatement insert(db_,
+                           "INSERT OR IGNORE INTO rule_hits (position, rule, hits, since) "
+                           "VALUES (?, ?, 0, ?)");
+    insert.bind(1, ++position).bind(2, rule).bind(3, since).run();
+  }
+  tx.commit();
+}
+
+std::vector<std::pair<std::string, std::int64_t>> StudyRegistry::rule_hits(TimestampMs* since) {
+  std::lock_guard lock(mutex_);
+  SqliteStatement s(db_, "SELECT rule, hits, since FROM rule_hits ORDER BY position");
+  std::vector<std::pair<std::string, std::int64_t>> out;
+  while (s.step()) {
+    out.emplace_back(s.text(0), s.integer(1));
+    if (since) *since = s.integer(2);
+  }
   return out;
 }
 

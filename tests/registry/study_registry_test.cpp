@@ -127,6 +127,22 @@ TEST_F(StudyRegistryTest, AFailedStudyKeepsItsReasonAndIsNotRetried) {
   EXPECT_TRUE(registry_->due(100, 10).empty());
 }
 
+TEST_F(StudyRegistryTest, CountsTheStudiesEachRuleRoutedSinceTheLastReset) {
+  registry_->record_instance({"1.1", "1.1.1", 1, 1}, [] { return pending_study(); });
+  registry_->reset_rule_hits({"ct-urgent", "phantoms", "default"}, 500);
+  registry_->record_instance({"1.2", "1.2.1", 1, 600},
+                             [] { return NewStudy{StudyState::ignored, "phantoms", "{}"}; });
+  registry_->record_instance({"1.2", "1.2.2", 1, 601},
+                             [] { return NewStudy{StudyState::ignored, "phantoms", "{}"}; });
+  registry_->record_instance({"1.3", "1.3.1", 1, 700}, [] { return pending_study(); });
+  gw::registry::TimestampMs since = 0;
+  const auto hits = registry_->rule_hits(&since);
+  EXPECT_EQ(since, 500);
+  using Hits = std::vector<std::pair<std::string, std::int64_t>>;
+  EXPECT_EQ(hits, (Hits{{"ct-urgent", 0}, {"phantoms", 1}, {"default", 1}}))
+      << "instances of a known study are not hits; unused rules show zero";
+}
+
 TEST(StudyRegistryOpen, AnUnwritablePathIsAClearError) {
   try {
     StudyRegistry::open("/nonexistent-dir/state.db");

@@ -63,6 +63,12 @@ class StudyRegistry {
 
   std::optional<StudyRecord> find(const std::string& uid);
   std::vector<StudyRecord> list();
+  /// Starts counting rule hits afresh (daemon start): every rule in `rules` at zero.
+  void reset_rule_hits(const std::vector<std::string>& rules, TimestampMs since);
+  /// Studies routed by each rule since the last reset, in the order of that reset (rules
+  /// added later come last); `since` is when counting started.
+  std::vector<std::pair<std::string, std::int64_t>> rule_hits(TimestampMs* since = nullptr);
+
   /// Number of studies in each state, in StudyState order.
   std::vector<std::pair<StudyState, std::int64_t>> count_by_state();
 
