@@ -22,6 +22,17 @@ std::string describe(const viewer::CreateOutcome& outcome) {
   return text;
 }
 
+std::string_view outcome_name(Kind kind) {
+  switch (kind) {
+    case Kind::created: return "created";
+    case Kind::already_registered: return "already_registered";
+    case Kind::transient: return "transient";
+    case Kind::unauthorized: return "unauthorized";
+    case Kind::permanent: return "permanent";
+  }
+  return "transient";
+}
+
 }  // namespace
 
 RegistrationDispatcher::RegistrationDispatcher(boost::asio::io_context& io,
@@ -96,11 +107,16 @@ void RegistrationDispatcher::on_outcome(const registry::StudyRecord& study,
                               std::chrono::steady_clock::now() - started)
                               .count();
   const int attempts = study.attempts + 1;
+  registry::Attempt attempt{now, std::string(outcome_name(outcome.kind)), outcome.http_status,
+                            outcome.kind == Kind::created || outcome.kind == Kind::already_registered
+                                ? std::string{}
+                                : describe(outcome),
+                            static_cast<std::int64_t>(elapsed_ms)};
   try {
     switch (outcome.kind) {
       case Kind::created:
       case Kind::already_registered:
-        registry_.mark_registered(study.study_instance_uid, outcome.study_id, now);
+        registry_.mark_registered(study.study_instance_uid, outcome.study_id, attempt);
         log::info("study_registered")
             .kv("study_uid", study.study_instance_uid)
             .kv("study_id", outcome.study_id)
@@ -110,7 +126,7 @@ void RegistrationDispatcher::on_outcome(const registry::StudyRecord& study,
             .kv("ms", static_cast<std::int64_t>(elapsed_ms));
         break;
       case Kind::permanent:
-        registry_.mark_failed(study.study_instance_uid, describe(outcome), now);
+        registry_.mark_failed(study.study_instance_uid, attempt);
         log::error("study_failed")
             .kv("study_uid", study.study_instance_uid)
             .kv("status", outcome.http_status)
@@ -120,7 +136,7 @@ void RegistrationDispatcher::on_outcome(const registry::StudyRecord& study,
         // A wrong or revoked key fails every study alike: pause all sending, alarm once.
         const bool first = paused_until_ <= now;
         paused_until_ = now + settings_.auth_pause.count();
-        registry_.mark_retry(study.study_instance_uid, describe(outcome), paused_until_, now);
+        registry_.mark_retry(study.study_instance_uid, paused_until_, attempt);
         if (first) {
           log::error("alarm_api_key_rejected")
               .kv("status", outcome.http_status)
@@ -131,7 +147,7 @@ void RegistrationDispatcher::on_outcome(const registry::StudyRecord& study,
       case Kind::transient: {
         const double unit = std::uniform_real_distribution<double>(0.0, 1.0)(rng_);
         const auto delay = settings_.retry.delay(attempts, outcome.retry_after, unit);
-        registry_.mark_retry(study.study_instance_uid, describe(outcome), now + delay.count(), now);
+        registry_.mark_retry(study.study_instance_uid, now + delay.count(), attempt);
         log::warning("registration_retry")
             .kv("study_uid", study.study_instance_uid)
             .kv("attempt", attempts)

@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <limits>
 #include <random>
 #include <stdexcept>
 
@@ -34,6 +35,15 @@ CREATE TABLE IF NOT EXISTS instances (
   bytes              INTEGER NOT NULL,
   received           INTEGER NOT NULL
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS attempts (
+  study_instance_uid TEXT NOT NULL,
+  at                 INTEGER NOT NULL,
+  outcome            TEXT NOT NULL,
+  http_status        INTEGER NOT NULL,
+  error              TEXT NOT NULL,
+  duration_ms        INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS attempts_by_study ON attempts(study_instance_uid, at);
 CREATE TABLE IF NOT EXISTS rule_hits (
   position INTEGER NOT NULL,
   rule     TEXT PRIMARY KEY,
@@ -211,10 +221,10 @@ std::optional<TimestampMs> StudyRegistry::next_due() {
 }
 
 void StudyRegistry::set_state(const std::string& uid, StudyState state,
-                              const std::string* study_id, const std::string* error,
-                              const TimestampMs* next_attempt, bool count_attempt,
-                              TimestampMs now) {
+                              const std::string* study_id, const TimestampMs* next_attempt,
+                              const Attempt* attempt, TimestampMs now) {
   std::lock_guard lock(mutex_);
+  Transaction tx(db_);
   SqliteStatement s(db_,
                     "UPDATE studies SET state = ?, study_id = COALESCE(?, study_id), "
                     "last_error = COALESCE(?, last_error), "
@@ -222,29 +232,96 @@ void StudyRegistry::set_state(const std::string& uid, StudyState state,
                     "updated = ? WHERE study_instance_uid = ?");
   s.bind(1, to_string(state));
   study_id ? s.bind(2, *study_id) : s.bind_null(2);
-  error ? s.bind(3, *error) : s.bind_null(3);
+  attempt ? s.bind(3, attempt->error) : s.bind_null(3);
   next_attempt ? s.bind(4, *next_attempt) : s.bind_null(4);
-  s.bind(5, std::int64_t{count_attempt ? 1 : 0}).bind(6, now).bind(7, uid).run();
+  // An attempt is counted when it starts (in_flight), so a crash mid-request still counts.
+  s.bind(5, std::int64_t{state == StudyState::in_flight ? 1 : 0}).bind(6, now).bind(7, uid).run();
+  if (attempt) {
+    SqliteStatement history(db_,
+                            "INSERT INTO attempts (study_instance_uid, at, outcome, http_status, "
+                            "error, duration_ms) VALUES (?, ?, ?, ?, ?, ?)");
+    history.bind(1, uid)
+        .bind(2, attempt->at)
+        .bind(3, attempt->outcome)
+        .bind(4, std::int64_t{attempt->http_status})
+        .bind(5, attempt->error)
+        .bind(6, attempt->duration_ms)
+        .run();
+  }
+  tx.commit();
 }
 
 void StudyRegistry::mark_in_flight(const std::string& uid, TimestampMs now) {
-  set_state(uid, StudyState::in_flight, nullptr, nullptr, nullptr, true, now);
+  set_state(uid, StudyState::in_flight, nullptr, nullptr, nullptr, now);
 }
 
 void StudyRegistry::mark_registered(const std::string& uid, const std::string& study_id,
-                                    TimestampMs now) {
-  const std::string no_error;
-  set_state(uid, StudyState::registered, &study_id, &no_error, nullptr, false, now);
+                                    const Attempt& attempt) {
+  set_state(uid, StudyState::registered, &study_id, nullptr, &attempt, attempt.at);
 }
 
-void StudyRegistry::mark_retry(const std::string& uid, const std::string& error,
-                               TimestampMs next_attempt, TimestampMs now) {
-  set_state(uid, StudyState::pending, nullptr, &error, &next_attempt, false, now);
+void StudyRegistry::mark_retry(const std::string& uid, TimestampMs next_attempt,
+                               const Attempt& attempt) {
+  set_state(uid, StudyState::pending, nullptr, &next_attempt, &attempt, attempt.at);
 }
 
-void StudyRegistry::mark_failed(const std::string& uid, const std::string& error,
-                                TimestampMs now) {
-  set_state(uid, StudyState::failed, nullptr, &error, nullptr, false, now);
+void StudyRegistry::mark_failed(const std::string& uid, const Attempt& attempt) {
+  set_state(uid, StudyState::failed, nullptr, nullptr, &attempt, attempt.at);
+}
+
+std::vector<Attempt> StudyRegistry::attempts(const std::string& uid) {
+  std::lock_guard lock(mutex_);
+  SqliteStatement s(db_,
+                    "SELECT at, outcome, http_status, error, duration_ms FROM attempts "
+                    "WHERE study_instance_uid = ? ORDER BY at, rowid");
+  s.bind(1, uid);
+  std::vector<Attempt> out;
+  while (s.step()) {
+    out.push_back(Attempt{s.integer(0), s.text(1), static_cast<int>(s.integer(2)), s.text(3),
+                          s.integer(4)});
+  }
+  return out;
+}
+
+int StudyRegistry::retry_failed(const std::optional<std::string>& uid, TimestampMs now) {
+  std::lock_guard lock(mutex_);
+  SqliteStatement s(db_,
+                    "UPDATE studies SET state = 'pending', next_attempt = ?, updated = ? "
+                    "WHERE state = 'failed' AND (? IS NULL OR study_instance_uid = ?)");
+  s.bind(1, now).bind(2, now);
+  uid ? s.bind(3, *uid).bind(4, *uid) : s.bind_null(3).bind_null(4);
+  s.run();
+  return sqlite3_changes(db_);
+}
+
+int StudyRegistry::resend(const std::string& uid, TimestampMs now) {
+  std::lock_guard lock(mutex_);
+  SqliteStatement s(db_,
+                    "UPDATE studies SET state = 'pending', next_attempt = ?, updated = ?, "
+                    "idempotency_key = ?, study_id = '', last_error = '' "
+                    "WHERE study_instance_uid = ?");
+  s.bind(1, now).bind(2, now).bind(3, new_idempotency_key()).bind(4, uid).run();
+  return sqlite3_changes(db_);
+}
+
+int StudyRegistry::forget(const std::string& uid) {
+  std::lock_guard lock(mutex_);
+  Transaction tx(db_);
+  SqliteStatement(db_, "DELETE FROM instances WHERE study_instance_uid = ?").bind(1, uid).run();
+  SqliteStatement(db_, "DELETE FROM attempts WHERE study_instance_uid = ?").bind(1, uid).run();
+  SqliteStatement study(db_, "DELETE FROM studies WHERE study_instance_uid = ?");
+  study.bind(1, uid).run();
+  const int changed = sqlite3_changes(db_);
+  tx.commit();
+  return changed;
+}
+
+std::vector<std::string> StudyRegistry::known_instances() {
+  std::lock_guard lock(mutex_);
+  SqliteStatement s(db_, "SELECT sop_instance_uid FROM instances");
+  std::vector<std::string> out;
+  while (s.step()) out.push_back(s.text(0));
+  return out;
 }
 
 int StudyRegistry::requeue_in_flight(TimestampMs now) {
@@ -266,11 +343,15 @@ std::optional<StudyRecord> StudyRegistry::find(const std::string& uid) {
   return read_record(s);
 }
 
-std::vector<StudyRecord> StudyRegistry::list() {
+std::vector<StudyRecord> StudyRegistry::list(std::optional<StudyState> state,
+                                             std::optional<TimestampMs> since) {
   std::lock_guard lock(mutex_);
   SqliteStatement s(db_, (std::string("SELECT ") + kColumns +
-                          " FROM studies ORDER BY first_seen, study_instance_uid")
+                          " FROM studies WHERE (? IS NULL OR state = ?) AND first_seen >= ? "
+                          "ORDER BY first_seen, study_instance_uid")
                              .c_str());
+  state ? s.bind(1, to_string(*state)).bind(2, to_string(*state)) : s.bind_null(1).bind_null(2);
+  s.bind(3, since.value_or(std::numeric_limits<std::int64_t>::min()));
   std::vector<StudyRecord> out;
   while (s.step()) out.push_back(read_record(s));
   return out;

@@ -42,7 +42,9 @@ class Scanner {
   // Skips a day name ("Sun" or "Sunday"): letters only.
   bool day_name() noexcept {
     std::size_t n = 0;
-    while (n < text_.size() && ((text_[n] >= 'A' && text_[n] <= 'Z') || (text_[n] >= 'a' && text_[n] <= 'z'))) ++n;
+    while (n < text_.size() &&
+           ((text_[n] >= 'A' && text_[n] <= 'Z') || (text_[n] >= 'a' && text_[n] <= 'z')))
+      ++n;
     if (n < 3) return false;
     text_.remove_prefix(n);
     return true;
@@ -57,7 +59,8 @@ class Scanner {
 };
 
 std::optional<sys_seconds> make_time(int y, int mo, int d, int h, int mi, int s) noexcept {
-  const year_month_day date{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
+  const year_month_day date{year{y}, month{static_cast<unsigned>(mo)},
+                            day{static_cast<unsigned>(d)}};
   if (!date.ok() || h > 23 || mi > 59 || s > 60) return std::nullopt;  // 60: a leap second
   return sys_days{date} + hours{h} + minutes{mi} + seconds{s};
 }

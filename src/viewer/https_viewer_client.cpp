@@ -59,19 +59,22 @@ boost::system::result<ssl::context> make_tls_context(const ViewerClientSettings&
 boost::system::result<std::shared_ptr<HttpsViewerClient>> HttpsViewerClient::create(
     asio::any_io_executor executor, ViewerClientSettings settings) {
   if (settings.max_connections == 0 || settings.timeout <= std::chrono::milliseconds::zero() ||
-      settings.api_key.empty() || !is_header_safe(settings.api_key) || !is_header_safe(settings.user_agent)) {
+      settings.api_key.empty() || !is_header_safe(settings.api_key) ||
+      !is_header_safe(settings.user_agent)) {
     return make_error_code(viewer_errc::bad_settings);
   }
   auto endpoint = detail::parse_viewer_endpoint(settings.base_url);
   if (!endpoint) return endpoint.error();
   auto tls = make_tls_context(settings);
   if (!tls) return tls.error();
-  auto context = std::make_shared<ConnectionContext>(std::move(*endpoint), settings.timeout, std::move(*tls));
+  auto context =
+      std::make_shared<ConnectionContext>(std::move(*endpoint), settings.timeout, std::move(*tls));
   return std::make_shared<HttpsViewerClient>(PrivateTag{}, std::move(executor), std::move(settings),
                                              std::move(context));
 }
 
-HttpsViewerClient::HttpsViewerClient(PrivateTag, asio::any_io_executor executor, ViewerClientSettings settings,
+HttpsViewerClient::HttpsViewerClient(PrivateTag, asio::any_io_executor executor,
+                                     ViewerClientSettings settings,
                                      std::shared_ptr<ConnectionContext> context)
     : executor_(executor),
       strand_(asio::make_strand(executor)),
@@ -80,9 +83,11 @@ HttpsViewerClient::HttpsViewerClient(PrivateTag, asio::any_io_executor executor,
 
 HttpsViewerClient::~HttpsViewerClient() { stop_all(); }
 
-void HttpsViewerClient::create_study(std::string json_body, std::string idempotency_key, CreateHandler handler) {
+void HttpsViewerClient::create_study(std::string json_body, std::string idempotency_key,
+                                     CreateHandler handler) {
   asio::post(strand_, [self = shared_from_this(),
-                       pending = Pending{std::move(json_body), std::move(idempotency_key), std::move(handler)}]() mutable {
+                       pending = Pending{std::move(json_body), std::move(idempotency_key),
+                                         std::move(handler)}]() mutable {
     self->enqueue(std::move(pending));
   });
 }
@@ -95,7 +100,8 @@ std::uint64_t HttpsViewerClient::handshakes() const noexcept { return context_->
 
 void HttpsViewerClient::enqueue(Pending pending) {
   if (shut_down_) {
-    return answer(std::move(pending.handler), failure(CreateOutcome::Kind::transient, std::string(shut_down_error)));
+    return answer(std::move(pending.handler),
+                  failure(CreateOutcome::Kind::transient, std::string(shut_down_error)));
   }
   queue_.push_back(std::move(pending));
   pump();
@@ -105,7 +111,9 @@ void HttpsViewerClient::pump() {
   while (!queue_.empty() && !shut_down_) {
     // Prefer a connection that is already up: that is the point of keep-alive.
     auto idle = [](bool want_connected) {
-      return [want_connected](const auto& c) { return !c->busy() && c->connected() == want_connected; };
+      return [want_connected](const auto& c) {
+        return !c->busy() && c->connected() == want_connected;
+      };
     };
     auto it = std::find_if(pool_.begin(), pool_.end(), idle(true));
     if (it == pool_.end()) it = std::find_if(pool_.begin(), pool_.end(), idle(false));
@@ -124,7 +132,8 @@ void HttpsViewerClient::start(ViewerConnection& connection, Pending pending) {
   // An unusable key is the caller's bug; retrying would not fix it.
   if (pending.idempotency_key.empty() || !is_header_safe(pending.idempotency_key)) {
     return answer(std::move(pending.handler),
-                  failure(CreateOutcome::Kind::permanent, "Idempotency-Key is empty or has control characters"));
+                  failure(CreateOutcome::Kind::permanent,
+                          "Idempotency-Key is empty or has control characters"));
   }
   const auto& endpoint = context_->endpoint;
   detail::CreateRequest request{http::verb::post, endpoint.create_target, 11};
@@ -141,7 +150,8 @@ void HttpsViewerClient::start(ViewerConnection& connection, Pending pending) {
   // Holds the client weakly: an answer must still reach the caller when the client is being
   // destroyed, and a strong reference here would keep a pool alive from its own connections.
   connection.send(std::move(request), [weak = weak_from_this(), executor = executor_,
-                                       handler = std::move(pending.handler)](CreateOutcome outcome) mutable {
+                                       handler = std::move(pending.handler)](
+                                          CreateOutcome outcome) mutable {
     asio::post(executor, [handler = std::move(handler), outcome = std::move(outcome)]() mutable {
       handler(std::move(outcome));
     });
@@ -162,7 +172,8 @@ void HttpsViewerClient::stop_all() {
   pool_.clear();
   auto queued = std::exchange(queue_, {});
   for (auto& pending : queued) {
-    answer(std::move(pending.handler), failure(CreateOutcome::Kind::transient, std::string(shut_down_error)));
+    answer(std::move(pending.handler),
+           failure(CreateOutcome::Kind::transient, std::string(shut_down_error)));
   }
 }
 

@@ -42,13 +42,17 @@ std::string status_text(const ResponseSummary& r) {
 CreateOutcome::Kind classify_status(int status) noexcept {
   if (status >= 200 && status <= 299) return Kind::created;
   switch (status) {
-    case 409: return Kind::already_registered;
+    case 409:
+      return Kind::already_registered;
     case 401:
-    case 403: return Kind::unauthorized;
+    case 403:
+      return Kind::unauthorized;
     case 408:
     case 425:
-    case 429: return Kind::transient;
-    default: break;
+    case 429:
+      return Kind::transient;
+    default:
+      break;
   }
   if (status >= 400 && status <= 499) return Kind::permanent;
   return Kind::transient;  // 5xx, and anything the table does not name

@@ -10,6 +10,7 @@
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
 
@@ -71,34 +72,40 @@ void ViewerConnection::start_connect() {
 
   // SNI lets a virtual-hosted API front choose the right certificate; RFC 6066 forbids IP
   // literals there, and the certificate check below covers IP addresses on its own.
-  if (!endpoint.host_is_ip && !SSL_set_tlsext_host_name(stream_->native_handle(), endpoint.host.c_str())) {
-    return fail("TLS setup", error_code(static_cast<int>(::ERR_get_error()), asio::error::get_ssl_category()));
+  if (!endpoint.host_is_ip &&
+      !SSL_set_tlsext_host_name(stream_->native_handle(), endpoint.host.c_str())) {
+    return fail("TLS setup",
+                error_code(static_cast<int>(::ERR_get_error()), asio::error::get_ssl_category()));
   }
   // Verification mode comes from the context (verify_peer); the name check is per connection.
   // A failed name check leaves OpenSSL's verify result "unspecified"; naming the mismatch
   // tells the operator at once that base_url and the certificate disagree.
-  stream_->set_verify_callback([check = ssl::host_name_verification(endpoint.host), ip = endpoint.host_is_ip](
-                                   bool preverified, ssl::verify_context& ctx) mutable {
-    const bool ok = check(preverified, ctx);
-    if (preverified && !ok) {
-      X509_STORE_CTX_set_error(ctx.native_handle(),
-                               ip ? X509_V_ERR_IP_ADDRESS_MISMATCH : X509_V_ERR_HOSTNAME_MISMATCH);
-    }
-    return ok;
-  });
+  stream_->set_verify_callback(
+      [check = ssl::host_name_verification(endpoint.host), ip = endpoint.host_is_ip](
+          bool preverified, ssl::verify_context& ctx) mutable {
+        const bool ok = check(preverified, ctx);
+        if (preverified && !ok) {
+          X509_STORE_CTX_set_error(ctx.native_handle(), ip ? X509_V_ERR_IP_ADDRESS_MISMATCH
+                                                           : X509_V_ERR_HOSTNAME_MISMATCH);
+        }
+        return ok;
+      });
 
   // Resolve and connect share one deadline, as the settings promise.
   connect_deadline_ = std::chrono::steady_clock::now() + context_->timeout;
   resolve_timed_out_ = false;
   const std::uint64_t attempt = ++attempt_;
   resolve_timer_.expires_at(connect_deadline_);
-  resolve_timer_.async_wait(beast::bind_front_handler(&ViewerConnection::on_resolve_deadline, shared_from_this(), attempt));
-  resolver_.async_resolve(endpoint.host, endpoint.port,
-                          beast::bind_front_handler(&ViewerConnection::on_resolve, shared_from_this()));
+  resolve_timer_.async_wait(beast::bind_front_handler(&ViewerConnection::on_resolve_deadline,
+                                                      shared_from_this(), attempt));
+  resolver_.async_resolve(
+      endpoint.host, endpoint.port,
+      beast::bind_front_handler(&ViewerConnection::on_resolve, shared_from_this()));
 }
 
 void ViewerConnection::on_resolve_deadline(std::uint64_t attempt, error_code ec) {
-  if (ec || attempt != attempt_ || closed_) return;  // cancelled, or a deadline of an earlier attempt
+  if (ec || attempt != attempt_ || closed_)
+    return;  // cancelled, or a deadline of an earlier attempt
   resolve_timed_out_ = true;
   resolver_.cancel();
 }
@@ -117,8 +124,9 @@ void ViewerConnection::on_connect(error_code ec, const asio::ip::tcp::endpoint&)
   if (closed_) return;
   if (ec) return fail("connect", ec);
   beast::get_lowest_layer(*stream_).expires_after(context_->timeout);
-  stream_->async_handshake(ssl::stream_base::client,
-                           beast::bind_front_handler(&ViewerConnection::on_handshake, shared_from_this()));
+  stream_->async_handshake(
+      ssl::stream_base::client,
+      beast::bind_front_handler(&ViewerConnection::on_handshake, shared_from_this()));
 }
 
 void ViewerConnection::on_handshake(error_code ec) {
@@ -131,7 +139,8 @@ void ViewerConnection::on_handshake(error_code ec) {
 
 void ViewerConnection::write() {
   beast::get_lowest_layer(*stream_).expires_after(context_->timeout);
-  http::async_write(*stream_, request_, beast::bind_front_handler(&ViewerConnection::on_write, shared_from_this()));
+  http::async_write(*stream_, request_,
+                    beast::bind_front_handler(&ViewerConnection::on_write, shared_from_this()));
 }
 
 void ViewerConnection::on_write(error_code ec, std::size_t) {
@@ -140,7 +149,8 @@ void ViewerConnection::on_write(error_code ec, std::size_t) {
   parser_.emplace();
   parser_->body_limit(max_response_body);
   beast::get_lowest_layer(*stream_).expires_after(context_->timeout);
-  http::async_read(*stream_, buffer_, *parser_, beast::bind_front_handler(&ViewerConnection::on_read, shared_from_this()));
+  http::async_read(*stream_, buffer_, *parser_,
+                   beast::bind_front_handler(&ViewerConnection::on_read, shared_from_this()));
 }
 
 void ViewerConnection::on_read(error_code ec, std::size_t) {
@@ -153,7 +163,8 @@ void ViewerConnection::on_read(error_code ec, std::size_t) {
   ResponseSummary summary;
   summary.status = static_cast<int>(response.result_int());
   summary.reason = response.reason();
-  if (auto it = response.find(http::field::retry_after); it != response.end()) summary.retry_after = it->value();
+  if (auto it = response.find(http::field::retry_after); it != response.end())
+    summary.retry_after = it->value();
   summary.body = response.body();
   CreateOutcome outcome = classify_response(summary, std::chrono::system_clock::now());
   if (!response.keep_alive()) disconnect();
@@ -170,7 +181,8 @@ void ViewerConnection::fail(std::string_view step, error_code ec) {
     if (step == "TLS handshake" && stream_) {
       // The SSL error says only "certificate verify failed"; the X509 result says why.
       const long verify = SSL_get_verify_result(stream_->native_handle());
-      if (verify != X509_V_OK) error += std::string(" (") + X509_verify_cert_error_string(verify) + ")";
+      if (verify != X509_V_OK)
+        error += std::string(" (") + X509_verify_cert_error_string(verify) + ")";
     }
   }
   // A server may close a kept-alive connection just as we reuse it; the caller retries with

@@ -8,6 +8,8 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string>
+#include <string_view>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -65,7 +67,8 @@ class ViewerConnection : public std::enable_shared_from_this<ViewerConnection> {
 
   void start_connect();
   void on_resolve_deadline(std::uint64_t attempt, boost::system::error_code ec);
-  void on_resolve(boost::system::error_code ec, boost::asio::ip::tcp::resolver::results_type results);
+  void on_resolve(boost::system::error_code ec,
+                  boost::asio::ip::tcp::resolver::results_type results);
   void on_connect(boost::system::error_code ec, const boost::asio::ip::tcp::endpoint& endpoint);
   void on_handshake(boost::system::error_code ec);
   void write();

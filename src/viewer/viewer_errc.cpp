@@ -10,11 +10,16 @@ class ViewerCategory final : public boost::system::error_category {
   const char* name() const noexcept override { return "gw.viewer"; }
   std::string message(int ev) const override {
     switch (static_cast<viewer_errc>(ev)) {
-      case viewer_errc::bad_url: return "viewer base_url is not a valid absolute URL";
-      case viewer_errc::not_https: return "viewer base_url must use https";
-      case viewer_errc::ca_file_unreadable: return "viewer ca_file cannot be read as PEM certificates";
-      case viewer_errc::trust_store_unavailable: return "the system trust store could not be loaded";
-      case viewer_errc::bad_settings: return "viewer client settings are out of range";
+      case viewer_errc::bad_url:
+        return "viewer base_url is not a valid absolute URL";
+      case viewer_errc::not_https:
+        return "viewer base_url must use https";
+      case viewer_errc::ca_file_unreadable:
+        return "viewer ca_file cannot be read as PEM certificates";
+      case viewer_errc::trust_store_unavailable:
+        return "the system trust store could not be loaded";
+      case viewer_errc::bad_settings:
+        return "viewer client settings are out of range";
     }
     return "unknown viewer client error";
   }

@@ -82,7 +82,7 @@ TEST_F(StudyRegistryTest, DueReturnsPendingStudiesOldestFirstAndSkipsFutureRetri
   registry_->record_instance({"1.2", "1.2.1", 1, 200}, [] { return pending_study(); });
   registry_->record_instance({"1.4", "1.4.1", 1, 50},
                              [] { return NewStudy{StudyState::ignored, "phantoms", "{}"}; });
-  registry_->mark_retry("1.2", "HTTP 503", 10'000, 400);
+  registry_->mark_retry("1.2", 10'000, {400, "transient", 503, "HTTP 503", 5});
 
   const auto due = registry_->due(1'000, 10);
   ASSERT_EQ(due.size(), 2u) << "ignored and not-yet-due studies are not sent";
@@ -95,15 +95,22 @@ TEST_F(StudyRegistryTest, DueReturnsPendingStudiesOldestFirstAndSkipsFutureRetri
 TEST_F(StudyRegistryTest, TransitionsKeepStudyIdErrorAndAttempts) {
   registry_->record_instance({"1.2", "1.2.1", 1, 1}, [] { return pending_study(); });
   registry_->mark_in_flight("1.2", 2);
-  registry_->mark_retry("1.2", "HTTP 503 busy", 5, 3);
+  registry_->mark_retry("1.2", 5, {3, "transient", 503, "HTTP 503 busy", 40});
   registry_->mark_in_flight("1.2", 6);
-  registry_->mark_registered("1.2", "stu_0123456789abcdef0123456789abcdef", 7);
+  registry_->mark_registered("1.2", "stu_0123456789abcdef0123456789abcdef", {7, "created", 201, "", 12});
   const auto study = registry_->find("1.2");
   EXPECT_EQ(study->state, StudyState::registered);
   EXPECT_EQ(study->attempts, 2);
   EXPECT_EQ(study->study_id, "stu_0123456789abcdef0123456789abcdef");
   EXPECT_EQ(study->last_error, "");
   EXPECT_TRUE(registry_->due(100, 10).empty());
+  const auto history = registry_->attempts("1.2");
+  ASSERT_EQ(history.size(), 2u);
+  EXPECT_EQ(history[0].outcome, "transient");
+  EXPECT_EQ(history[0].http_status, 503);
+  EXPECT_EQ(history[0].error, "HTTP 503 busy");
+  EXPECT_EQ(history[1].outcome, "created");
+  EXPECT_EQ(history[1].duration_ms, 12);
 }
 
 TEST_F(StudyRegistryTest, InFlightStudiesReturnToPendingWithTheSameKeyAfterARestart) {
@@ -121,7 +128,7 @@ TEST_F(StudyRegistryTest, InFlightStudiesReturnToPendingWithTheSameKeyAfterARest
 
 TEST_F(StudyRegistryTest, AFailedStudyKeepsItsReasonAndIsNotRetried) {
   registry_->record_instance({"1.2", "1.2.1", 1, 1}, [] { return pending_study(); });
-  registry_->mark_failed("1.2", "HTTP 400: studyDescription must not be empty", 2);
+  registry_->mark_failed("1.2", {2, "permanent", 400, "HTTP 400: studyDescription must not be empty", 3});
   EXPECT_EQ(registry_->find("1.2")->state, StudyState::failed);
   EXPECT_EQ(registry_->find("1.2")->last_error, "HTTP 400: studyDescription must not be empty");
   EXPECT_TRUE(registry_->due(100, 10).empty());
@@ -141,6 +148,31 @@ TEST_F(StudyRegistryTest, CountsTheStudiesEachRuleRoutedSinceTheLastReset) {
   using Hits = std::vector<std::pair<std::string, std::int64_t>>;
   EXPECT_EQ(hits, (Hits{{"ct-urgent", 0}, {"phantoms", 1}, {"default", 1}}))
       << "instances of a known study are not hits; unused rules show zero";
+}
+
+TEST_F(StudyRegistryTest, RetryResendAndForgetAreTheOperatorsWaysOut) {
+  registry_->record_instance({"1.2", "1.2.1", 1, 1}, [] { return pending_study(); });
+  registry_->record_instance({"1.3", "1.3.1", 1, 1}, [] { return pending_study(); });
+  const std::string key = registry_->find("1.2")->idempotency_key;
+  registry_->mark_failed("1.2", {2, "permanent", 400, "bad", 1});
+  registry_->mark_failed("1.3", {2, "permanent", 400, "bad", 1});
+
+  EXPECT_EQ(registry_->retry_failed(std::string("1.2"), 10), 1);
+  EXPECT_EQ(registry_->find("1.2")->state, StudyState::pending);
+  EXPECT_EQ(registry_->find("1.2")->idempotency_key, key) << "a retry is the same registration";
+  EXPECT_EQ(registry_->retry_failed(std::nullopt, 11), 1) << "--all-failed takes the rest";
+
+  registry_->mark_registered("1.2", "stu_0123456789abcdef0123456789abcdef", {12, "created", 201, "", 1});
+  EXPECT_EQ(registry_->resend("1.2", 13), 1);
+  EXPECT_NE(registry_->find("1.2")->idempotency_key, key) << "a resend is a new registration";
+  EXPECT_EQ(registry_->find("1.2")->study_id, "");
+
+  EXPECT_EQ(registry_->forget("1.2"), 1);
+  EXPECT_FALSE(registry_->find("1.2"));
+  EXPECT_TRUE(registry_->record_instance({"1.2", "1.2.1", 1, 20}, [] { return pending_study(); }))
+      << "after forget, the next instance creates the study again";
+  EXPECT_EQ(registry_->list(StudyState::pending, 15).size(), 1u);
+  EXPECT_EQ(registry_->list(StudyState::pending).size(), 2u);
 }
 
 TEST(StudyRegistryOpen, AnUnwritablePathIsAClearError) {

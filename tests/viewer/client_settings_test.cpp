@@ -7,8 +7,8 @@
 namespace {
 
 using gw::viewer::HttpsViewerClient;
-using gw::viewer::ViewerClientSettings;
 using gw::viewer::viewer_errc;
+using gw::viewer::ViewerClientSettings;
 
 ViewerClientSettings valid_settings() {
   ViewerClientSettings s;
@@ -28,7 +28,8 @@ TEST(ClientCreation, SucceedsWithAnHttpsUrlAndTheSystemTrustStore) {
 }
 
 TEST(ClientCreation, AcceptsIpLiteralsPortsAndTrailingSlashes) {
-  for (const char* url : {"https://127.0.0.1:8443/v1", "https://[::1]:8443/v1/", "https://viewer.example", "HTTPS://x.example:443"}) {
+  for (const char* url : {"https://127.0.0.1:8443/v1", "https://[::1]:8443/v1/",
+                          "https://viewer.example", "HTTPS://x.example:443"}) {
     auto s = valid_settings();
     s.base_url = url;
     EXPECT_FALSE(creation_error(s)) << url;
@@ -42,8 +43,9 @@ TEST(ClientCreation, RefusesPlainHttpSoTheKeyNeverTravelsInClear) {
 }
 
 TEST(ClientCreation, RefusesMalformedUrls) {
-  for (const char* url : {"", "api.example.com/v1", "https://", "https://user:pw@api.example.com/v1",
-                          "https://api.example.com/v1?x=1", "https://api.example.com/v1#frag", "https://a b/"}) {
+  for (const char* url :
+       {"", "api.example.com/v1", "https://", "https://user:pw@api.example.com/v1",
+        "https://api.example.com/v1?x=1", "https://api.example.com/v1#frag", "https://a b/"}) {
     auto s = valid_settings();
     s.base_url = url;
     EXPECT_EQ(creation_error(s), viewer_errc::bad_url) << url;

@@ -1,6 +1,8 @@
 // The HTTPS client against the in-process Viewer API simulator: real TLS over loopback.
 // Nothing sleeps: each test drives its io_context until the handlers it waits for have run,
 // under a watchdog that fails the test instead of hanging it.
+#include "gateway/viewer/https_viewer_client.hpp"
+
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -12,7 +14,6 @@
 
 #include <boost/asio/io_context.hpp>
 
-#include "gateway/viewer/https_viewer_client.hpp"
 #include "gateway/viewer/wire_format.hpp"
 #include "temp_dir.hpp"
 #include "viewer_simulator.hpp"
@@ -77,7 +78,8 @@ class HttpsViewerClientTest : public ::testing::Test {
     return path;
   }
 
-  ViewerClientSettings settings_for(const gw::sim::ViewerSimulator& sim, const std::string& ca_file) {
+  ViewerClientSettings settings_for(const gw::sim::ViewerSimulator& sim,
+                                    const std::string& ca_file) {
     ViewerClientSettings s;
     s.base_url = sim.base_url();
     s.api_key = "sim-key";
@@ -91,7 +93,9 @@ class HttpsViewerClientTest : public ::testing::Test {
     EXPECT_TRUE(client) << client.error().message();
     return client ? *client : nullptr;
   }
-  std::shared_ptr<HttpsViewerClient> make_client() { return make_client(settings_for(*sim_, ca_file_)); }
+  std::shared_ptr<HttpsViewerClient> make_client() {
+    return make_client(settings_for(*sim_, ca_file_));
+  }
 
   // Runs the io_context until `done` holds; false when the watchdog fires first.
   bool run_until(const std::function<bool()>& done) {
@@ -238,7 +242,8 @@ TEST_F(HttpsViewerClientTest, QueuedRequestsAreAnsweredInOrderWithOneConnection)
   std::vector<std::string> order;
   for (int i = 0; i < 5; ++i) {
     const std::string key = "key-" + std::to_string(i);
-    client->create_study(study_body(i), key, [&order, key](CreateOutcome) { order.push_back(key); });
+    client->create_study(study_body(i), key,
+                         [&order, key](CreateOutcome) { order.push_back(key); });
   }
   ASSERT_TRUE(run_until([&] { return order.size() == 5; }));
   EXPECT_EQ(order, (std::vector<std::string>{"key-0", "key-1", "key-2", "key-3", "key-4"}));
@@ -284,8 +289,10 @@ TEST_F(HttpsViewerClientTest, ShutdownAnswersInFlightAndQueuedRequests) {
   s.max_connections = 1;
   auto client = make_client(s);
   std::vector<CreateOutcome> outcomes;
-  client->create_study(study_body(1), "in-flight", [&](CreateOutcome o) { outcomes.push_back(std::move(o)); });
-  client->create_study(study_body(2), "queued", [&](CreateOutcome o) { outcomes.push_back(std::move(o)); });
+  client->create_study(study_body(1), "in-flight",
+                       [&](CreateOutcome o) { outcomes.push_back(std::move(o)); });
+  client->create_study(study_body(2), "queued",
+                       [&](CreateOutcome o) { outcomes.push_back(std::move(o)); });
   ASSERT_TRUE(run_until([&] { return sim_->requests().size() == 1; }));
   client->shutdown();
   ASSERT_TRUE(run_until([&] { return outcomes.size() == 2; }));

@@ -1,10 +1,10 @@
+#include "gateway/viewer/outcome_classifier.hpp"
+
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <optional>
 #include <string>
-
-#include "gateway/viewer/outcome_classifier.hpp"
 
 namespace {
 
@@ -87,7 +87,8 @@ TEST(RetryAfter, RejectsAnythingElse) {
 
 TEST(ResponseClassification, ACreatedStudyCarriesItsId) {
   const auto o = classify_response(
-      response(201, R"({"studyId":"stu_1234567890abcdef1234567890abcdef"})", "Created"), rfc_example);
+      response(201, R"({"studyId":"stu_1234567890abcdef1234567890abcdef"})", "Created"),
+      rfc_example);
   EXPECT_EQ(o.kind, Kind::created);
   EXPECT_EQ(o.http_status, 201);
   EXPECT_EQ(o.study_id, "stu_1234567890abcdef1234567890abcdef");
@@ -103,7 +104,8 @@ TEST(ResponseClassification, ACreateWithoutAStudyIdIsStillCreatedButSaysSo) {
 
 TEST(ResponseClassification, AConflictKeepsTheStudyIdWhenTheBodyHasOne) {
   const auto with = classify_response(
-      response(409, R"({"error":"exists","studyId":"stu_1234567890abcdef1234567890abcdef"})"), rfc_example);
+      response(409, R"({"error":"exists","studyId":"stu_1234567890abcdef1234567890abcdef"})"),
+      rfc_example);
   EXPECT_EQ(with.kind, Kind::already_registered);
   EXPECT_EQ(with.study_id, "stu_1234567890abcdef1234567890abcdef");
   const auto without = classify_response(response(409, R"({"error":"exists"})"), rfc_example);

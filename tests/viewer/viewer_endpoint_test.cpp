@@ -1,7 +1,8 @@
+#include "viewer_endpoint.hpp"
+
 #include <gtest/gtest.h>
 
 #include "gateway/viewer/viewer_errc.hpp"
-#include "viewer_endpoint.hpp"
 
 namespace {
 
@@ -38,7 +39,8 @@ TEST(ViewerEndpoint, ResolvesIpv6WithoutBracketsButSendsThemInTheHostHeader) {
 
 TEST(ViewerEndpoint, RefusesOtherSchemesAndPortZero) {
   EXPECT_EQ(parse_viewer_endpoint("ftp://x.example/").error(), gw::viewer::viewer_errc::not_https);
-  EXPECT_EQ(parse_viewer_endpoint("https://x.example:0/").error(), gw::viewer::viewer_errc::bad_url);
+  EXPECT_EQ(parse_viewer_endpoint("https://x.example:0/").error(),
+            gw::viewer::viewer_errc::bad_url);
 }
 
 }  // namespace

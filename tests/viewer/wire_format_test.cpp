@@ -1,8 +1,8 @@
+#include "gateway/viewer/wire_format.hpp"
+
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
-
-#include "gateway/viewer/wire_format.hpp"
 
 namespace {
 
@@ -57,14 +57,13 @@ BodyCase stat_with_customer_only_case() {
       "expressCustomerId": "cus_1234567890abcdef1234567890abcdef" })"};
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Requests, CreateBody,
-    ::testing::Values(BodyCase{"minimal", minimal_request(), R"({
+INSTANTIATE_TEST_SUITE_P(Requests, CreateBody,
+                         ::testing::Values(BodyCase{"minimal", minimal_request(), R"({
                           "severity": "normal",
                           "studyDescription": "CT Chest/Abdomen/Pelvis",
                           "studyInstanceUid": "1.2.840.113619.2.55.3.604688119.868.1234567890.123" })"},
-                      full_case(), stat_with_customer_only_case()),
-    [](const auto& info) { return std::string(info.param.name); });
+                                           full_case(), stat_with_customer_only_case()),
+                         [](const auto& info) { return std::string(info.param.name); });
 
 TEST(CreateBody, OmitsOptionalFieldsThatAreNotSet) {
   const json::object body = json::parse(to_json(minimal_request())).as_object();
@@ -78,7 +77,8 @@ TEST(CreateBody, CarriesANonAsciiDescriptionAsUtf8) {
   gw::RegistrationRequest r = minimal_request();
   r.study_description = "IRM cérébrale – Schädel 頭部 \"quoted\"";
   const std::string body = to_json(r);
-  EXPECT_NE(body.find("IRM cérébrale – Schädel 頭部"), std::string::npos) << "raw UTF-8, not \\u escapes";
+  EXPECT_NE(body.find("IRM cérébrale – Schädel 頭部"), std::string::npos)
+      << "raw UTF-8, not \\u escapes";
   EXPECT_EQ(json::parse(body).at("studyDescription").as_string(), r.study_description);
 }
 
@@ -96,10 +96,11 @@ TEST(CreatedStudy, YieldsTheStudyIdOfTheApiExampleResponse) {
 }
 
 TEST(CreatedStudy, IsAbsentForMalformedBodiesOrIds) {
-  for (const char* body : {"", "not json", "[]", "{}", R"({"studyId": 42})", R"({"studyId": "stu_123"})",
-                           R"({"studyId": "usr_1234567890abcdef1234567890abcdef"})",
-                           R"({"studyId": "stu_1234567890abcdef1234567890abcdeg"})",
-                           R"({"studyId": "stu_1234567890abcdef1234567890abcdef")"}) {
+  for (const char* body :
+       {"", "not json", "[]", "{}", R"({"studyId": 42})", R"({"studyId": "stu_123"})",
+        R"({"studyId": "usr_1234567890abcdef1234567890abcdef"})",
+        R"({"studyId": "stu_1234567890abcdef1234567890abcdeg"})",
+        R"({"studyId": "stu_1234567890abcdef1234567890abcdef")"}) {
     EXPECT_FALSE(parse_created_study(body)) << body;
   }
 }
@@ -121,8 +122,11 @@ TEST(Truncation, NeverCutsAMultiByteSequence) {
 }
 
 TEST(Truncation, ReplacesInvalidBytesSoTheResultIsSafeJson) {
-  EXPECT_EQ(truncate_utf8("a\xFF" "b"), "a\xEF\xBF\xBD" "b");
-  EXPECT_EQ(truncate_utf8("x\xC3"), "x\xEF\xBF\xBD");              // sequence cut by the sender
+  EXPECT_EQ(truncate_utf8("a\xFF"
+                          "b"),
+            "a\xEF\xBF\xBD"
+            "b");
+  EXPECT_EQ(truncate_utf8("x\xC3"), "x\xEF\xBF\xBD");                // sequence cut by the sender
   EXPECT_EQ(truncate_utf8("\xC0\xAF"), "\xEF\xBF\xBD\xEF\xBF\xBD");  // overlong '/'
   EXPECT_EQ(truncate_utf8("\xED\xA0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // surrogate
   boost::system::error_code ec;

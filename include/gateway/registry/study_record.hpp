@@ -34,4 +34,13 @@ struct StudyRecord {
   std::int64_t bytes = 0;
 };
 
+/// One registration attempt as the history keeps it (`studies show`).
+struct Attempt {
+  TimestampMs at = 0;          // when the answer (or the failure) came
+  std::string outcome;         // created, already_registered, transient, unauthorized, permanent
+  int http_status = 0;         // 0 when no HTTP answer was read
+  std::string error;           // short reason; empty on success
+  std::int64_t duration_ms = 0;
+};
+
 }  // namespace gw::registry

@@ -51,18 +51,34 @@ class StudyRegistry {
   std::optional<TimestampMs> next_due();
 
   void mark_in_flight(const std::string& uid, TimestampMs now);
-  void mark_registered(const std::string& uid, const std::string& study_id, TimestampMs now);
+  /// Each outcome below also appends `attempt` to the study's history, in one transaction.
+  void mark_registered(const std::string& uid, const std::string& study_id, const Attempt& attempt);
   /// Back to pending after a transient failure; tried again at `next_attempt`.
-  void mark_retry(const std::string& uid, const std::string& error, TimestampMs next_attempt,
-                  TimestampMs now);
+  void mark_retry(const std::string& uid, TimestampMs next_attempt, const Attempt& attempt);
   /// Permanent failure: waits for an operator.
-  void mark_failed(const std::string& uid, const std::string& error, TimestampMs now);
+  void mark_failed(const std::string& uid, const Attempt& attempt);
+  /// The attempts made for `uid`, oldest first.
+  std::vector<Attempt> attempts(const std::string& uid);
+
+  // Operator actions (`dicom-gateway studies …`); each returns how many studies changed.
+  /// failed → pending, due now, same idempotency key (the same registration, tried again).
+  int retry_failed(const std::optional<std::string>& uid, TimestampMs now);
+  /// Any state → pending with a new idempotency key: a new registration, by decision.
+  int resend(const std::string& uid, TimestampMs now);
+  /// Deletes the study and its instance rows, so that its next instance registers it anew.
+  int forget(const std::string& uid);
+
+  /// SOP Instance UIDs the registry knows (start-up reconciliation with the spool).
+  std::vector<std::string> known_instances();
 
   /// At start-up: studies left in_flight by a stopped process go back to pending.
   int requeue_in_flight(TimestampMs now);
 
   std::optional<StudyRecord> find(const std::string& uid);
-  std::vector<StudyRecord> list();
+  /// Every study, oldest first; only those in `state` and first seen at or after `since`
+  /// when given.
+  std::vector<StudyRecord> list(std::optional<StudyState> state = std::nullopt,
+                                std::optional<TimestampMs> since = std::nullopt);
   /// Starts counting rule hits afresh (daemon start): every rule in `rules` at zero.
   void reset_rule_hits(const std::vector<std::string>& rules, TimestampMs since);
   /// Studies routed by each rule since the last reset, in the order of that reset (rules
@@ -76,8 +92,7 @@ class StudyRegistry {
   explicit StudyRegistry(sqlite3* db);
   void exec(const char* sql);
   void set_state(const std::string& uid, StudyState state, const std::string* study_id,
-                 const std::string* error, const TimestampMs* next_attempt, bool count_attempt,
-                 TimestampMs now);
+                 const TimestampMs* next_attempt, const Attempt* attempt, TimestampMs now);
 
   std::mutex mutex_;
   sqlite3* db_;

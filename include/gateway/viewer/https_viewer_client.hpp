@@ -44,7 +44,8 @@ class HttpsViewerClient final : public ViewerClient,
 
   /// Queues the request (FIFO) and sends it on a free pooled connection. The handler runs
   /// once on the executor; it is called "shut down" transient after shutdown().
-  void create_study(std::string json_body, std::string idempotency_key, CreateHandler handler) override;
+  void create_study(std::string json_body, std::string idempotency_key,
+                    CreateHandler handler) override;
   /// Answers queued and in-flight requests with transient "shut down", closes every pooled
   /// connection and refuses later calls the same way. Idempotent.
   void shutdown() override;
@@ -63,7 +64,8 @@ class HttpsViewerClient final : public ViewerClient,
 
  public:
   /// Use create(); public only so make_shared can reach it.
-  HttpsViewerClient(PrivateTag, boost::asio::any_io_executor executor, ViewerClientSettings settings,
+  HttpsViewerClient(PrivateTag, boost::asio::any_io_executor executor,
+                    ViewerClientSettings settings,
                     std::shared_ptr<detail::ConnectionContext> context);
 
  private:
@@ -73,7 +75,7 @@ class HttpsViewerClient final : public ViewerClient,
   void answer(CreateHandler handler, CreateOutcome outcome);
   void stop_all();
 
-  boost::asio::any_io_executor executor_;  // where handlers run
+  boost::asio::any_io_executor executor_;                     // where handlers run
   boost::asio::strand<boost::asio::any_io_executor> strand_;  // where the state below lives
   const ViewerClientSettings settings_;
   const std::shared_ptr<detail::ConnectionContext> context_;

@@ -9,11 +9,11 @@ namespace gw::viewer {
 
 /// Construction errors of HttpsViewerClient::create. Registered as a boost::system category.
 enum class viewer_errc {
-  bad_url = 1,           // base_url does not parse, has no host, or carries a query/fragment
-  not_https,             // base_url's scheme is not https: the API key must not travel in clear
-  ca_file_unreadable,    // ca_file cannot be read or holds no usable certificate
+  bad_url = 1,              // base_url does not parse, has no host, or carries a query/fragment
+  not_https,                // base_url's scheme is not https: the API key must not travel in clear
+  ca_file_unreadable,       // ca_file cannot be read or holds no usable certificate
   trust_store_unavailable,  // the system trust store could not be loaded
-  bad_settings,          // max_connections == 0, a non-positive timeout, or a header-unsafe value
+  bad_settings,  // max_connections == 0, a non-positive timeout, or a header-unsafe value
 };
 
 /// The category of viewer_errc; a function-local static, safe from any thread.
