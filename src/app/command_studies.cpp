@@ -1,32 +1,166 @@
+// `dicom-gateway studies …`: what the registry knows, and the operator's ways out. Works
+// while the daemon runs (SQLite WAL; the daemon looks for due studies every second) and
+// when it is stopped.
+#include <boost/json.hpp>
+
+#include <chrono>
 #include <ctime>
 #include <iostream>
 
 #include "commands.hpp"
 #include "config_access.hpp"
+#include "gateway/config/duration.hpp"
 #include "gateway/registry/study_registry.hpp"
 
 namespace gw::app {
+namespace {
 
-int command_studies(const std::string& config_path) {
+registry::TimestampMs now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string iso_time(registry::TimestampMs ms) {
+  if (ms <= 0) return "-";
+  const std::time_t t = static_cast<std::time_t>(ms / 1000);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  return text;
+}
+
+std::unique_ptr<registry::StudyRegistry> open_registry(const std::string& config_path) {
   const auto config = load_config_or_report(config_path);
-  if (!config) return 1;
-  auto registry = registry::StudyRegistry::open(config->state.database);
-  for (const auto& s : registry->list()) {
+  if (!config) return nullptr;
+  return registry::StudyRegistry::open(config->state.database);
+}
+
+boost::json::object to_json(const registry::StudyRecord& s) {
+  return {{"studyInstanceUid", s.study_instance_uid},
+          {"state", to_string(s.state)},
+          {"rule", s.rule_name},
+          {"attempts", s.attempts},
+          {"studyId", s.study_id},
+          {"lastError", s.last_error},
+          {"firstSeen", iso_time(s.first_seen)},
+          {"lastInstance", iso_time(s.last_instance)},
+          {"instances", s.instances},
+          {"bytes", s.bytes}};
+}
+
+void print_rule_hits(registry::StudyRegistry& registry) {
+  // Dead rules show up as zero: the administrator sees which rules still earn their place.
+  registry::TimestampMs since = 0;
+  const auto hits = registry.rule_hits(&since);
+  if (hits.empty()) return;
+  std::cout << "\n# studies routed by each rule since " << iso_time(since) << '\n';
+  for (const auto& [rule, count] : hits) std::cout << "# " << rule << '\t' << count << '\n';
+}
+
+std::optional<registry::TimestampMs> parse_since(const std::string& text) {
+  if (const auto ago = config::parse_duration(text)) return now_ms() - ago->count();
+  std::tm tm{};
+  for (const char* format : {"%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"}) {
+    tm = {};
+    const char* end = strptime(text.c_str(), format, &tm);
+    if (end && *end == '\0') return static_cast<registry::TimestampMs>(timegm(&tm)) * 1000;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+int command_studies_list(const std::string& config_path, const StudiesListOptions& options) {
+  auto registry = open_registry(config_path);
+  if (!registry) return 1;
+  std::optional<registry::StudyState> state;
+  if (!options.state.empty()) {
+    state = registry::parse_study_state(options.state);
+    if (!state) {
+      std::cerr << "unknown state '" << options.state
+                << "' (pending, in_flight, registered, failed, ignored)\n";
+      return 2;
+    }
+  }
+  std::optional<registry::TimestampMs> since;
+  if (!options.since.empty()) {
+    since = parse_since(options.since);
+    if (!since) {
+      std::cerr << "--since takes a date (2026-11-01, 2026-11-01T08:00:00Z) or a duration (24h)\n";
+      return 2;
+    }
+  }
+  const auto studies = registry->list(state, since);
+  if (options.json) {
+    boost::json::array out;
+    for (const auto& s : studies) out.push_back(to_json(s));
+    std::cout << boost::json::serialize(out) << '\n';
+    return 0;
+  }
+  for (const auto& s : studies) {
     std::cout << s.study_instance_uid << '\t' << to_string(s.state) << '\t' << s.attempts << '\t'
               << (s.study_id.empty() ? "-" : s.study_id) << '\t'
               << (s.last_error.empty() ? "-" : s.last_error) << '\n';
   }
-  // Dead rules show up as zero: the administrator sees which rules still earn their place.
-  registry::TimestampMs since = 0;
-  const auto hits = registry->rule_hits(&since);
-  if (!hits.empty()) {
-    const std::time_t t = static_cast<std::time_t>(since / 1000);
-    char when[32];
-    std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-    std::cout << "\n# studies routed by each rule since " << when << '\n';
-    for (const auto& [rule, count] : hits) std::cout << "# " << rule << '\t' << count << '\n';
+  if (!state && !since) print_rule_hits(*registry);
+  return 0;
+}
+
+int command_studies_show(const std::string& config_path, const std::string& uid) {
+  auto registry = open_registry(config_path);
+  if (!registry) return 1;
+  const auto study = registry->find(uid);
+  if (!study) {
+    std::cerr << "no study " << uid << '\n';
+    return 1;
+  }
+  std::cout << "study            " << study->study_instance_uid << '\n'
+            << "state            " << to_string(study->state) << '\n'
+            << "rule             " << study->rule_name << '\n'
+            << "study id         " << (study->study_id.empty() ? "-" : study->study_id) << '\n'
+            << "instances        " << study->instances << " (" << study->bytes << " bytes)\n"
+            << "first seen       " << iso_time(study->first_seen) << '\n'
+            << "last instance    " << iso_time(study->last_instance) << '\n'
+            << "next attempt     "
+            << (study->state == registry::StudyState::pending ? iso_time(study->next_attempt) : "-")
+            << '\n'
+            << "last error       " << (study->last_error.empty() ? "-" : study->last_error) << '\n'
+            << "request          " << study->request_body << '\n'
+            << "attempts         " << study->attempts << '\n';
+  for (const auto& a : registry->attempts(uid)) {
+    std::cout << "  " << iso_time(a.at) << '\t' << a.outcome << '\t'
+              << (a.http_status ? std::to_string(a.http_status) : "-") << '\t' << a.duration_ms
+              << " ms\t" << (a.error.empty() ? "-" : a.error) << '\n';
   }
   return 0;
+}
+
+int command_studies_retry(const std::string& config_path, const std::string& uid, bool all_failed) {
+  auto registry = open_registry(config_path);
+  if (!registry) return 1;
+  const int changed =
+      registry->retry_failed(all_failed ? std::nullopt : std::optional<std::string>(uid), now_ms());
+  std::cout << changed << " failed stud" << (changed == 1 ? "y" : "ies") << " queued again\n";
+  return changed > 0 || all_failed ? 0 : 1;
+}
+
+int command_studies_resend(const std::string& config_path, const std::string& uid) {
+  auto registry = open_registry(config_path);
+  if (!registry) return 1;
+  const int changed = registry->resend(uid, now_ms());
+  std::cout << (changed ? "queued as a new registration (new idempotency key): "
+                        : "no study ")
+            << uid << '\n';
+  return changed ? 0 : 1;
+}
+
+int command_studies_forget(const std::string& config_path, const std::string& uid) {
+  auto registry = open_registry(config_path);
+  if (!registry) return 1;
+  const int changed = registry->forget(uid);
+  std::cout << (changed ? "forgotten; its next instance registers it again: " : "no study ")
+            << uid << '\n';
+  return changed ? 0 : 1;
 }
 
 }  // namespace gw::app

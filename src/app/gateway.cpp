@@ -1,7 +1,9 @@
 #include "gateway.hpp"
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <cstdlib>
 #include <thread>
@@ -10,39 +12,72 @@
 #include "gateway/dicom/dicom_listener.hpp"
 #include "gateway/dicom/study_file_reader.hpp"
 #include "gateway/log/log.hpp"
+#include "gateway/metrics/registry.hpp"
 #include "gateway/registry/study_registry.hpp"
 #include "gateway/routing/rule_set.hpp"
 #include "gateway/storage/spool.hpp"
 #include "gateway/viewer/https_viewer_client.hpp"
+#include "config_reload.hpp"
+#include "gateway_metrics.hpp"
+#include "api_key_source.hpp"
 #include "live_rules.hpp"
+#include "metrics_server.hpp"
+#include "readiness.hpp"
 #include "registration_dispatcher.hpp"
+#include "service_heartbeat.hpp"
+#include "service_notifier.hpp"
 #include "study_intake.hpp"
 
 namespace gw::app {
 namespace {
 
-std::string api_key_from_environment(const config::ViewerApiSettings& settings) {
-  const char* value = std::getenv(settings.api_key_env.c_str());
-  if (!value || !*value) {
-    throw std::runtime_error("the API key environment variable " + settings.api_key_env +
-                             " is not set (viewer_api.api_key_env)");
-  }
-  return value;
-}
-
-/// SIGHUP: re-read the file; a valid one replaces the rules, an invalid one is logged and
-/// the running rules stay.
-void reload_rules(const std::string& config_path, LiveRules& rules) {
+/// SIGHUP: re-read the file. A valid one replaces the rules and the reloadable settings
+/// (log level, retry, alarm_after, shutdown_grace) and is returned; settings that need a
+/// restart are reported and keep their running values. An invalid file changes nothing.
+std::shared_ptr<const config::Config> reload(const std::string& config_path,
+                                             const config::Config& started, LiveRules& rules,
+                                             RegistrationDispatcher& dispatcher,
+                                             Readiness& readiness) {
   config::LoadOptions options{dicom::is_known_keyword};
   const config::LoadResult loaded = config::load_config_file(config_path, options);
   if (!loaded.config) {
     for (const auto& d : loaded.diagnostics) {
       log::error("config_reload_rejected").kv("problem", to_string(d));
     }
-    return;
+    metrics::counter("dicom_gateway_config_reloads_total", {{"result", "rejected"}}).inc();
+    return nullptr;
   }
-  rules.replace(loaded.config->rules);
-  log::info("config_reloaded").kv("rules", static_cast<std::uint64_t>(loaded.config->rules->size()));
+  const config::Config& cfg = *loaded.config;
+  rules.replace(cfg.rules);
+  log::set_level(log::parse_level(cfg.logging.level).value_or(log::Level::info));
+  dispatcher.set_retry({cfg.viewer_api.retry.initial, cfg.viewer_api.retry.max});
+  readiness.set_alarm_after(cfg.alarm_after);
+  for (const auto& change : restart_only_changes(started, cfg)) {
+    log::warning("config_needs_restart")
+        .kv("setting", change.key)
+        .kv("running", change.running)
+        .kv("in_file", change.in_file);
+  }
+  metrics::counter("dicom_gateway_config_reloads_total", {{"result", "applied"}}).inc();
+  log::info("config_reloaded")
+      .kv("rules", static_cast<std::uint64_t>(cfg.rules->size()))
+      .kv("level", cfg.logging.level);
+  return loaded.config;
+}
+
+/// The STATUS= line of `systemctl status`.
+std::string service_status(registry::StudyRegistry& registry) {
+  std::string text;
+  for (const auto& [state, count] : registry.count_by_state()) {
+    if (state != registry::StudyState::pending && state != registry::StudyState::in_flight &&
+        state != registry::StudyState::failed) {
+      continue;
+    }
+    text += std::string(text.empty() ? "" : " ") + std::string(to_string(state)) + "=" +
+            std::to_string(count);
+  }
+  const std::string last_error = log::last_error_event();
+  return text + " last_error=" + (last_error.empty() ? "none" : last_error);
 }
 
 }  // namespace
@@ -64,7 +99,7 @@ int run_gateway(const std::string& config_path, std::shared_ptr<const config::Co
   boost::asio::io_context io(1);
   viewer::ViewerClientSettings client_settings;
   client_settings.base_url = cfg.viewer_api.base_url;
-  client_settings.api_key = api_key_from_environment(cfg.viewer_api);
+  client_settings.api_key = load_api_key(cfg.viewer_api);
   client_settings.ca_file = cfg.viewer_api.ca_file;
   client_settings.timeout = cfg.viewer_api.timeout;
   client_settings.max_connections = cfg.viewer_api.max_in_flight;
@@ -77,6 +112,8 @@ int run_gateway(const std::string& config_path, std::shared_ptr<const config::Co
   dispatch.max_in_flight = cfg.viewer_api.max_in_flight;
   dispatch.retry.initial = cfg.viewer_api.retry.initial;
   dispatch.retry.max = cfg.viewer_api.retry.max;
+  dispatch.give_up_after = cfg.viewer_api.retry.give_up_after;
+  dispatch.auth_pause = cfg.viewer_api.auth_pause;
   auto dispatcher =
       std::make_shared<RegistrationDispatcher>(io, *registry, **client, dispatch);
 
@@ -94,35 +131,102 @@ int run_gateway(const std::string& config_path, std::shared_ptr<const config::Co
   listener_settings.incoming_dir = spool.incoming_dir();
   dicom::DicomListener listener(listener_settings, intake);
 
+  ServiceNotifier notifier;
+  describe_gateway_metrics();
+  Readiness readiness(*registry, cfg.state.database, cfg.storage.spool_dir, cfg.alarm_after);
+  collect_at_scrape({registry.get(), cfg.storage.spool_dir,
+                     [&listener] { return listener.open_associations(); }});
+  std::shared_ptr<MetricsServer> metrics_server;
+  if (!cfg.metrics.listen.empty()) {
+    metrics_server = std::make_shared<MetricsServer>(
+        io, cfg.metrics.listen,
+        HttpProbes{[] { return metrics::registry().render(); },
+                   [&readiness] { return readiness.not_ready_reason(); }});
+  }
+  ServiceHeartbeat heartbeat(io, notifier, [&registry] { return service_status(*registry); });
+
+  // Before anyone can be told we are ready: a SIGHUP (systemd's ExecReload) or SIGTERM sent
+  // just after READY would otherwise kill the process with the default action. Signals that
+  // arrive before async_wait below are queued, not lost.
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);
   dispatcher->start();
   listener.start();
+  readiness.set_listening(true);
+  if (metrics_server) metrics_server->start();
   log::info("gateway_ready")
       .kv("port", static_cast<unsigned>(listener.port()))
       .kv("ae_title", cfg.dicom.ae_title)
       .kv("viewer", cfg.viewer_api.base_url)
       .kv("database", cfg.state.database)
-      .kv("spool", cfg.storage.spool_dir);
+      .kv("spool", cfg.storage.spool_dir)
+      .kv("metrics_port", static_cast<unsigned>(metrics_server ? metrics_server->port() : 0));
+  // The port listens and the database is open: only now may systemd start dependents.
+  notifier.ready();
+  heartbeat.start();
 
-  boost::asio::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);
+  std::shared_ptr<const config::Config> current = config;  // reloadable settings in force
+  boost::asio::steady_timer grace(io);
+  std::thread stopper;  // runs listener.stop(), which blocks until open associations end
+  bool stopping = false;
+
+  // The stop sequence, in order: stop accepting and let open associations finish (each
+  // acknowledged instance is already committed), breaking them when shutdown_grace ends;
+  // then stop starting registrations and cancel in-flight ones (they stay in_flight in the
+  // registry and resume on the next start); then stop serving metrics and let the loop end.
+  auto finish = [&] {
+    grace.cancel();
+    dispatcher->stop();
+    (*client)->shutdown();
+    if (metrics_server) metrics_server->stop();
+    heartbeat.stop();
+  };
   std::function<void(const boost::system::error_code&, int)> on_signal =
       [&](const boost::system::error_code& ec, int signal) {
         if (ec) return;
         if (signal == SIGHUP) {
-          reload_rules(config_path, rules);
+          if (!stopping) {
+            notifier.reloading();
+            if (auto loaded = reload(config_path, cfg, rules, *dispatcher, readiness)) {
+              current = std::move(loaded);
+            }
+            notifier.ready();
+            heartbeat.beat();
+          }
           signals.async_wait(on_signal);
           return;
         }
-        // The shutdown order: stop accepting and finish open associations (every
-        // acknowledged instance is already committed), stop starting registrations, then
-        // cancel in-flight requests: they go back to pending and resume on the next start.
-        log::info("gateway_stopping").kv("signal", signal);
-        listener.stop();
-        dispatcher->stop();
-        (*client)->shutdown();
-        signals.cancel();
+        if (stopping) {
+          // A second SIGTERM: exit now. Every acknowledged instance is durable already
+          // (spool fsynced, registry committed before the answer); unanswered ones are
+          // resent by their peers, and in-flight registrations resume on the next start.
+          log::warning("gateway_stopping_now").kv("signal", signal);
+          std::_Exit(0);
+        }
+        stopping = true;
+        log::info("gateway_stopping")
+            .kv("signal", signal)
+            .kv("open_associations", listener.open_associations())
+            .kv("grace_ms", static_cast<std::int64_t>(current->shutdown_grace.count()));
+        notifier.stopping();
+        readiness.set_listening(false);
+        grace.expires_after(current->shutdown_grace);
+        grace.async_wait([&](boost::system::error_code e) {
+          if (e) return;
+          log::warning("shutdown_grace_expired").kv("open_associations", listener.open_associations());
+          listener.abort_open();
+        });
+        stopper = std::thread([&] {
+          listener.stop();
+          boost::asio::post(io, [&] {
+            finish();
+            signals.cancel();
+          });
+        });
+        signals.async_wait(on_signal);
       };
   signals.async_wait(on_signal);
   io.run();
+  if (stopper.joinable()) stopper.join();
   log::info("gateway_stopped");
   return 0;
 }

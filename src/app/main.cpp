@@ -1,6 +1,8 @@
 // dicom-gateway: receives DICOM studies and registers each with the viewer.
 #include <CLI/CLI.hpp>
 
+#include <iostream>
+
 #include "commands.hpp"
 
 int main(int argc, char** argv) {
@@ -15,21 +17,64 @@ int main(int argc, char** argv) {
   auto* check = app.add_subcommand("check-config", "Validate a configuration file");
   check->add_option("--config,-c", config_path, "Configuration file")->capture_default_str();
 
-  std::vector<std::string> files;
-  std::string calling_ae;
+  gw::app::RouteOptions route_options;
   auto* route = app.add_subcommand(
-      "route", "Print the rule each DICOM file matches and the JSON that would be sent");
+      "route", "Print, per study, the rule that matches, why each earlier rule did not, and the "
+               "JSON that would be sent (nothing is sent)");
   route->add_option("--config,-c", config_path, "Configuration file")->capture_default_str();
-  route->add_option("--calling-ae", calling_ae, "Calling AE title to assume");
-  route->add_option("files", files, "DICOM files")->required()->check(CLI::ExistingFile);
+  route->add_option("--calling-ae", route_options.calling_ae, "Calling AE title to assume");
+  route->add_option("--called-ae", route_options.called_ae,
+                    "Called AE title to assume (default: dicom.ae_title)");
+  route->add_option("--peer-address", route_options.peer_address, "Sender's IP address to assume");
+  route->add_option("--against", route_options.against,
+                    "Another configuration: print only the studies it decides differently");
+  route->add_flag("--json", route_options.json, "One JSON array instead of text");
+  route->add_option("paths", route_options.paths, "DICOM files, or folders (walked recursively)")
+      ->required();
 
-  auto* studies = app.add_subcommand("studies", "List the studies the gateway knows");
+  auto* studies = app.add_subcommand(
+      "studies", "What the gateway knows about each study, and the operator's actions");
   studies->add_option("--config,-c", config_path, "Configuration file")->capture_default_str();
+  gw::app::StudiesListOptions list_options;
+  std::string uid;
+  bool all_failed = false;
+  auto* list = studies->add_subcommand("list", "One line per study (the default)");
+  for (auto* cmd : {studies, list}) {
+    cmd->add_option("--state", list_options.state, "pending, in_flight, registered, failed, ignored");
+    cmd->add_option("--since", list_options.since, "a date (2026-11-01) or a duration ago (24h)");
+    cmd->add_flag("--json", list_options.json, "Machine-readable output");
+  }
+  auto* show = studies->add_subcommand("show", "One study with its history of attempts");
+  show->add_option("uid", uid, "StudyInstanceUID")->required();
+  auto* retry = studies->add_subcommand("retry", "Queue failed studies again (same registration)");
+  retry->add_option("uid", uid, "StudyInstanceUID");
+  retry->add_flag("--all-failed", all_failed, "Every failed study");
+  auto* resend = studies->add_subcommand(
+      "resend", "Register a study again as a new registration (new idempotency key)");
+  resend->add_option("uid", uid, "StudyInstanceUID")->required();
+  auto* forget = studies->add_subcommand(
+      "forget", "Forget a study, so that its next instance registers it again");
+  forget->add_option("uid", uid, "StudyInstanceUID")->required();
+  for (auto* cmd : {list, show, retry, resend, forget}) {
+    cmd->add_option("--config,-c", config_path, "Configuration file")->capture_default_str();
+  }
 
   CLI11_PARSE(app, argc, argv);
   if (*run) return gw::app::command_run(config_path);
   if (*check) return gw::app::command_check_config(config_path);
-  if (*route) return gw::app::command_route(config_path, files, calling_ae);
-  if (*studies) return gw::app::command_studies(config_path);
+  if (*route) return gw::app::command_route(config_path, route_options);
+  if (*studies) {
+    if (*show) return gw::app::command_studies_show(config_path, uid);
+    if (*retry) {
+      if (uid.empty() == !all_failed) {
+        std::cerr << "studies retry: give a StudyInstanceUID or --all-failed\n";
+        return 2;
+      }
+      return gw::app::command_studies_retry(config_path, uid, all_failed);
+    }
+    if (*resend) return gw::app::command_studies_resend(config_path, uid);
+    if (*forget) return gw::app::command_studies_forget(config_path, uid);
+    return gw::app::command_studies_list(config_path, list_options);
+  }
   return 2;
 }

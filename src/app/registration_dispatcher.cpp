@@ -2,12 +2,17 @@
 
 #include <boost/asio/post.hpp>
 
+#include <algorithm>
+
 #include "gateway/log/log.hpp"
+#include "gateway/metrics/registry.hpp"
 
 namespace gw::app {
 namespace {
 
 using Kind = viewer::CreateOutcome::Kind;
+
+constexpr registry::TimestampMs kIdlePollMs = 1000;
 
 registry::TimestampMs now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -80,8 +85,11 @@ void RegistrationDispatcher::schedule_next_due() {
   if (stopped_) return;
   std::optional<registry::TimestampMs> due = registry_.next_due();
   if (paused_until_ > now_ms()) due = paused_until_;
-  if (!due) return;  // nothing waits: wake() starts the next drain
-  const auto wait = std::chrono::milliseconds(std::max<registry::TimestampMs>(0, *due - now_ms()));
+  // Look at least once a second even when nothing is due: an operator's `studies retry`
+  // from another process changes the registry without waking us.
+  const registry::TimestampMs now = now_ms();
+  const auto wait = std::chrono::milliseconds(
+      std::clamp<registry::TimestampMs>(due ? *due - now : kIdlePollMs, 0, kIdlePollMs));
   timer_.expires_after(wait);
   timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
     if (!ec) self->pump();
@@ -112,11 +120,17 @@ void RegistrationDispatcher::on_outcome(const registry::StudyRecord& study,
                                 ? std::string{}
                                 : describe(outcome),
                             static_cast<std::int64_t>(elapsed_ms)};
+  metrics::counter("dicom_gateway_registration_attempts_total",
+                   {{"outcome", std::string(outcome_name(outcome.kind))}}).inc();
+  metrics::histogram("dicom_gateway_registration_duration_seconds")
+      .observe(static_cast<double>(elapsed_ms) / 1000.0);
   try {
     switch (outcome.kind) {
       case Kind::created:
       case Kind::already_registered:
         registry_.mark_registered(study.study_instance_uid, outcome.study_id, attempt);
+        metrics::gauge("dicom_gateway_last_registration_timestamp_seconds")
+            .set(static_cast<double>(now) / 1000.0);
         log::info("study_registered")
             .kv("study_uid", study.study_instance_uid)
             .kv("study_id", outcome.study_id)
@@ -145,6 +159,15 @@ void RegistrationDispatcher::on_outcome(const registry::StudyRecord& study,
         break;
       }
       case Kind::transient: {
+        if (settings_.give_up_after.count() > 0 &&
+            now - study.first_seen >= settings_.give_up_after.count()) {
+          registry_.mark_failed(study.study_instance_uid, attempt);
+          log::error("study_failed")
+              .kv("study_uid", study.study_instance_uid)
+              .kv("status", outcome.http_status)
+              .kv("reason", "gave up after viewer_api.retry.give_up_after: " + describe(outcome));
+          break;
+        }
         const double unit = std::uniform_real_distribution<double>(0.0, 1.0)(rng_);
         const auto delay = settings_.retry.delay(attempts, outcome.retry_after, unit);
         registry_.mark_retry(study.study_instance_uid, now + delay.count(), attempt);

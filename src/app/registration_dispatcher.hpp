@@ -20,6 +20,7 @@ struct DispatchSettings {
   unsigned max_in_flight = 4;
   registry::RetryPolicy retry;
   std::chrono::milliseconds auth_pause{300'000};  // after 401/403: the key is wrong or revoked
+  std::chrono::milliseconds give_up_after{0};     // 0: retry transient failures forever
 };
 
 /// Lives on one io_context thread: every member runs there, except wake(), which any
@@ -35,6 +36,8 @@ class RegistrationDispatcher : public std::enable_shared_from_this<RegistrationD
   void wake();
   /// No new attempts after this; in-flight ones finish or are cancelled by the client.
   void stop();
+  /// SIGHUP: later retries are scheduled with `retry` (io thread only).
+  void set_retry(const registry::RetryPolicy& retry) { settings_.retry = retry; }
   /// Requests on the wire now (io thread only).
   std::size_t in_flight() const { return in_flight_.size(); }
 

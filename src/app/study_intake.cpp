@@ -4,6 +4,7 @@
 
 #include "gateway/domain/uid.hpp"
 #include "gateway/log/log.hpp"
+#include "gateway/metrics/registry.hpp"
 #include "gateway/routing/rule_set.hpp"
 #include "gateway/viewer/wire_format.hpp"
 
@@ -73,6 +74,10 @@ dicom::StoreResult StudyIntake::store(const dicom::ReceivedInstance& instance) n
       pending = study.state == registry::StudyState::pending;
       return study;
     });
+    if (created) {
+      metrics::counter("dicom_gateway_studies_routed_total",
+                       {{"action", pending ? "register" : "ignore"}}).inc();
+    }
     if (created && pending) wakeup_();
     return {StoreStatus::stored, {}};
   } catch (const std::exception& e) {

@@ -34,14 +34,20 @@ void read_viewer_api(const YamlMappingReader& r, ViewerApiSettings& v, const std
   if (v.base_url.rfind("https://", 0) != 0) {
     report(out, file, r.node("base_url"), "'viewer_api.base_url' must start with https://");
   }
+  r.read("api_key_file", v.api_key_file);
+  r.read("api_key_credential", v.api_key_credential);
   r.read("api_key_env", v.api_key_env);
+  r.read("proxy", v.proxy);
+  r.read_duration("auth_pause", v.auth_pause);
   r.read("ca_file", v.ca_file);
   r.read_duration("timeout", v.timeout);
   r.read("max_in_flight", v.max_in_flight, 1, 64);
   if (r.present("retry")) {
-    YamlMappingReader retry(r.node("retry"), "viewer_api.retry", file, out, {"initial", "max"});
+    YamlMappingReader retry(r.node("retry"), "viewer_api.retry", file, out,
+                            {"initial", "max", "give_up_after"});
     retry.read_duration("initial", v.retry.initial);
     retry.read_duration("max", v.retry.max);
+    retry.read_duration("give_up_after", v.retry.give_up_after);
   }
 }
 
@@ -51,6 +57,24 @@ void read_logging(const YamlMappingReader& r, LoggingSettings& l, const std::str
   if (l.level != "debug" && l.level != "info" && l.level != "warning" && l.level != "error") {
     report(out, file, r.node("level"),
            "'logging.level' must be one of debug, info, warning, error");
+  }
+  r.read("format", l.format);
+  if (l.format != "text" && l.format != "json") {
+    report(out, file, r.node("format"), "'logging.format' must be text or json");
+  }
+}
+
+void read_metrics(const YamlMappingReader& r, MetricsSettings& m, const std::string& file,
+                  Diagnostics& out) {
+  r.read("listen", m.listen);  // "" turns the endpoint off
+  // host:port, with [v6]:port for IPv6; the server resolves nothing, so the host is an IP.
+  const auto colon = m.listen.rfind(':');
+  if (!m.listen.empty() && (colon == std::string::npos || colon == 0 ||
+                            colon + 1 == m.listen.size() ||
+                            m.listen.find_first_not_of("0123456789", colon + 1) !=
+                                std::string::npos)) {
+    report(out, file, r.node("listen"),
+           "'metrics.listen' must be ip:port (e.g. 127.0.0.1:9464), or empty to turn it off");
   }
 }
 
@@ -62,7 +86,7 @@ LoadResult load_root(const YAML::Node& root, const std::string& file, const Load
 
   YamlMappingReader top(root, "(top level)", file, out,
                         {"dicom", "storage", "state", "viewer_api", "registration", "routing",
-                         "logging"});
+                         "logging", "metrics", "shutdown_grace", "alarm_after"});
   read_dicom(YamlMappingReader(top.node("dicom"), "dicom", file, out,
                                {"ae_title", "bind", "port", "max_associations", "max_pdu",
                                 "acse_timeout", "dimse_timeout"}),
@@ -72,7 +96,8 @@ LoadResult load_root(const YAML::Node& root, const std::string& file, const Load
   YamlMappingReader(top.node("state"), "state", file, out, {"database"})
       .read("database", config->state.database);
   read_viewer_api(YamlMappingReader(top.node("viewer_api"), "viewer_api", file, out,
-                                    {"base_url", "api_key_env", "ca_file", "timeout",
+                                    {"base_url", "api_key_file", "api_key_credential",
+                                     "api_key_env", "proxy", "auth_pause", "ca_file", "timeout",
                                      "max_in_flight", "retry"}),
                   config->viewer_api, file, out);
   YamlMappingReader registration(top.node("registration"), "registration", file, out,
@@ -83,8 +108,12 @@ LoadResult load_root(const YAML::Node& root, const std::string& file, const Load
            "'registration.default_description' must not be empty: the viewer requires a "
            "description");
   }
-  read_logging(YamlMappingReader(top.node("logging"), "logging", file, out, {"level"}),
+  read_logging(YamlMappingReader(top.node("logging"), "logging", file, out, {"level", "format"}),
                config->logging, file, out);
+  read_metrics(YamlMappingReader(top.node("metrics"), "metrics", file, out, {"listen"}),
+               config->metrics, file, out);
+  top.read_duration("shutdown_grace", config->shutdown_grace);
+  top.read_duration("alarm_after", config->alarm_after);
 
   RoutingLoadOptions routing_options;
   routing_options.file = file;

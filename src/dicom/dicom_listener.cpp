@@ -2,8 +2,11 @@
 
 #include <arpa/inet.h>
 #include <dcmtk/dcmnet/assoc.h>
+#include <dcmtk/dcmnet/dcmtrans.h>
+#include <dcmtk/dcmnet/dul.h>
 #include <dcmtk/dcmnet/dulstruc.h>
 #include <dcmtk/oflog/oflog.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -13,11 +16,13 @@
 #include <cstring>
 #include <deque>
 #include <mutex>
+#include <set>
 #include <stdexcept>
 #include <thread>
 #include <vector>
 
 #include "gateway/log/log.hpp"
+#include "gateway/metrics/registry.hpp"
 #include "storage_scp.hpp"
 
 namespace gw::dicom {
@@ -53,6 +58,14 @@ int open_listen_socket(const std::string& address, std::uint16_t port) {
   return fd;
 }
 
+/// DCMTK keeps the socket of an association protected; a pointer to the member, named
+/// through a derived class, is the standard way to read it without patching DCMTK.
+struct SocketOf : DcmTransportConnection {
+  static int get(DcmTransportConnection& connection) {
+    return static_cast<int>((connection.*(&SocketOf::getSocket))());
+  }
+};
+
 std::uint16_t bound_port(int fd) {
   sockaddr_storage storage{};
   socklen_t length = sizeof storage;
@@ -66,7 +79,7 @@ std::uint16_t bound_port(int fd) {
 }  // namespace
 
 /// Threads: one accept thread runs accept_loop(); `max_associations` workers run
-/// worker_loop(), each with its own StorageScp reused for every association it serves.
+/// worker_loop(), each creating a StorageScp for every association it serves.
 /// We own this pool instead of DcmSCPPool because DCMTK 3.6.7's pool keeps every finished
 /// worker alive (about 20 KB of RSS per association, without bound).
 class DicomListener::Impl {
@@ -97,12 +110,9 @@ class DicomListener::Impl {
     ::close(own);
     port_ = bound_port(key->networkSpecific.TCP.listenSocket);
 
-    DcmSharedSCPConfig shared(config_);
+    shared_config_ = std::make_unique<DcmSharedSCPConfig>(config_);
     for (unsigned i = 0; i < settings_.max_associations; ++i) {
-      auto scp = std::make_unique<StorageScp>(sink_, settings_.incoming_dir);
-      scp->setSharedConfig(shared);
-      workers_.emplace_back([this, s = scp.get()] { worker_loop(*s); });
-      scps_.push_back(std::move(scp));
+      workers_.emplace_back([this] { worker_loop(); });
     }
     accept_thread_ = std::thread([this] { accept_loop(); });
     log::info("dicom_listening")
@@ -122,8 +132,14 @@ class DicomListener::Impl {
     ready_.notify_all();
     for (auto& w : workers_) w.join();
     workers_.clear();
-    scps_.clear();
     if (network_) ASC_dropNetwork(&network_);
+  }
+
+  void abort_open() {
+    // shutdown(2) acts on the socket, not the descriptor: the worker's next read fails and
+    // its association ends. Nothing acknowledged is lost: answers follow durable commits.
+    std::lock_guard lock(mutex_);
+    for (const int fd : open_sockets_) ::shutdown(fd, SHUT_RDWR);
   }
 
   std::uint16_t port() const { return port_; }
@@ -141,6 +157,8 @@ class DicomListener::Impl {
       } else {
         if (status != DUL_NOASSOCIATIONREQUEST) {
           log::warning("association_receive_failed").kv("reason", status.text());
+          metrics::counter("dicom_gateway_associations_rejected_total",
+                           {{"reason", "receive_failed"}}).inc();
           ASC_dropAssociation(assoc);
         }
         ASC_destroyAssociation(&assoc);
@@ -154,9 +172,11 @@ class DicomListener::Impl {
       if (busy_ + queue_.size() < settings_.max_associations) {
         queue_.push_back(assoc);
         ready_.notify_one();
+        metrics::counter("dicom_gateway_associations_total").inc();
         return;
       }
     }
+    metrics::counter("dicom_gateway_associations_rejected_total", {{"reason", "local_limit"}}).inc();
     // Every worker is busy: refuse now (transient) rather than queue without bound.
     log::warning("association_rejected")
         .kv("calling_ae", assoc->params->DULparams.callingAPTitle)
@@ -170,7 +190,7 @@ class DicomListener::Impl {
     ASC_destroyAssociation(&assoc);
   }
 
-  void worker_loop(StorageScp& scp) {
+  void worker_loop() {
     for (;;) {
       T_ASC_Association* assoc = nullptr;
       {
@@ -181,10 +201,27 @@ class DicomListener::Impl {
         queue_.pop_front();
         ++busy_;
       }
+      // Our own descriptor of the socket, so abort_open() never hits a reused number.
+      DcmTransportConnection* connection = DUL_getTransportConnection(assoc->DULassociation);
+      const int abort_fd = connection ? ::fcntl(SocketOf::get(*connection), F_DUPFD_CLOEXEC, 0) : -1;
+      if (abort_fd >= 0) {
+        std::lock_guard lock(mutex_);
+        open_sockets_.insert(abort_fd);
+      }
       try {
+        // A fresh SCP per association: DcmThreadSCP::run() leaves the finished association
+        // attached to the object (its socket in CLOSE-WAIT, the object refusing the next
+        // one); only DcmSCP's destructor drops and frees it, as DcmSCPPool relies on.
+        StorageScp scp(sink_, settings_.incoming_dir);
+        scp.setSharedConfig(*shared_config_);
         scp.serve(assoc);
       } catch (const std::exception& e) {
         log::error("association_worker_failed").kv("reason", e.what());
+      }
+      if (abort_fd >= 0) {
+        std::lock_guard lock(mutex_);
+        open_sockets_.erase(abort_fd);
+        ::close(abort_fd);
       }
       --busy_;
     }
@@ -198,10 +235,11 @@ class DicomListener::Impl {
 
   std::thread accept_thread_;
   std::vector<std::thread> workers_;
-  std::vector<std::unique_ptr<StorageScp>> scps_;
+  std::unique_ptr<DcmSharedSCPConfig> shared_config_;
   std::mutex mutex_;
   std::condition_variable ready_;
   std::deque<T_ASC_Association*> queue_;
+  std::set<int> open_sockets_;  // dup()s of the sockets being served, for abort_open()
   std::atomic<unsigned> busy_{0};
   std::atomic<bool> stopping_{false};
   bool shutting_down_ = false;
@@ -215,6 +253,7 @@ DicomListener::~DicomListener() { impl_->stop(); }
 void DicomListener::start() { impl_->start(); }
 std::uint16_t DicomListener::port() const { return impl_->port(); }
 void DicomListener::stop() { impl_->stop(); }
+void DicomListener::abort_open() { impl_->abort_open(); }
 unsigned DicomListener::open_associations() const { return impl_->open_associations(); }
 
 }  // namespace gw::dicom

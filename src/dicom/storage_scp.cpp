@@ -6,10 +6,12 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdio>
 #include <system_error>
 
 #include "dataset_facts.hpp"
 #include "gateway/log/log.hpp"
+#include "gateway/metrics/registry.hpp"
 #include "presentation_contexts.hpp"
 #include "store_status_table.hpp"
 
@@ -112,6 +114,11 @@ OFCondition StorageScp::handle_store(T_DIMSE_C_StoreRQ& request,
     detail.putAndInsertString(DCM_ErrorComment, result.comment.substr(0, 64).c_str());
   }
   const bool with_detail = result.status != StoreStatus::stored && !result.comment.empty();
+  if (result.status != StoreStatus::stored) {
+    char hex[8];
+    std::snprintf(hex, sizeof hex, "%04X", static_cast<unsigned>(dimse_status(result.status)));
+    metrics::counter("dicom_gateway_store_failures_total", {{"status", hex}}).inc();
+  }
   return sendSTOREResponse(context_id, request.MessageID, request.AffectedSOPClassUID,
                            request.AffectedSOPInstanceUID, dimse_status(result.status),
                            with_detail ? &detail : nullptr);
@@ -179,6 +186,8 @@ StoreResult StorageScp::receive_and_store(T_DIMSE_C_StoreRQ& request,
         .kv("reason", result.comment);
   } else {
     ++instances_;
+    metrics::counter("dicom_gateway_instances_received_total").inc();
+    metrics::counter("dicom_gateway_received_bytes_total").inc(static_cast<std::uint64_t>(instance.bytes));
   }
   return result;
 }

@@ -4,12 +4,15 @@
 
 #include <atomic>
 #include <cstdio>
+#include <mutex>
 
 namespace gw::log {
 namespace {
 
 std::atomic<Level> g_level{Level::info};
 std::atomic<Format> g_format{Format::text};
+std::mutex g_last_error_mutex;
+std::string g_last_error;
 
 constexpr std::string_view level_name(Level l) {
   switch (l) {
@@ -64,7 +67,16 @@ void set_level(Level level) noexcept { g_level.store(level); }
 void set_format(Format format) noexcept { g_format.store(format); }
 bool enabled(Level level) noexcept { return level >= g_level.load(std::memory_order_relaxed); }
 
+std::string last_error_event() {
+  std::lock_guard lock(g_last_error_mutex);
+  return g_last_error;
+}
+
 Event::Event(Level level, std::string_view name) : active_(enabled(level)), format_(g_format.load()) {
+  if (level == Level::error) {
+    std::lock_guard lock(g_last_error_mutex);
+    g_last_error.assign(name);
+  }
   if (!active_) return;
   line_.reserve(160);
   if (format_ == Format::json) {

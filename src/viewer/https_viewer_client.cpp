@@ -9,6 +9,10 @@
 #include <boost/beast/http/verb.hpp>
 #include <openssl/ssl.h>
 
+#include "customer_list_walker.hpp"
+#include "exchange_outcomes.hpp"
+#include "proxy_route.hpp"
+#include "study_list_walker.hpp"
 #include "viewer_connection.hpp"
 #include "viewer_endpoint.hpp"
 
@@ -19,16 +23,10 @@ namespace asio = boost::asio;
 namespace http = boost::beast::http;
 namespace ssl = asio::ssl;
 using detail::ConnectionContext;
+using detail::ExchangeResult;
 using detail::ViewerConnection;
 
 constexpr std::string_view shut_down_error = "shut down";
-
-CreateOutcome failure(CreateOutcome::Kind kind, std::string error) {
-  CreateOutcome outcome;
-  outcome.kind = kind;
-  outcome.error = std::move(error);
-  return outcome;
-}
 
 // Header values reach the wire verbatim: a CR or LF would let a value forge headers.
 bool is_header_safe(std::string_view value) noexcept {
@@ -36,6 +34,15 @@ bool is_header_safe(std::string_view value) noexcept {
     const auto u = static_cast<unsigned char>(c);
     return (u < 0x20 && c != '\t') || u == 0x7F;
   });
+}
+
+bool is_usable_key(std::string_view key) noexcept { return !key.empty() && is_header_safe(key); }
+
+CallFailure refused_locally(std::string error) {
+  CallFailure failure;
+  failure.kind = FailureKind::permanent;
+  failure.error = std::move(error);
+  return failure;
 }
 
 boost::system::result<ssl::context> make_tls_context(const ViewerClientSettings& settings) {
@@ -58,17 +65,20 @@ boost::system::result<ssl::context> make_tls_context(const ViewerClientSettings&
 
 boost::system::result<std::shared_ptr<HttpsViewerClient>> HttpsViewerClient::create(
     asio::any_io_executor executor, ViewerClientSettings settings) {
-  if (settings.max_connections == 0 || settings.timeout <= std::chrono::milliseconds::zero() ||
-      settings.api_key.empty() || !is_header_safe(settings.api_key) ||
+  if (settings.max_connections == 0 || settings.max_list_pages == 0 ||
+      settings.timeout <= std::chrono::milliseconds::zero() || !is_usable_key(settings.api_key) ||
       !is_header_safe(settings.user_agent)) {
     return make_error_code(viewer_errc::bad_settings);
   }
   auto endpoint = detail::parse_viewer_endpoint(settings.base_url);
   if (!endpoint) return endpoint.error();
+  auto proxy = detail::choose_proxy(settings, *endpoint, detail::process_environment);
+  if (!proxy) return proxy.error();
   auto tls = make_tls_context(settings);
   if (!tls) return tls.error();
-  auto context =
-      std::make_shared<ConnectionContext>(std::move(*endpoint), settings.timeout, std::move(*tls));
+  auto context = std::make_shared<ConnectionContext>(std::move(*endpoint), std::move(*proxy),
+                                                     settings.timeout, std::move(*tls),
+                                                     settings.user_agent);
   return std::make_shared<HttpsViewerClient>(PrivateTag{}, std::move(executor), std::move(settings),
                                              std::move(context));
 }
@@ -85,11 +95,79 @@ HttpsViewerClient::~HttpsViewerClient() { stop_all(); }
 
 void HttpsViewerClient::create_study(std::string json_body, std::string idempotency_key,
                                      CreateHandler handler) {
-  asio::post(strand_, [self = shared_from_this(),
-                       pending = Pending{std::move(json_body), std::move(idempotency_key),
-                                         std::move(handler)}]() mutable {
-    self->enqueue(std::move(pending));
+  // An unusable key is the caller's bug; retrying would not fix it.
+  if (idempotency_key.empty() || !is_header_safe(idempotency_key)) {
+    CreateOutcome outcome;
+    outcome.kind = CreateOutcome::Kind::permanent;
+    outcome.error = "Idempotency-Key is empty or has control characters";
+    return answer(std::move(handler), std::move(outcome));
+  }
+  submit(Pending{true, context_->endpoint.create_target, std::move(json_body),
+                 std::move(idempotency_key),
+                 [executor = executor_, handler = std::move(handler)](ExchangeResult result) {
+                   asio::post(executor, [handler, outcome = detail::to_create_outcome(
+                                                      result, std::chrono::system_clock::now())] {
+                     handler(outcome);
+                   });
+                 }});
+}
+
+void HttpsViewerClient::get_study(std::string study_id, GetHandler handler) {
+  if (study_id.empty()) {
+    GetStudyOutcome outcome;
+    outcome.failure = refused_locally("studyId is empty");
+    return answer(std::move(handler), std::move(outcome));
+  }
+  submit(Pending{false, detail::study_target(context_->endpoint, study_id), {}, {},
+                 [executor = executor_, handler = std::move(handler)](ExchangeResult result) {
+                   asio::post(executor, [handler, outcome = detail::to_get_outcome(
+                                                      result, std::chrono::system_clock::now())] {
+                     handler(outcome);
+                   });
+                 }});
+}
+
+void HttpsViewerClient::find_study(std::string study_instance_uid,
+                                   std::chrono::system_clock::time_point created_not_before,
+                                   FindHandler handler) {
+  if (study_instance_uid.empty()) {
+    FindStudyOutcome outcome;
+    outcome.failure = refused_locally("StudyInstanceUID is empty");
+    return answer(std::move(handler), std::move(outcome));
+  }
+  detail::StudyListWalker::start(
+      [weak = weak_from_this()](std::string target, detail::ExchangeDone done) {
+        if (auto self = weak.lock()) return self->fetch(std::move(target), std::move(done));
+        done(ExchangeResult::failure(std::string(shut_down_error)));
+      },
+      context_->endpoint,
+      detail::StudySearch(std::move(study_instance_uid), created_not_before,
+                          settings_.max_list_pages),
+      // The executor, not the client: the walk sits in the client's queue, and a strong
+      // reference back would keep a dropped client alive until the walk ends.
+      [executor = executor_, handler = std::move(handler)](FindStudyOutcome outcome) {
+        asio::post(executor, [handler, outcome = std::move(outcome)] { handler(outcome); });
+      });
+}
+
+void HttpsViewerClient::list_customers(CustomersHandler handler) {
+  detail::CustomerListWalker::start(
+      [weak = weak_from_this()](std::string target, detail::ExchangeDone done) {
+        if (auto self = weak.lock()) return self->fetch(std::move(target), std::move(done));
+        done(ExchangeResult::failure(std::string(shut_down_error)));
+      },
+      context_->endpoint, settings_.max_list_pages,
+      [executor = executor_, handler = std::move(handler)](ListCustomersOutcome outcome) {
+        asio::post(executor, [handler, outcome = std::move(outcome)] { handler(outcome); });
+      });
+}
+
+boost::system::error_code HttpsViewerClient::set_api_key(std::string api_key) {
+  if (!is_usable_key(api_key)) return make_error_code(viewer_errc::bad_settings);
+  asio::post(strand_, [self = shared_from_this(), key = std::move(api_key)]() mutable {
+    self->settings_.api_key = std::move(key);
   });
+  return {};
 }
 
 void HttpsViewerClient::shutdown() {
@@ -98,11 +176,20 @@ void HttpsViewerClient::shutdown() {
 
 std::uint64_t HttpsViewerClient::handshakes() const noexcept { return context_->handshakes.load(); }
 
+bool HttpsViewerClient::uses_proxy() const noexcept { return context_->proxy.has_value(); }
+
+void HttpsViewerClient::fetch(std::string target, ExchangeDone done) {
+  submit(Pending{false, std::move(target), {}, {}, std::move(done)});
+}
+
+void HttpsViewerClient::submit(Pending pending) {
+  asio::post(strand_, [self = shared_from_this(), pending = std::move(pending)]() mutable {
+    self->enqueue(std::move(pending));
+  });
+}
+
 void HttpsViewerClient::enqueue(Pending pending) {
-  if (shut_down_) {
-    return answer(std::move(pending.handler),
-                  failure(CreateOutcome::Kind::transient, std::string(shut_down_error)));
-  }
+  if (shut_down_) return pending.done(ExchangeResult::failure(std::string(shut_down_error)));
   queue_.push_back(std::move(pending));
   pump();
 }
@@ -129,37 +216,41 @@ void HttpsViewerClient::pump() {
 }
 
 void HttpsViewerClient::start(ViewerConnection& connection, Pending pending) {
-  // An unusable key is the caller's bug; retrying would not fix it.
-  if (pending.idempotency_key.empty() || !is_header_safe(pending.idempotency_key)) {
-    return answer(std::move(pending.handler),
-                  failure(CreateOutcome::Kind::permanent,
-                          "Idempotency-Key is empty or has control characters"));
-  }
   const auto& endpoint = context_->endpoint;
-  detail::CreateRequest request{http::verb::post, endpoint.create_target, 11};
+  detail::Request request{pending.post ? http::verb::post : http::verb::get, pending.target, 11};
   request.set(http::field::host, endpoint.host_header);
+  // Read here, on the strand, so a key set by set_api_key() applies to every later start.
   request.set(http::field::authorization, "Bearer " + settings_.api_key);
-  request.set(http::field::content_type, "application/json");
   request.set(http::field::accept, "application/json");
-  request.set("Idempotency-Key", pending.idempotency_key);
   request.set(http::field::user_agent, settings_.user_agent);
+  if (pending.post) {
+    request.set(http::field::content_type, "application/json");
+    request.set("Idempotency-Key", pending.idempotency_key);
+    request.body() = std::move(pending.body);
+  }
   request.keep_alive(true);
-  request.body() = std::move(pending.body);
   request.prepare_payload();
 
   // Holds the client weakly: an answer must still reach the caller when the client is being
   // destroyed, and a strong reference here would keep a pool alive from its own connections.
-  connection.send(std::move(request), [weak = weak_from_this(), executor = executor_,
-                                       handler = std::move(pending.handler)](
-                                          CreateOutcome outcome) mutable {
-    asio::post(executor, [handler = std::move(handler), outcome = std::move(outcome)]() mutable {
-      handler(std::move(outcome));
-    });
-    if (auto self = weak.lock()) asio::post(self->strand_, [self] { self->pump(); });
+  connection.send(std::move(request), [weak = weak_from_this(), pending = std::move(pending)](
+                                          ExchangeResult result) mutable {
+    auto self = weak.lock();
+    // A server may close an idle kept-alive connection just as we reuse it. A GET is safe to
+    // repeat, so it gets one more try on a fresh connection, ahead of the queue.
+    if (self && !self->shut_down_ && !pending.post && !pending.resent &&
+        !result.has_response() && result.reused_connection) {
+      pending.resent = true;
+      self->queue_.push_front(std::move(pending));
+    } else {
+      pending.done(std::move(result));
+    }
+    if (self) asio::post(self->strand_, [self] { self->pump(); });
   });
 }
 
-void HttpsViewerClient::answer(CreateHandler handler, CreateOutcome outcome) {
+template <class Handler, class Outcome>
+void HttpsViewerClient::answer(Handler handler, Outcome outcome) {
   asio::post(executor_, [handler = std::move(handler), outcome = std::move(outcome)]() mutable {
     handler(std::move(outcome));
   });
@@ -172,8 +263,7 @@ void HttpsViewerClient::stop_all() {
   pool_.clear();
   auto queued = std::exchange(queue_, {});
   for (auto& pending : queued) {
-    answer(std::move(pending.handler),
-           failure(CreateOutcome::Kind::transient, std::string(shut_down_error)));
+    pending.done(ExchangeResult::failure(std::string(shut_down_error)));
   }
 }
 

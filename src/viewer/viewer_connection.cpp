@@ -14,7 +14,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
 
-#include "gateway/viewer/outcome_classifier.hpp"
+#include "proxy_tunnel.hpp"
 
 namespace gw::viewer::detail {
 namespace {
@@ -25,18 +25,12 @@ namespace http = beast::http;
 namespace ssl = asio::ssl;
 using boost::system::error_code;
 
-// A study object is a few KiB; anything near this is not the Viewer API talking. The limit
-// bounds memory per connection while still letting us read a whole 2xx body for its studyId.
-constexpr std::uint64_t max_response_body = 1024 * 1024;
+// A study object is a few KiB and a list page of 100 a few hundred; anything near this is
+// not the Viewer API talking. The limit bounds memory per connection while still letting us
+// read a whole 2xx body.
+constexpr std::uint64_t max_response_body = 4 * 1024 * 1024;
 
 constexpr std::string_view shut_down_error = "shut down";
-
-CreateOutcome transient(std::string error) {
-  CreateOutcome outcome;
-  outcome.kind = CreateOutcome::Kind::transient;
-  outcome.error = std::move(error);
-  return outcome;
-}
 
 }  // namespace
 
@@ -46,10 +40,10 @@ ViewerConnection::ViewerConnection(Strand strand, std::shared_ptr<ConnectionCont
       resolver_(strand_),
       resolve_timer_(strand_) {}
 
-void ViewerConnection::send(CreateRequest request, Done done) {
+void ViewerConnection::send(Request request, Done done) {
   done_ = std::move(done);
   request_ = std::move(request);
-  if (closed_) return finish(transient(std::string(shut_down_error)));
+  if (closed_) return finish(ExchangeResult::failure(std::string(shut_down_error)));
   reused_ = connected_;
   if (connected_) return write();
   start_connect();
@@ -62,7 +56,7 @@ void ViewerConnection::close() {
   disconnect();
   // Report now rather than when the aborted operation's handler runs: shutdown() promises
   // that everything in flight is answered, and the late handler then finds nothing to answer.
-  if (busy()) finish(transient(std::string(shut_down_error)));
+  if (busy()) finish(ExchangeResult::failure(std::string(shut_down_error)));
 }
 
 void ViewerConnection::start_connect() {
@@ -98,8 +92,10 @@ void ViewerConnection::start_connect() {
   resolve_timer_.expires_at(connect_deadline_);
   resolve_timer_.async_wait(beast::bind_front_handler(&ViewerConnection::on_resolve_deadline,
                                                       shared_from_this(), attempt));
+  // Through a proxy we resolve and reach only the proxy; the API's name goes in CONNECT.
+  const auto& proxy = context_->proxy;
   resolver_.async_resolve(
-      endpoint.host, endpoint.port,
+      proxy ? proxy->host : endpoint.host, proxy ? proxy->port : endpoint.port,
       beast::bind_front_handler(&ViewerConnection::on_resolve, shared_from_this()));
 }
 
@@ -113,8 +109,10 @@ void ViewerConnection::on_resolve_deadline(std::uint64_t attempt, error_code ec)
 void ViewerConnection::on_resolve(error_code ec, asio::ip::tcp::resolver::results_type results) {
   resolve_timer_.cancel();
   if (closed_) return;
-  if (resolve_timed_out_) return fail("resolve", beast::error::timeout);
-  if (ec) return fail("resolve", ec);
+  const std::string step =
+      context_->proxy ? "resolve proxy " + context_->proxy->display : std::string("resolve");
+  if (resolve_timed_out_) return fail(step, beast::error::timeout);
+  if (ec) return fail(step, ec);
   beast::get_lowest_layer(*stream_).expires_at(connect_deadline_);
   beast::get_lowest_layer(*stream_).async_connect(
       results, beast::bind_front_handler(&ViewerConnection::on_connect, shared_from_this()));
@@ -122,7 +120,23 @@ void ViewerConnection::on_resolve(error_code ec, asio::ip::tcp::resolver::result
 
 void ViewerConnection::on_connect(error_code ec, const asio::ip::tcp::endpoint&) {
   if (closed_) return;
-  if (ec) return fail("connect", ec);
+  if (ec) {
+    return fail(context_->proxy ? "connect to proxy " + context_->proxy->display : "connect", ec);
+  }
+  if (!context_->proxy) return start_handshake();
+  const ProxyRoute& proxy = *context_->proxy;
+  ProxyTunnel::open(beast::get_lowest_layer(*stream_), authority(context_->endpoint),
+                    proxy.authorization, context_->user_agent, proxy.display, context_->timeout,
+                    beast::bind_front_handler(&ViewerConnection::on_tunnel, shared_from_this()));
+}
+
+void ViewerConnection::on_tunnel(std::string error) {
+  if (closed_) return;
+  if (!error.empty()) return report_failure(std::move(error));
+  start_handshake();
+}
+
+void ViewerConnection::start_handshake() {
   beast::get_lowest_layer(*stream_).expires_after(context_->timeout);
   stream_->async_handshake(
       ssl::stream_base::client,
@@ -159,17 +173,17 @@ void ViewerConnection::on_read(error_code ec, std::size_t) {
   // An idle pooled connection must not time out on its own; the next step sets a new deadline.
   beast::get_lowest_layer(*stream_).expires_never();
 
-  const auto& response = parser_->get();
-  ResponseSummary summary;
-  summary.status = static_cast<int>(response.result_int());
-  summary.reason = response.reason();
+  auto& response = parser_->get();
+  ExchangeResult result;
+  result.status = static_cast<int>(response.result_int());
+  result.reason = std::string(response.reason());
   if (auto it = response.find(http::field::retry_after); it != response.end())
-    summary.retry_after = it->value();
-  summary.body = response.body();
-  CreateOutcome outcome = classify_response(summary, std::chrono::system_clock::now());
+    result.retry_after = std::string(it->value());
+  result.body = std::move(response.body());
+  result.reused_connection = reused_;
   if (!response.keep_alive()) disconnect();
   parser_.reset();
-  finish(std::move(outcome));
+  finish(std::move(result));
 }
 
 void ViewerConnection::fail(std::string_view step, error_code ec) {
@@ -188,14 +202,20 @@ void ViewerConnection::fail(std::string_view step, error_code ec) {
   // A server may close a kept-alive connection just as we reuse it; the caller retries with
   // the same Idempotency-Key, so we report rather than resend behind its back.
   if (reused_ && step != "TLS handshake") error += " on a reused keep-alive connection";
-  disconnect();
-  finish(transient(std::move(error)));
+  report_failure(std::move(error));
 }
 
-void ViewerConnection::finish(CreateOutcome outcome) {
+void ViewerConnection::report_failure(std::string error) {
+  disconnect();
+  ExchangeResult result = ExchangeResult::failure(std::move(error));
+  result.reused_connection = reused_;
+  finish(std::move(result));
+}
+
+void ViewerConnection::finish(ExchangeResult result) {
   if (!done_) return;
   Done done = std::exchange(done_, nullptr);
-  done(std::move(outcome));
+  done(std::move(result));
 }
 
 void ViewerConnection::disconnect() noexcept {

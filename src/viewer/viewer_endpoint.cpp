@@ -1,6 +1,8 @@
 #include "viewer_endpoint.hpp"
 
+#include <boost/url/encode.hpp>
 #include <boost/url/parse.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
 #include <boost/url/url_view.hpp>
 
 #include "gateway/viewer/viewer_errc.hpp"
@@ -43,7 +45,42 @@ boost::system::result<ViewerEndpoint> parse_viewer_endpoint(std::string_view bas
   std::string path(url.encoded_path());
   while (!path.empty() && path.back() == '/') path.pop_back();
   endpoint.create_target = path + "/viewer/studies";
+  endpoint.base_path = std::move(path);
   return endpoint;
+}
+
+namespace {
+
+// Only unreserved characters pass: safe in a path segment and in a query value alike.
+std::string encoded(std::string_view text) {
+  return boost::urls::encode(text, boost::urls::unreserved_chars);
+}
+
+std::string list_target(std::string path, unsigned limit, std::string_view cursor) {
+  path += "?limit=" + std::to_string(limit);
+  if (!cursor.empty()) path += "&cursor=" + encoded(cursor);
+  return path;
+}
+
+}  // namespace
+
+std::string study_target(const ViewerEndpoint& endpoint, std::string_view study_id) {
+  return endpoint.base_path + "/viewer/studies/" + encoded(study_id);
+}
+
+std::string study_list_target(const ViewerEndpoint& endpoint, unsigned limit,
+                              std::string_view cursor) {
+  return list_target(endpoint.base_path + "/viewer/studies", limit, cursor);
+}
+
+std::string customer_list_target(const ViewerEndpoint& endpoint, unsigned limit,
+                                 std::string_view cursor) {
+  return list_target(endpoint.base_path + "/express", limit, cursor);
+}
+
+std::string authority(const ViewerEndpoint& endpoint) {
+  const bool ipv6 = endpoint.host.find(':') != std::string::npos;
+  return (ipv6 ? "[" + endpoint.host + "]" : endpoint.host) + ":" + endpoint.port;
 }
 
 }  // namespace gw::viewer::detail

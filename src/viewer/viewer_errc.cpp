@@ -20,6 +20,8 @@ class ViewerCategory final : public boost::system::error_category {
         return "the system trust store could not be loaded";
       case viewer_errc::bad_settings:
         return "viewer client settings are out of range";
+      case viewer_errc::bad_proxy:
+        return "viewer proxy must be http://[user:password@]host[:port]";
     }
     return "unknown viewer client error";
   }

@@ -9,16 +9,6 @@ namespace {
 
 namespace json = boost::json;
 
-bool is_study_id(std::string_view id) noexcept {
-  constexpr std::string_view prefix = "stu_";
-  if (id.size() != prefix.size() + 32 || id.substr(0, prefix.size()) != prefix) return false;
-  for (char c : id.substr(prefix.size())) {
-    const bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-    if (!hex) return false;
-  }
-  return true;
-}
-
 // Length of the valid UTF-8 sequence starting at text[i], or 0 when the bytes there are not
 // one (overlong forms, surrogates and code points above U+10FFFF count as invalid, as in
 // RFC 3629), so that what we keep is strictly valid.
@@ -50,6 +40,16 @@ std::size_t valid_sequence_length(std::string_view text, std::size_t i) noexcept
 }
 
 }  // namespace
+
+bool is_study_id(std::string_view id) noexcept {
+  constexpr std::string_view prefix = "stu_";
+  if (id.size() != prefix.size() + 32 || id.substr(0, prefix.size()) != prefix) return false;
+  for (char c : id.substr(prefix.size())) {
+    const bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    if (!hex) return false;
+  }
+  return true;
+}
 
 std::string to_json(const gw::RegistrationRequest& request) {
   json::object body;

@@ -66,6 +66,13 @@ TEST_F(DicomListenerTest, AnswersCEcho) {
   EXPECT_TRUE(gw::test::echo(options_));
 }
 
+TEST_F(DicomListenerTest, ServesMoreAssociationsOverTimeThanItHasWorkers) {
+  // Four workers, ten associations one after another: each worker serves several.
+  for (int i = 0; i < 10; ++i) {
+    EXPECT_TRUE(gw::test::echo(options_)) << "association " << i + 1;
+  }
+}
+
 TEST_F(DicomListenerTest, StoresEachInstanceAndReportsItsAssociation) {
   const auto result = gw::test::send_files(
       options_, {kFixtures + "/ct_chest_s1_i1.dcm", kFixtures + "/ct_chest_s1_i2.dcm"});

@@ -52,23 +52,6 @@ TEST(CheckConfig, ASyntaxErrorIsLocatedToo) {
   EXPECT_NE(output.find("YAML syntax error"), std::string::npos) << output;
 }
 
-TEST(Route, PrintsTheMatchingRuleAndTheJsonThatWouldBeSentWithoutSendingIt) {
-  TempDir dir;
-  const std::string path = write(dir, "rules.yaml", test_routing_yaml());
-  std::string output;
-  ASSERT_EQ(run_command(kGatewayBinary,
-                        {"route", "--config", path, "--calling-ae", "TEST_SCU",
-                         kFixtures + "/ct_chest_s1_i1.dcm", kFixtures + "/ct_phantom.dcm",
-                         kFixtures + "/mr_brain_latin1_i1.dcm"},
-                        output),
-            0)
-      << output;
-  EXPECT_NE(output.find("ct_chest_s1_i1.dcm: rule ct-urgent -> register"), std::string::npos) << output;
-  EXPECT_NE(output.find("\"severity\":\"high\""), std::string::npos) << output;
-  EXPECT_NE(output.find("ct_phantom.dcm: rule phantoms -> ignore"), std::string::npos) << output;
-  EXPECT_NE(output.find("mr_brain_latin1_i1.dcm: rule default -> register"), std::string::npos) << output;
-}
-
 TEST(Run, WithoutTheApiKeyInTheEnvironmentItSaysWhichVariableIsMissing) {
   TempDir dir;
   const std::string path = write(dir, "nokey.yaml",

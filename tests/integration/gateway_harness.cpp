@@ -56,6 +56,8 @@ void GatewayHarness::start_gateway(const std::string& extra_yaml) {
             "  timeout: 5s\n"
             "  max_in_flight: 2\n"
             "  retry: { initial: 100ms, max: 1s }\n"
+            "metrics:\n"
+            "  listen: 127.0.0.1:0\n"  // any free port: tests run in parallel
          << test_routing_yaml() << extra_yaml;
   config.close();
   gateway_ = std::make_unique<ChildProcess>(kGatewayBinary,
@@ -64,6 +66,7 @@ void GatewayHarness::start_gateway(const std::string& extra_yaml) {
   const auto ready = gateway_->wait_for_line("event=gateway_ready", std::chrono::seconds(20));
   ASSERT_TRUE(ready) << "the gateway did not start:\n" << gateway_->output();
   port_ = static_cast<std::uint16_t>(std::stoi(log_field(*ready, "port")));
+  metrics_port_ = static_cast<std::uint16_t>(std::stoi(log_field(*ready, "metrics_port")));
 }
 
 int GatewayHarness::stop_gateway() { return gateway_->stop(SIGTERM); }

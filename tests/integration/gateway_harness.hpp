@@ -48,6 +48,8 @@ class GatewayHarness {
   ChildProcess& gateway() { return *gateway_; }
   const TempDir& dir() const { return dir_; }
   std::string config_path() const { return (dir_ / "gateway.yaml").string(); }
+  /// The port of GET /metrics, /healthz and /readyz (127.0.0.1).
+  std::uint16_t metrics_port() const { return metrics_port_; }
   std::string fixture(const std::string& name) const { return kFixtures + "/" + name + ".dcm"; }
 
  private:
@@ -55,6 +57,7 @@ class GatewayHarness {
   std::unique_ptr<sim::ViewerSimulator> simulator_;
   std::unique_ptr<ChildProcess> gateway_;
   std::uint16_t port_ = 0;
+  std::uint16_t metrics_port_ = 0;
 };
 
 }  // namespace gw::test

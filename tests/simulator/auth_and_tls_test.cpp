@@ -10,8 +10,8 @@ namespace {
 class CallingTheApi : public SimulatorTest {};
 
 TEST_F(CallingTheApi, WithoutAKeyIsAnswered401AndCreatesNothing) {
-  const Exchange refused = client().send(make_request(
-      http::verb::post, "/v1/viewer/studies", boost::json::serialize(valid_study()), ""));
+  const Exchange refused = client().send(make_request(http::verb::post, "/v1/viewer/studies",
+                                                      boost::json::serialize(valid_study()), ""));
   EXPECT_EQ(refused.status(), 401);
   EXPECT_EQ(refused.response[http::field::www_authenticate], "Bearer");
   EXPECT_TRUE(refused.json().as_object().contains("error"));
@@ -91,8 +91,7 @@ TEST(AViewerSimulator, ThatCannotBindThrowsFromStart) {
 TEST(AViewerSimulator, ServesItsBaseUrlWithTheListenAddressAsHost) {
   ViewerSimulator simulator({});
   simulator.start();
-  EXPECT_EQ(simulator.base_url(),
-            "https://127.0.0.1:" + std::to_string(simulator.port()) + "/v1");
+  EXPECT_EQ(simulator.base_url(), "https://127.0.0.1:" + std::to_string(simulator.port()) + "/v1");
   EXPECT_NE(simulator.certificate_pem().find("BEGIN CERTIFICATE"), std::string::npos);
 }
 

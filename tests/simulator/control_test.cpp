@@ -18,7 +18,7 @@ TEST_F(TheControlApi, ListsRecordedRequestsAsJson) {
   post_study(valid_study(), "idem-9");
   const Exchange listed = control(http::verb::get, "/_sim/requests");
   ASSERT_EQ(listed.status(), 200);
-  const auto& list = listed.json().as_array();
+  const boost::json::array list = listed.json().as_array();
   ASSERT_EQ(list.size(), 1u);
   EXPECT_EQ(list[0].at("method"), "POST");
   EXPECT_EQ(list[0].at("target"), "/v1/viewer/studies");

@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
-
 #include <csignal>
 #include <fstream>
 #include <regex>
@@ -26,7 +25,13 @@ std::string read_file(const std::filesystem::path& path) {
   return text.str();
 }
 
-class TheExecutable : public ::testing::TestWithParam<int> {
+struct StopSignal {
+  int number;
+  const char* name;
+};
+void PrintTo(const StopSignal& signal, std::ostream* out) { *out << signal.name; }
+
+class TheExecutable : public ::testing::TestWithParam<StopSignal> {
  protected:
   gw::test::TempDir dir_;
 };
@@ -40,10 +45,10 @@ TEST_P(TheExecutable, ServesTheApiOnTheUrlItPrintsAndExitsZeroOnTheSignal) {
 
   const auto line = child.read_line(10s);
   ASSERT_TRUE(line) << read_file(dir_ / "stderr.log");
+  static const std::regex announcement(
+      R"(viewer-simulator listening on https://127\.0\.0\.1:(\d+)/v1)");
   std::smatch url;
-  ASSERT_TRUE(std::regex_match(*line, url,
-                               std::regex(R"(viewer-simulator listening on https://127\.0\.0\.1:(\d+)/v1)")))
-      << *line;
+  ASSERT_TRUE(std::regex_match(*line, url, announcement)) << *line;
   const auto port = static_cast<std::uint16_t>(std::stoi(url[1]));
 
   HttpsTestClient client(port, read_file(dir_ / "ca.pem"));
@@ -55,7 +60,7 @@ TEST_P(TheExecutable, ServesTheApiOnTheUrlItPrintsAndExitsZeroOnTheSignal) {
   const Exchange recorded = client.send(make_request(http::verb::get, "/_sim/requests", {}, ""));
   EXPECT_EQ(recorded.json().as_array().size(), 2u);
 
-  child.send_signal(GetParam());
+  child.send_signal(GetParam().number);
   EXPECT_EQ(child.wait(10s), 0);
 
   const std::string log = read_file(dir_ / "stderr.log");
@@ -66,10 +71,10 @@ TEST_P(TheExecutable, ServesTheApiOnTheUrlItPrintsAndExitsZeroOnTheSignal) {
   EXPECT_EQ(log.find(secret), std::string::npos) << "the API key leaked into the log";
 }
 
-INSTANTIATE_TEST_SUITE_P(WhenStoppedBy, TheExecutable, ::testing::Values(SIGTERM, SIGINT),
-                         [](const auto& info) {
-                           return std::string(info.param == SIGTERM ? "Sigterm" : "Sigint");
-                         });
+INSTANTIATE_TEST_SUITE_P(WhenStoppedBy, TheExecutable,
+                         ::testing::Values(StopSignal{SIGTERM, "Sigterm"},
+                                           StopSignal{SIGINT, "Sigint"}),
+                         [](const auto& info) { return std::string(info.param.name); });
 
 TEST(TheExecutableWithoutItsKeyVariable, RefusesToStart) {
   gw::test::TempDir dir;

@@ -19,8 +19,7 @@ boost::json::value Exchange::json() const {
   return parsed;
 }
 
-Request make_request(http::verb method, std::string target, std::string body,
-                     std::string api_key) {
+Request make_request(http::verb method, std::string target, std::string body, std::string api_key) {
   Request request{method, target, 11};
   request.set(http::field::host, "127.0.0.1");
   if (!api_key.empty()) request.set(http::field::authorization, "Bearer " + api_key);
@@ -64,11 +63,11 @@ boost::system::error_code HttpsTestClient::connect() {
   if (ec) SSL_set_tlsext_host_name(stream_->native_handle(), host_name_.c_str());  // DNS: SNI
 
   const net::ip::tcp::endpoint endpoint(net::ip::make_address("127.0.0.1"), port_);
-  ec = run([&](auto handler) { beast::get_lowest_layer(*stream_).async_connect(endpoint, handler); });
+  ec = run(
+      [&](auto handler) { beast::get_lowest_layer(*stream_).async_connect(endpoint, handler); });
   if (!ec) {
-    ec = run([&](auto handler) {
-      stream_->async_handshake(net::ssl::stream_base::client, handler);
-    });
+    ec = run(
+        [&](auto handler) { stream_->async_handshake(net::ssl::stream_base::client, handler); });
   }
   if (ec) stream_.reset();
   return ec;
@@ -80,9 +79,8 @@ Exchange HttpsTestClient::send(Request request) {
   if (exchange.error) return exchange;
   exchange.error = run([&](auto handler) { http::async_write(*stream_, request, handler); });
   if (!exchange.error) {
-    exchange.error = run([&](auto handler) {
-      http::async_read(*stream_, buffer_, exchange.response, handler);
-    });
+    exchange.error =
+        run([&](auto handler) { http::async_read(*stream_, buffer_, exchange.response, handler); });
   }
   // A failed or closing connection is not reused: the next send opens a fresh one.
   if (exchange.error || exchange.response.need_eof()) stream_.reset();

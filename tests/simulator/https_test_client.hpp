@@ -10,7 +10,6 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/json/value.hpp>
-
 #include <chrono>
 #include <cstdint>
 #include <optional>

@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <boost/json/object.hpp>
-
 #include <memory>
 
 #include "https_test_client.hpp"
@@ -14,6 +13,10 @@ namespace gw::sim::test {
 /// Starts a simulator per test (options from options(), which a derived fixture may change)
 /// and stops it afterwards. Used from the test thread only.
 class SimulatorTest : public ::testing::Test {
+ public:
+  /// A body that passes every rule, for tests to spoil one field at a time.
+  static boost::json::object valid_study();
+
  protected:
   virtual SimulatorOptions options() const { return {}; }
 
@@ -27,8 +30,6 @@ class SimulatorTest : public ::testing::Test {
   ViewerSimulator& simulator() { return *simulator_; }
   HttpsTestClient& client() { return *client_; }
 
-  /// A body that passes every rule, for tests to spoil one field at a time.
-  static boost::json::object valid_study();
   /// POST /v1/viewer/studies with `body` and, when not empty, an Idempotency-Key.
   Exchange post_study(const boost::json::object& body, const std::string& idempotency_key = {});
   /// GET `target` with the right key.

@@ -6,17 +6,11 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <fstream>
-#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include <boost/asio/io_context.hpp>
-
-#include "gateway/viewer/wire_format.hpp"
-#include "temp_dir.hpp"
-#include "viewer_simulator.hpp"
+#include "simulator_fixture.hpp"
 
 namespace {
 
@@ -24,17 +18,9 @@ using namespace std::chrono_literals;
 using gw::viewer::CreateOutcome;
 using gw::viewer::HttpsViewerClient;
 using gw::viewer::ViewerClientSettings;
+using gw::viewer::testing::start_simulator;
+using gw::viewer::testing::study_body;
 using Kind = CreateOutcome::Kind;
-
-constexpr auto watchdog = 10s;
-
-std::string study_body(int n = 0) {
-  gw::RegistrationRequest r;
-  r.study_instance_uid = "1.2.826.0.1.3680043.8.498." + std::to_string(1000 + n);
-  r.study_description = "Brain MRI with Contrast";
-  r.severity = gw::Severity::high;
-  return gw::viewer::to_json(r);
-}
 
 gw::sim::Fault fault_status(int status, std::string retry_after = {}) {
   gw::sim::Fault f;
@@ -58,69 +44,7 @@ gw::sim::Fault fault_drop() {
   return f;
 }
 
-std::unique_ptr<gw::sim::ViewerSimulator> start_simulator(gw::sim::SimulatorOptions options = {}) {
-  auto sim = std::make_unique<gw::sim::ViewerSimulator>(std::move(options));
-  sim->start();
-  return sim;
-}
-
-class HttpsViewerClientTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    sim_ = start_simulator();
-    ca_file_ = trust(*sim_, "sim-ca.pem");
-  }
-
-  // Writes a simulator's certificate where a client can load it as its CA file.
-  std::string trust(const gw::sim::ViewerSimulator& sim, const std::string& name) {
-    const std::string path = (dir_ / name).string();
-    std::ofstream(path) << sim.certificate_pem();
-    return path;
-  }
-
-  ViewerClientSettings settings_for(const gw::sim::ViewerSimulator& sim,
-                                    const std::string& ca_file) {
-    ViewerClientSettings s;
-    s.base_url = sim.base_url();
-    s.api_key = "sim-key";
-    s.ca_file = ca_file;
-    s.timeout = 5s;
-    return s;
-  }
-
-  std::shared_ptr<HttpsViewerClient> make_client(const ViewerClientSettings& s) {
-    auto client = HttpsViewerClient::create(ioc_.get_executor(), s);
-    EXPECT_TRUE(client) << client.error().message();
-    return client ? *client : nullptr;
-  }
-  std::shared_ptr<HttpsViewerClient> make_client() {
-    return make_client(settings_for(*sim_, ca_file_));
-  }
-
-  // Runs the io_context until `done` holds; false when the watchdog fires first.
-  bool run_until(const std::function<bool()>& done) {
-    const auto deadline = std::chrono::steady_clock::now() + watchdog;
-    while (!done()) {
-      if (std::chrono::steady_clock::now() > deadline) return false;
-      if (ioc_.stopped()) ioc_.restart();
-      ioc_.run_for(10ms);
-    }
-    return true;
-  }
-
-  CreateOutcome create_one(HttpsViewerClient& client, const std::string& key = "key-1", int n = 0) {
-    std::optional<CreateOutcome> outcome;
-    client.create_study(study_body(n), key, [&](CreateOutcome o) { outcome = std::move(o); });
-    EXPECT_TRUE(run_until([&] { return outcome.has_value(); })) << "watchdog fired";
-    if (!outcome) outcome.emplace().error = "no answer";
-    return *outcome;
-  }
-
-  gw::test::TempDir dir_;
-  boost::asio::io_context ioc_;
-  std::unique_ptr<gw::sim::ViewerSimulator> sim_;
-  std::string ca_file_;
-};
+using HttpsViewerClientTest = gw::viewer::testing::SimulatorFixture;
 
 TEST_F(HttpsViewerClientTest, CreatesAStudyAndReturnsItsStudyId) {
   auto client = make_client();

@@ -43,4 +43,21 @@ TEST(ViewerEndpoint, RefusesOtherSchemesAndPortZero) {
             gw::viewer::viewer_errc::bad_url);
 }
 
+TEST(ViewerEndpoint, BuildsReadTargetsUnderTheBasePathWithEncodedValues) {
+  using namespace gw::viewer::detail;
+  const auto e = parse_viewer_endpoint("https://api.example.com/v1/");
+  ASSERT_TRUE(e);
+  EXPECT_EQ(study_target(*e, "stu_0123"), "/v1/viewer/studies/stu_0123");
+  EXPECT_EQ(study_target(*e, "a/b?c"), "/v1/viewer/studies/a%2Fb%3Fc");
+  EXPECT_EQ(study_list_target(*e, 100, ""), "/v1/viewer/studies?limit=100");
+  EXPECT_EQ(study_list_target(*e, 100, "sc1.f+/="), "/v1/viewer/studies?limit=100&cursor=sc1.f%2B%2F%3D");
+  EXPECT_EQ(customer_list_target(*e, 100, "cc1.3"), "/v1/express?limit=100&cursor=cc1.3");
+}
+
+TEST(ViewerEndpoint, NamesTheAuthorityForConnectWithIpv6InBrackets) {
+  using namespace gw::viewer::detail;
+  EXPECT_EQ(authority(*parse_viewer_endpoint("https://api.example.com/v1")), "api.example.com:443");
+  EXPECT_EQ(authority(*parse_viewer_endpoint("https://[::1]:9000")), "[::1]:9000");
+}
+
 }  // namespace

@@ -2,11 +2,10 @@
 
 #include <openssl/crypto.h>
 
+#include <algorithm>
 #include <boost/beast/http/field.hpp>
 #include <boost/json/array.hpp>
 #include <boost/url/parse.hpp>
-
-#include <algorithm>
 #include <cctype>
 #include <vector>
 
@@ -25,8 +24,8 @@ ApiAnswer study_answer(const Request& request, http::status status, const Study&
 }
 
 ApiAnswer method_not_allowed(const Request& request, std::string_view allow) {
-  Response response = error_response(request, http::status::method_not_allowed,
-                                     "method not allowed on this path");
+  Response response =
+      error_response(request, http::status::method_not_allowed, "method not allowed on this path");
   response.set(http::field::allow, allow);
   return answer(std::move(response));
 }
@@ -42,8 +41,8 @@ bool is_json(const Request& request) {
 }
 
 ApiAnswer not_json(const Request& request) {
-  return answer(error_response(request, http::status::bad_request,
-                               "Content-Type must be application/json"));
+  return answer(
+      error_response(request, http::status::bad_request, "Content-Type must be application/json"));
 }
 
 }  // namespace

@@ -2,7 +2,6 @@
 // The viewer API itself (base path /v1): request in, response out, no sockets. Kept apart
 // from the TLS plumbing so each half reads on its own.
 #include <boost/url/params_view.hpp>
-
 #include <string>
 
 #include "http_types.hpp"

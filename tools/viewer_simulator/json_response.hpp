@@ -1,7 +1,6 @@
 #pragma once
 // Building JSON answers the way the viewer API shapes them.
 #include <boost/json/value.hpp>
-
 #include <string_view>
 
 #include "http_types.hpp"

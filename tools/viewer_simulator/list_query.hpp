@@ -1,7 +1,6 @@
 #pragma once
 // Query strings of the paged list calls: limit (1–100, default 20), an opaque cursor, filters.
 #include <boost/url/params_view.hpp>
-
 #include <cstdint>
 #include <optional>
 #include <string>

@@ -1,7 +1,8 @@
 // viewer-simulator: the Viewer API simulator as a process, for scripts/run and process-level
 // tests. Everything but option parsing and signal handling lives in gw_viewer_simulator.
-#include <CLI/CLI.hpp>
+#include <pthread.h>
 
+#include <CLI/CLI.hpp>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -10,7 +11,6 @@
 #include <iostream>
 #include <mutex>
 #include <optional>
-#include <pthread.h>
 
 #include "viewer_simulator.hpp"
 
@@ -50,7 +50,8 @@ int main(int argc, char** argv) {
   gw::sim::SimulatorOptions options;
   std::string api_key_env, cert_out, latency = "0ms";
   app.add_option("--listen", options.listen_address, "address to listen on")->capture_default_str();
-  app.add_option("--port", options.port, "port to listen on (0: any free port)")->capture_default_str();
+  app.add_option("--port", options.port, "port to listen on (0: any free port)")
+      ->capture_default_str();
   app.add_option("--api-key", options.api_key, "the bearer token clients must send");
   app.add_option("--api-key-env", api_key_env,
                  "read the bearer token from this environment variable (wins over --api-key)");

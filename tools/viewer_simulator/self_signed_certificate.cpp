@@ -17,7 +17,9 @@ namespace {
 template <auto Free>
 struct Deleter {
   template <class T>
-  void operator()(T* p) const { Free(p); }
+  void operator()(T* p) const {
+    Free(p);
+  }
 };
 using KeyPtr = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY_free>>;
 using CertPtr = std::unique_ptr<X509, Deleter<X509_free>>;
@@ -138,8 +140,7 @@ CertificatePair make_self_signed_certificate(const std::vector<std::string>& nam
   check(X509_set_issuer_name(cert.get(), subject), "X509_set_issuer_name");
 
   const NamesPtr alt_names = subject_alt_names(names);
-  check(X509_add1_ext_i2d(cert.get(), NID_subject_alt_name, alt_names.get(), 0,
-                          X509V3_ADD_DEFAULT),
+  check(X509_add1_ext_i2d(cert.get(), NID_subject_alt_name, alt_names.get(), 0, X509V3_ADD_DEFAULT),
         "X509_add1_ext_i2d");
   add_extension(cert.get(), NID_basic_constraints, "critical,CA:TRUE");
   add_extension(cert.get(), NID_key_usage, "critical,digitalSignature,keyCertSign");

@@ -79,8 +79,8 @@ void SimulatorSession::answer_api() {
 
   std::string details;
   if (fault && fault->status != 0) {
-    response_ = error_response(request_, static_cast<http::status>(fault->status),
-                               "simulated fault");
+    response_ =
+        error_response(request_, static_cast<http::status>(fault->status), "simulated fault");
     if (!fault->retry_after.empty()) response_.set(http::field::retry_after, fault->retry_after);
     details = "(fault)";
   } else {

@@ -5,7 +5,6 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
-
 #include <chrono>
 #include <memory>
 
@@ -42,10 +41,10 @@ class SimulatorSession : public std::enable_shared_from_this<SimulatorSession> {
   void log(std::string_view outcome, std::string_view details = {}) const;
 
   boost::beast::ssl_stream<boost::beast::tcp_stream> stream_;
-  boost::beast::flat_buffer buffer_;       // outlives each async_read; keeps pipelined bytes
-  Request request_;                        // filled by async_read, read by the routes
-  Response response_;                      // must outlive async_write
-  boost::asio::steady_timer timer_;        // latency, delay and hang waits, on the strand
+  boost::beast::flat_buffer buffer_;  // outlives each async_read; keeps pipelined bytes
+  Request request_;                   // filled by async_read, read by the routes
+  Response response_;                 // must outlive async_write
+  boost::asio::steady_timer timer_;   // latency, delay and hang waits, on the strand
   std::shared_ptr<SimulatorState> state_;
 };
 

@@ -22,7 +22,7 @@ using Metadata = std::map<std::string, std::string>;
 struct NewStudy {
   std::string study_instance_uid;
   std::string study_description;
-  std::string severity;  // normal | high | stat
+  std::string severity;                            // normal | high | stat
   std::optional<std::string> assigned_to;          // usr_ + 32 hex
   std::optional<std::string> express_customer_id;  // cus_ + 32 hex, a known active customer
   Metadata metadata;

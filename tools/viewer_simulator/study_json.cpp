@@ -13,12 +13,9 @@ constexpr const char* kCreatorUserId = "usr_5151515151515151515151515151510a";
 // derives a stable, recognisable fake from the id.
 boost::json::object user_object(const std::string& user_id) {
   const std::string tag = user_id.substr(4, 8);
-  return {{"userId", user_id},
-          {"email", "user." + tag + "@viewer-simulator.example"},
-          {"firstName", "Sim"},
-          {"middleName", nullptr},
-          {"lastName", "User " + tag},
-          {"suffix1", nullptr},
+  return {{"userId", user_id},         {"email", "user." + tag + "@viewer-simulator.example"},
+          {"firstName", "Sim"},        {"middleName", nullptr},
+          {"lastName", "User " + tag}, {"suffix1", nullptr},
           {"suffix2", nullptr}};
 }
 
@@ -49,7 +46,8 @@ boost::json::object to_json(const Study& study) {
         {"description", "Viewer simulator key"},
         {"isViewerEnabled", true}}},
       {"expressCustomer", nullptr},
-      {"org", {{"orgId", "org_5151515151515151515151515151510b"}, {"orgName", "Simulated Radiology"}}},
+      {"org",
+       {{"orgId", "org_5151515151515151515151515151510b"}, {"orgName", "Simulated Radiology"}}},
   };
   if (study.cancelled_at) json["cancelledAt"] = *study.cancelled_at;
   if (study.assigned_to) json["assignedTo"] = user_object(*study.assigned_to);

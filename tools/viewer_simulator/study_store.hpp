@@ -1,12 +1,12 @@
 #pragma once
 // The simulator's whole API state in memory: customers (seeded), studies, idempotency keys.
 #include <cstdint>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
-#include <map>
 #include <vector>
 
 #include "study.hpp"

@@ -1,9 +1,8 @@
 #include "study_validation.hpp"
 
+#include <algorithm>
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
-
-#include <algorithm>
 #include <initializer_list>
 
 #include "gateway/domain/registration_request.hpp"
@@ -122,7 +121,7 @@ Checked<NewStudy> parse_new_study(std::string_view body, const StudyStore& store
   if (!parsed) return Invalid{parsed.error()};
   const object& o = *parsed;
   if (auto unknown = find_unknown(o, {"studyInstanceUid", "studyDescription", "severity",
-                                   "assignedTo", "expressCustomerId", "metadata"})) {
+                                      "assignedTo", "expressCustomerId", "metadata"})) {
     return Invalid{*unknown};
   }
 
@@ -165,8 +164,8 @@ Checked<StudyPatch> parse_study_patch(std::string_view body) {
   auto parsed = parse_object(body);
   if (!parsed) return Invalid{parsed.error()};
   const object& o = *parsed;
-  if (auto unknown = find_unknown(o, {"assignedTo", "severity", "studyDescription", "metadata",
-                                   "studyViewerStatus"})) {
+  if (auto unknown = find_unknown(
+          o, {"assignedTo", "severity", "studyDescription", "metadata", "studyViewerStatus"})) {
     return Invalid{*unknown};
   }
 

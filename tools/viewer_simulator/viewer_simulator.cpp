@@ -2,11 +2,10 @@
 
 #include <openssl/ssl.h>
 
+#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
-
-#include <atomic>
 #include <fstream>
 #include <iostream>
 #include <mutex>

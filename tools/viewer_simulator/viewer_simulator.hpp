@@ -14,15 +14,15 @@ namespace gw::sim {
 /// How a simulator listens and behaves. Value type; copied into the simulator at construction.
 struct SimulatorOptions {
   std::string listen_address = "127.0.0.1";
-  std::uint16_t port = 0;                 // 0: any free port
-  std::string api_key = "sim-key";        // the expected bearer token
+  std::uint16_t port = 0;                          // 0: any free port
+  std::string api_key = "sim-key";                 // the expected bearer token
   std::string certificate_file, private_key_file;  // empty: generate a self-signed pair in memory
   // SANs of the generated certificate (DNS names or IP addresses); a test passes e.g.
   // {"wrong.example"} to watch a client refuse a certificate for another host.
   std::vector<std::string> certificate_names = {"localhost", "127.0.0.1", "::1"};
-  bool ignore_idempotency = false;        // true: every POST creates a new study, as the real API may
-  std::chrono::milliseconds latency{0};   // added before every API answer
-  // Optional: receives one line per API request ("POST /v1/viewer/studies 201 study=stu_… uid=…").
+  bool ignore_idempotency = false;  // true: every POST creates a new study, as the real API may
+  std::chrono::milliseconds latency{0};  // added before every API answer
+  // Optional: one line per API request, e.g. "POST /v1/viewer/studies 201 study=stu_… uid=…".
   // Called on the simulator's I/O thread; never given the API key.
   std::function<void(const std::string&)> log;
 };
@@ -31,11 +31,11 @@ struct SimulatorOptions {
 /// `count` matching requests (-1: until cleared). Faults are tried in the order they were set;
 /// the first that matches a request is used for it. Value type.
 struct Fault {
-  int status = 0;              // answer this status with a JSON error body (0: no status fault)
-  std::string retry_after;     // optional Retry-After header value
+  int status = 0;           // answer this status with a JSON error body (0: no status fault)
+  std::string retry_after;  // optional Retry-After header value
   std::chrono::milliseconds delay{0};  // hold the answer back; the call itself takes effect at once
-  bool drop = false;           // close the connection without answering (nothing is processed)
-  bool hang = false;           // read the request, never answer until stop (nothing is processed)
+  bool drop = false;  // close the connection without answering (nothing is processed)
+  bool hang = false;  // read the request, never answer until stop (nothing is processed)
   int count = -1;
   std::string only_path_prefix;  // optional: only requests whose target starts with this
 };

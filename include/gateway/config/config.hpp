@@ -35,11 +35,16 @@ struct StateSettings {
 struct RetrySettings {
   Duration initial{1'000};
   Duration max{300'000};
+  Duration give_up_after{0};  // 0: retry transient failures forever
 };
 
 struct ViewerApiSettings {
   std::string base_url = "https://api.avarasoftware.com/v1";
-  std::string api_key_env = "AVARA_API_KEY";
+  std::string api_key_file;                          // first choice when set
+  std::string api_key_credential = "viewer-api-key";  // $CREDENTIALS_DIRECTORY/<this> (systemd)
+  std::string api_key_env = "AVARA_API_KEY";          // last choice
+  std::string proxy;                                  // HTTP CONNECT proxy; empty: HTTPS_PROXY
+  Duration auth_pause{300'000};                       // after 401/403, stop sending this long
   std::string ca_file;  // empty: the system trust store
   Duration timeout{30'000};
   unsigned max_in_flight = 4;
@@ -51,7 +56,12 @@ struct RegistrationSettings {
 };
 
 struct LoggingSettings {
-  std::string level = "info";  // debug, info, warning, error
+  std::string level = "info";  // debug, info, warning, error; reloadable
+  std::string format = "text";  // text (key=value) or json; needs a restart
+};
+
+struct MetricsSettings {
+  std::string listen = "127.0.0.1:9464";  // host:port of GET /metrics, /healthz, /readyz; empty: off
 };
 
 /// Everything read from one configuration file. Immutable once loaded; shared by pointer.
@@ -63,6 +73,9 @@ struct Config {
   ViewerApiSettings viewer_api;
   RegistrationSettings registration;
   LoggingSettings logging;
+  MetricsSettings metrics;
+  Duration shutdown_grace{30'000};  // SIGTERM: how long open associations may finish
+  Duration alarm_after{1'800'000};  // /readyz fails when studies wait this long unregistered
   std::shared_ptr<const routing::RuleSet> rules;  // never null in a loaded config
 };
 

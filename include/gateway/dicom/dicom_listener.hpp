@@ -36,6 +36,9 @@ class DicomListener {
   std::uint16_t port() const;
   /// Stops accepting new associations, waits for open ones to finish, joins every thread.
   void stop();
+  /// Thread-safe: breaks every open association now (its unanswered instance is resent by
+  /// the peer), so that a stop() in progress returns promptly. Used when shutdown_grace ends.
+  void abort_open();
   /// Associations being served right now.
   unsigned open_associations() const;
 

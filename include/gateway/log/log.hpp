@@ -21,6 +21,9 @@ std::optional<Level> parse_level(std::string_view text) noexcept;
 void set_level(Level level) noexcept;
 void set_format(Format format) noexcept;
 bool enabled(Level level) noexcept;
+/// The name of the last error event logged by any thread ("" when none): the service status
+/// line shows it. Thread-safe.
+std::string last_error_event();
 
 /// One event being built; written when it goes out of scope. Used by one thread.
 class Event {

@@ -1,10 +1,14 @@
 #pragma once
-// The registration path's view of the Viewer API: one call, one outcome. The dispatcher
-// depends on this interface only, so tests can put a fake on the other side.
+// The gateway's view of the Viewer API: one call, one outcome. The dispatcher and the command
+// line depend on this interface only, so tests can put a fake on the other side.
 #include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
+
+#include <boost/system/error_code.hpp>
+
+#include "gateway/viewer/query_outcomes.hpp"
 
 namespace gw::viewer {
 
@@ -25,17 +29,41 @@ struct CreateOutcome {
   std::optional<std::chrono::milliseconds> retry_after;  // from Retry-After, when present
 };
 
-/// Sends create requests. Implementations are asynchronous and bound to one executor;
+/// Talks to the Viewer API. Implementations are asynchronous and bound to one executor;
 /// call them only from that executor. Each handler runs exactly once, on that executor.
 class ViewerClient {
  public:
   using CreateHandler = std::function<void(CreateOutcome)>;
+  using GetHandler = std::function<void(GetStudyOutcome)>;
+  using FindHandler = std::function<void(FindStudyOutcome)>;
+  using CustomersHandler = std::function<void(ListCustomersOutcome)>;
   virtual ~ViewerClient() = default;
 
   /// Starts `POST {base_url}/viewer/studies` with `json_body` and the `Idempotency-Key`
   /// header. `json_body` is copied; the caller need not keep it alive.
   virtual void create_study(std::string json_body, std::string idempotency_key,
                             CreateHandler handler) = 0;
+
+  /// Starts `GET {base_url}/viewer/studies/{study_id}`: found (with isCancelled), not_found
+  /// on 404, or a failure.
+  virtual void get_study(std::string study_id, GetHandler handler) = 0;
+
+  /// Looks for the newest study whose studyInstanceUid equals `study_instance_uid` (the API has
+  /// no such filter): walks `GET {base_url}/viewer/studies?limit=100&cursor=…` newest first and
+  /// stops after the first page whose oldest createdAt is before `created_not_before`, at the
+  /// end of the list, or when the page budget is spent (incomplete). createdAt is the server's
+  /// clock: pass a bound with a margin for clock skew (e.g. first attempt minus an hour).
+  virtual void find_study(std::string study_instance_uid,
+                          std::chrono::system_clock::time_point created_not_before,
+                          FindHandler handler) = 0;
+
+  /// Reads every page of `GET {base_url}/express`; also proves the key works (401: unauthorized).
+  virtual void list_customers(CustomersHandler handler) = 0;
+
+  /// Replaces the API key for requests started from now on (e.g. after SIGHUP). Refuses an
+  /// empty key or one with control characters (viewer_errc::bad_settings) and keeps the old
+  /// one; the error never contains the key. Callable from any thread.
+  virtual boost::system::error_code set_api_key(std::string api_key) = 0;
 
   /// Cancels everything in flight (handlers then see `transient` with error "shut down")
   /// and closes pooled connections.

@@ -14,6 +14,7 @@ enum class viewer_errc {
   ca_file_unreadable,       // ca_file cannot be read or holds no usable certificate
   trust_store_unavailable,  // the system trust store could not be loaded
   bad_settings,  // max_connections == 0, a non-positive timeout, or a header-unsafe value
+  bad_proxy,     // the proxy (setting or https_proxy/HTTPS_PROXY) is not http://[user:pw@]host[:port]
 };
 
 /// The category of viewer_errc; a function-local static, safe from any thread.

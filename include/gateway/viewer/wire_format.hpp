@@ -18,6 +18,9 @@ inline constexpr std::size_t max_kept_body_bytes = 4096;
 /// Strings are emitted as UTF-8 as given (the domain guarantees valid UTF-8).
 std::string to_json(const gw::RegistrationRequest& request);
 
+/// True when `id` is "stu_" + 32 hex digits, the form of a viewer studyId. Pure; thread-safe.
+bool is_study_id(std::string_view id) noexcept;
+
 /// The `studyId` of a study object (or any JSON object carrying one at the top level), when it
 /// is "stu_" + 32 hex digits; nullopt for malformed JSON, a missing or malformed id. Extra
 /// fields are ignored, so new vendor fields do not break the gateway. Pure; thread-safe.

@@ -1,0 +1,46 @@
+#include "config_reload.hpp"
+
+namespace gw::app {
+namespace {
+
+std::string text(const std::string& v) { return v; }
+std::string text(unsigned v) { return std::to_string(v); }
+std::string text(std::uint16_t v) { return std::to_string(v); }
+std::string text(config::Duration v) { return std::to_string(v.count()) + "ms"; }
+
+template <typename T>
+void compare(std::vector<RestartOnlyChange>& out, const char* key, const T& running,
+             const T& in_file) {
+  if (running != in_file) out.push_back({key, text(running), text(in_file)});
+}
+
+}  // namespace
+
+std::vector<RestartOnlyChange> restart_only_changes(const config::Config& running,
+                                                    const config::Config& in_file) {
+  std::vector<RestartOnlyChange> out;
+  const auto& a = running;
+  const auto& b = in_file;
+  compare(out, "dicom.ae_title", a.dicom.ae_title, b.dicom.ae_title);
+  compare(out, "dicom.bind", a.dicom.bind, b.dicom.bind);
+  compare(out, "dicom.port", a.dicom.port, b.dicom.port);
+  compare(out, "dicom.max_associations", a.dicom.max_associations, b.dicom.max_associations);
+  compare(out, "dicom.max_pdu", unsigned{a.dicom.max_pdu}, unsigned{b.dicom.max_pdu});
+  compare(out, "dicom.acse_timeout", a.dicom.acse_timeout, b.dicom.acse_timeout);
+  compare(out, "dicom.dimse_timeout", a.dicom.dimse_timeout, b.dicom.dimse_timeout);
+  compare(out, "storage.spool_dir", a.storage.spool_dir, b.storage.spool_dir);
+  compare(out, "state.database", a.state.database, b.state.database);
+  compare(out, "viewer_api.base_url", a.viewer_api.base_url, b.viewer_api.base_url);
+  compare(out, "viewer_api.api_key_env", a.viewer_api.api_key_env, b.viewer_api.api_key_env);
+  compare(out, "viewer_api.api_key_file", a.viewer_api.api_key_file, b.viewer_api.api_key_file);
+  compare(out, "viewer_api.api_key_credential", a.viewer_api.api_key_credential,
+          b.viewer_api.api_key_credential);
+  compare(out, "viewer_api.ca_file", a.viewer_api.ca_file, b.viewer_api.ca_file);
+  compare(out, "viewer_api.timeout", a.viewer_api.timeout, b.viewer_api.timeout);
+  compare(out, "viewer_api.max_in_flight", a.viewer_api.max_in_flight, b.viewer_api.max_in_flight);
+  compare(out, "logging.format", a.logging.format, b.logging.format);
+  compare(out, "metrics.listen", a.metrics.listen, b.metrics.listen);
+  return out;
+}
+
+}  // namespace gw::app

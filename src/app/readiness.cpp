@@ -1,0 +1,53 @@
+#include "readiness.hpp"
+
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include "gateway/metrics/registry.hpp"
+#include "gateway_metrics.hpp"
+
+namespace gw::app {
+namespace {
+
+constexpr double kMinFreeFraction = 0.05;
+
+double seconds_since_epoch(std::chrono::system_clock::time_point t) {
+  return std::chrono::duration<double>(t.time_since_epoch()).count();
+}
+
+}  // namespace
+
+Readiness::Readiness(registry::StudyRegistry& registry, std::filesystem::path database,
+                     std::filesystem::path spool_dir, std::chrono::milliseconds alarm_after)
+    : registry_(registry),
+      database_(std::move(database)),
+      spool_dir_(std::move(spool_dir)),
+      alarm_after_ms_(alarm_after.count()) {}
+
+std::string Readiness::not_ready_reason() const {
+  if (!listening_) return "the DICOM port is not listening";
+  // SQLite in WAL mode writes next to the database too, so the folder must be writable.
+  const auto folder = database_.has_parent_path() ? database_.parent_path() : ".";
+  if (::access(database_.c_str(), W_OK) != 0 || ::access(folder.c_str(), W_OK) != 0) {
+    return "the state database is not writable: " + database_.string();
+  }
+  struct statvfs fs {};
+  if (::statvfs(spool_dir_.c_str(), &fs) != 0) return "the spool is not accessible";
+  if (fs.f_blocks > 0 &&
+      static_cast<double>(fs.f_bavail) < kMinFreeFraction * static_cast<double>(fs.f_blocks)) {
+    return "the spool is nearly full (under 5% free)";
+  }
+  const double alarm_after = static_cast<double>(alarm_after_ms_.load()) / 1000.0;
+  const double waiting = oldest_pending_age_seconds(registry_);
+  if (waiting > alarm_after) {
+    double last = metrics::gauge("dicom_gateway_last_registration_timestamp_seconds").value();
+    if (last == 0) last = seconds_since_epoch(started_);
+    if (seconds_since_epoch(std::chrono::system_clock::now()) - last > alarm_after) {
+      return "nothing could be registered for " + std::to_string(static_cast<long>(alarm_after)) +
+             " s while studies wait";
+    }
+  }
+  return {};
+}
+
+}  // namespace gw::app
