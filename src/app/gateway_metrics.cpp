@@ -21,6 +21,8 @@ double now_seconds() {
 void describe_gateway_metrics() {
   auto& r = metrics::registry();
   r.describe("dicom_gateway_associations_open", Type::gauge, "DICOM associations being served now.");
+  r.describe("dicom_gateway_rule_studies", Type::gauge,
+             "Studies routed by each rule since the gateway started (dead rules stay at 0).");
   r.describe("dicom_gateway_associations_total", Type::counter,
              "DICOM associations accepted for service since start.");
   r.describe("dicom_gateway_associations_rejected_total", Type::counter,
@@ -91,6 +93,9 @@ void collect_at_scrape(ScrapeSources sources) {
     for (const auto& [state, count] : sources.registry->count_by_state()) {
       metrics::gauge("dicom_gateway_studies", {{"state", std::string(to_string(state))}})
           .set(static_cast<double>(count));
+    }
+    for (const auto& [rule, hits] : sources.registry->rule_hits()) {
+      metrics::gauge("dicom_gateway_rule_studies", {{"rule", rule}}).set(static_cast<double>(hits));
     }
     metrics::gauge("dicom_gateway_oldest_pending_age_seconds")
         .set(oldest_pending_age_seconds(*sources.registry));

@@ -67,6 +67,17 @@ TEST_F(MetricsEndpoint, DISABLED_CountersMatchWhatWasSentAndRegistered) {
             std::string::npos);
 }
 
+TEST_F(MetricsEndpoint, EachRuleShowsTheStudiesItRoutedAndDeadRulesShowZero) {
+  ASSERT_TRUE(send_files(harness_.sender(), {harness_.fixture("cr_no_description"),
+                                             harness_.fixture("ct_phantom")})
+                  .associated);
+  ASSERT_TRUE(harness_.wait_for_registrations(1));
+  const std::string text = scrape();
+  EXPECT_EQ(sample(text, "dicom_gateway_rule_studies{rule=\"ct-urgent\"}"), 0) << text;
+  EXPECT_EQ(sample(text, "dicom_gateway_rule_studies{rule=\"phantoms\"}"), 1) << text;
+  EXPECT_EQ(sample(text, "dicom_gateway_rule_studies{rule=\"default\"}"), 1) << text;
+}
+
 TEST_F(MetricsEndpoint, HealthAndReadinessAnswerOkWhileTheGatewayListens) {
   EXPECT_EQ(http_get(harness_.metrics_port(), "/healthz").status, 200);
   const auto ready = http_get(harness_.metrics_port(), "/readyz");
