@@ -103,6 +103,7 @@ int run_gateway(const std::string& config_path, std::shared_ptr<const config::Co
   client_settings.ca_file = cfg.viewer_api.ca_file;
   client_settings.timeout = cfg.viewer_api.timeout;
   client_settings.max_connections = cfg.viewer_api.max_in_flight;
+  client_settings.proxy = cfg.viewer_api.proxy;  // empty: HTTPS_PROXY / NO_PROXY from the environment
   auto client = viewer::HttpsViewerClient::create(io.get_executor(), client_settings);
   if (!client) {
     throw std::runtime_error("viewer_api: " + client.error().message());
