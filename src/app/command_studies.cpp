@@ -7,6 +7,7 @@
 #include <ctime>
 #include <iostream>
 
+#include "wall_clock.hpp"
 #include "commands.hpp"
 #include "config_access.hpp"
 #include "gateway/config/duration.hpp"
@@ -14,12 +15,6 @@
 
 namespace gw::app {
 namespace {
-
-registry::TimestampMs now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::string iso_time(registry::TimestampMs ms) {
   if (ms <= 0) return "-";

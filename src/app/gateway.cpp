@@ -21,6 +21,7 @@
 #include "gateway_metrics.hpp"
 #include "api_key_source.hpp"
 #include "live_rules.hpp"
+#include "wall_clock.hpp"
 #include "metrics_server.hpp"
 #include "readiness.hpp"
 #include "registration_dispatcher.hpp"
@@ -91,9 +92,7 @@ int run_gateway(const std::string& config_path, std::shared_ptr<const config::Co
   {
     std::vector<std::string> names;
     for (const auto& [name, hits] : cfg.rules->hit_counts()) names.push_back(name);
-    registry->reset_rule_hits(names, std::chrono::duration_cast<std::chrono::milliseconds>(
-                                         std::chrono::system_clock::now().time_since_epoch())
-                                         .count());
+    registry->reset_rule_hits(names, now_ms());
   }
 
   boost::asio::io_context io(1);

@@ -1,3 +1,4 @@
+#include "wall_clock.hpp"
 #include "registration_dispatcher.hpp"
 
 #include <boost/asio/post.hpp>
@@ -13,12 +14,6 @@ namespace {
 using Kind = viewer::CreateOutcome::Kind;
 
 constexpr registry::TimestampMs kIdlePollMs = 1000;
-
-registry::TimestampMs now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::string describe(const viewer::CreateOutcome& outcome) {
   std::string text = outcome.http_status ? "HTTP " + std::to_string(outcome.http_status) : "";

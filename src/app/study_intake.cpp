@@ -1,3 +1,4 @@
+#include "wall_clock.hpp"
 #include "study_intake.hpp"
 
 #include <chrono>
@@ -9,16 +10,6 @@
 #include "gateway/viewer/wire_format.hpp"
 
 namespace gw::app {
-namespace {
-
-registry::TimestampMs now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
-
 StudyIntake::StudyIntake(storage::Spool& spool, registry::StudyRegistry& registry,
                          RulesSource rules, Wakeup wakeup)
     : spool_(spool), registry_(registry), rules_(std::move(rules)), wakeup_(std::move(wakeup)) {}
