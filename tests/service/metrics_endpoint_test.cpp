@@ -32,7 +32,7 @@ class MetricsEndpoint : public testing::Test {
 
 // Disabled: in the full build the per-instance counters (storage_scp.cpp) read 0 while the
 // association counters work; under investigation (see the closing note of issue 6).
-TEST_F(MetricsEndpoint, DISABLED_CountersMatchWhatWasSentAndRegistered) {
+TEST_F(MetricsEndpoint, CountersMatchWhatWasSentAndRegistered) {
   const std::string before = scrape();
   EXPECT_EQ(sample(before, "dicom_gateway_instances_received_total"), 0) << before;
   EXPECT_EQ(sample(before, "dicom_gateway_studies{state=\"pending\"}"), 0) << before;
