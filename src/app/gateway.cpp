@@ -27,18 +27,20 @@
 #include "registration_dispatcher.hpp"
 #include "service_heartbeat.hpp"
 #include "service_notifier.hpp"
+#include "spool_reconciler.hpp"
 #include "study_intake.hpp"
 
 namespace gw::app {
 namespace {
 
 /// SIGHUP: re-read the file. A valid one replaces the rules and the reloadable settings
-/// (log level, retry, alarm_after, shutdown_grace) and is returned; settings that need a
+/// (log level, retry, alarm_after, shutdown_grace, the DICOM caller policy) and is returned; settings that need a
 /// restart are reported and keep their running values. An invalid file changes nothing.
 std::shared_ptr<const config::Config> reload(const std::string& config_path,
                                              const config::Config& started, LiveRules& rules,
                                              RegistrationDispatcher& dispatcher,
-                                             Readiness& readiness) {
+                                             viewer::ViewerClient& client, Readiness& readiness,
+                                             dicom::DicomListener& listener) {
   config::LoadOptions options{dicom::is_known_keyword};
   const config::LoadResult loaded = config::load_config_file(config_path, options);
   if (!loaded.config) {
@@ -53,6 +55,18 @@ std::shared_ptr<const config::Config> reload(const std::string& config_path,
   log::set_level(log::parse_level(cfg.logging.level).value_or(log::Level::info));
   dispatcher.set_retry({cfg.viewer_api.retry.initial, cfg.viewer_api.retry.max});
   readiness.set_alarm_after(cfg.alarm_after);
+  listener.set_caller_policy(cfg.dicom.policy);  // allowed_callers, check_called_ae, echo
+  // A rotated or replaced key is picked up here (the file, credential or variable is read
+  // again); the sources themselves need a restart to change.
+  try {
+    if (const auto ec = client.set_api_key(load_api_key(started.viewer_api))) {
+      log::error("api_key_not_reloaded").kv("reason", ec.message());
+    } else {
+      dispatcher.resume();
+    }
+  } catch (const std::exception& e) {
+    log::error("api_key_not_reloaded").kv("reason", e.what());
+  }
   for (const auto& change : restart_only_changes(started, cfg)) {
     log::warning("config_needs_restart")
         .kv("setting", change.key)
@@ -120,6 +134,9 @@ int run_gateway(const std::string& config_path, std::shared_ptr<const config::Co
   StudyIntake intake(spool, *registry, [&rules] { return rules.get(); },
                      [&dispatcher] { dispatcher->wake(); });
 
+  // Before the port opens: what a crash left in the spool is cleaned up or adopted.
+  reconcile_spool(spool, *registry, intake);
+
   dicom::ListenerSettings listener_settings;
   listener_settings.ae_title = cfg.dicom.ae_title;
   listener_settings.bind_address = cfg.dicom.bind;
@@ -128,6 +145,8 @@ int run_gateway(const std::string& config_path, std::shared_ptr<const config::Co
   listener_settings.max_pdu = cfg.dicom.max_pdu;
   listener_settings.acse_timeout = cfg.dicom.acse_timeout;
   listener_settings.dimse_timeout = cfg.dicom.dimse_timeout;
+  listener_settings.idle_timeout = cfg.dicom.idle_timeout;
+  listener_settings.policy = cfg.dicom.policy;
   listener_settings.incoming_dir = spool.incoming_dir();
   dicom::DicomListener listener(listener_settings, intake);
 
@@ -186,7 +205,7 @@ int run_gateway(const std::string& config_path, std::shared_ptr<const config::Co
         if (signal == SIGHUP) {
           if (!stopping) {
             notifier.reloading();
-            if (auto loaded = reload(config_path, cfg, rules, *dispatcher, readiness)) {
+            if (auto loaded = reload(config_path, cfg, rules, *dispatcher, **client, readiness, listener)) {
               current = std::move(loaded);
             }
             notifier.ready();

@@ -26,7 +26,7 @@ void describe_gateway_metrics() {
   r.describe("dicom_gateway_associations_total", Type::counter,
              "DICOM associations accepted for service since start.");
   r.describe("dicom_gateway_associations_rejected_total", Type::counter,
-             "DICOM associations refused, by reason.");
+             "DICOM associations refused or aborted by the gateway, by reason.");
   r.describe("dicom_gateway_instances_received_total", Type::counter,
              "Instances stored durably and acknowledged with Success.");
   r.describe("dicom_gateway_received_bytes_total", Type::counter,
@@ -49,7 +49,10 @@ void describe_gateway_metrics() {
   r.describe("dicom_gateway_config_reloads_total", Type::counter,
              "SIGHUP configuration reloads, by result (applied or rejected).");
 
-  for (const char* reason : {"local_limit", "receive_failed"}) {
+  for (const char* reason :
+       {"local_limit", "receive_failed", "called_ae_not_recognized", "calling_ae_not_recognized",
+        "calling_host_not_allowed", "caller_limit", "acse_timeout", "pending_limit",
+        "idle_timeout"}) {
     metrics::counter("dicom_gateway_associations_rejected_total", {{"reason", reason}});
   }
   metrics::counter("dicom_gateway_associations_total");
@@ -59,7 +62,8 @@ void describe_gateway_metrics() {
     metrics::counter("dicom_gateway_studies_routed_total", {{"action", action}});
   }
   for (const char* outcome :
-       {"created", "already_registered", "transient", "unauthorized", "permanent"}) {
+       {"created", "already_registered", "transient", "unauthorized", "permanent", "adopted",
+        "lookup_transient", "lookup_unauthorized", "lookup_permanent"}) {
     metrics::counter("dicom_gateway_registration_attempts_total", {{"outcome", outcome}});
   }
   metrics::histogram("dicom_gateway_registration_duration_seconds");

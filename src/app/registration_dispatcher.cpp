@@ -56,6 +56,13 @@ void RegistrationDispatcher::wake() {
   });
 }
 
+void RegistrationDispatcher::resume() {
+  if (paused_until_ == 0) return;
+  paused_until_ = 0;
+  registry_.reschedule_waiting(now_ms());
+  pump();
+}
+
 void RegistrationDispatcher::stop() {
   stopped_ = true;
   timer_.cancel();
@@ -94,6 +101,14 @@ void RegistrationDispatcher::schedule_next_due() {
 void RegistrationDispatcher::send(const registry::StudyRecord& study) {
   in_flight_.insert(study.study_instance_uid);
   registry_.mark_in_flight(study.study_instance_uid, now_ms());
+  if (study.lookup_first) {
+    look_up(study);
+  } else {
+    create(study);
+  }
+}
+
+void RegistrationDispatcher::create(const registry::StudyRecord& study) {
   const auto started = std::chrono::steady_clock::now();
   client_.create_study(study.request_body, study.idempotency_key,
                        [self = shared_from_this(), study, started](viewer::CreateOutcome outcome) {
@@ -101,22 +116,89 @@ void RegistrationDispatcher::send(const registry::StudyRecord& study) {
                        });
 }
 
+void RegistrationDispatcher::look_up(const registry::StudyRecord& study) {
+  // The viewer's createdAt is its own clock: search back an hour before our first request.
+  const registry::TimestampMs sent = study.first_attempt ? study.first_attempt : study.first_seen;
+  const auto bound = std::chrono::system_clock::time_point(std::chrono::milliseconds(sent)) -
+                     std::chrono::hours(1);
+  const auto started = std::chrono::steady_clock::now();
+  client_.find_study(study.study_instance_uid, bound,
+                     [self = shared_from_this(), study, started](viewer::FindStudyOutcome found) {
+                       self->on_lookup(study, found, started);
+                     });
+}
+
+void RegistrationDispatcher::on_lookup(const registry::StudyRecord& study,
+                                       const viewer::FindStudyOutcome& found,
+                                       std::chrono::steady_clock::time_point started) {
+  using Find = viewer::FindStudyOutcome::Kind;
+  if (stopped_) {  // shutting down: stays in_flight, looked up again on the next start
+    in_flight_.erase(study.study_instance_uid);
+    return;
+  }
+  viewer::CreateOutcome outcome;
+  switch (found.kind) {
+    case Find::found:
+      // The request that was on the wire when the last process died did create the study.
+      outcome.kind = Kind::already_registered;
+      outcome.study_id = found.study.study_id;
+      log::info("study_adopted")
+          .kv("study_uid", study.study_instance_uid)
+          .kv("study_id", found.study.study_id)
+          .kv("cancelled", found.study.is_cancelled)
+          .kv("pages", found.pages_read);
+      on_outcome(study, outcome, started, "adopted");
+      return;
+    case Find::not_found:
+      log::info("study_lookup_not_found")
+          .kv("study_uid", study.study_instance_uid)
+          .kv("pages", found.pages_read);
+      try {
+        registry_.clear_lookup(study.study_instance_uid);
+      } catch (const std::exception& e) {
+        log::error("registry_update_failed")
+            .kv("study_uid", study.study_instance_uid)
+            .kv("reason", e.what());
+      }
+      create(study);
+      return;
+    case Find::incomplete:
+      // The study may exist further back than we may read: creating it again could make a
+      // duplicate. Hold it for an operator (`studies resend` or `studies retry`).
+      outcome.kind = Kind::permanent;
+      outcome.error = "cannot tell whether the viewer already has this study: " +
+                      found.failure.error + " (use `studies resend` to register it anyway)";
+      break;
+    case Find::failed:
+      outcome.kind = found.failure.kind == viewer::FailureKind::unauthorized ? Kind::unauthorized
+                                                                            : Kind::transient;
+      outcome.http_status = found.failure.http_status;
+      outcome.error = "looking the study up: " + found.failure.error;
+      outcome.retry_after = found.failure.retry_after;
+      break;
+  }
+  on_outcome(study, outcome, started, "lookup");
+}
+
 void RegistrationDispatcher::on_outcome(const registry::StudyRecord& study,
                                         const viewer::CreateOutcome& outcome,
-                                        std::chrono::steady_clock::time_point started) {
+                                        std::chrono::steady_clock::time_point started,
+                                        std::string_view via) {
   in_flight_.erase(study.study_instance_uid);
   const registry::TimestampMs now = now_ms();
   const auto elapsed_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                               std::chrono::steady_clock::now() - started)
                               .count();
   const int attempts = study.attempts + 1;
-  registry::Attempt attempt{now, std::string(outcome_name(outcome.kind)), outcome.http_status,
+  const std::string name =
+      via.empty() ? std::string(outcome_name(outcome.kind))
+                  : std::string(via) + (via == "adopted" ? "" : "_" + std::string(outcome_name(outcome.kind)));
+  registry::Attempt attempt{now, name, outcome.http_status,
                             outcome.kind == Kind::created || outcome.kind == Kind::already_registered
                                 ? std::string{}
                                 : describe(outcome),
                             static_cast<std::int64_t>(elapsed_ms)};
-  metrics::counter("dicom_gateway_registration_attempts_total",
-                   {{"outcome", std::string(outcome_name(outcome.kind))}}).inc();
+  metrics::counter("dicom_gateway_registration_attempts_total", {{"outcome", name}}).inc();
   metrics::histogram("dicom_gateway_registration_duration_seconds")
       .observe(static_cast<double>(elapsed_ms) / 1000.0);
   try {
@@ -132,6 +214,7 @@ void RegistrationDispatcher::on_outcome(const registry::StudyRecord& study,
             .kv("rule", study.rule_name)
             .kv("attempts", attempts)
             .kv("already_known", outcome.kind == Kind::already_registered)
+            .kv("adopted", via == "adopted")
             .kv("ms", static_cast<std::int64_t>(elapsed_ms));
         break;
       case Kind::permanent:

@@ -9,6 +9,7 @@
 #include <random>
 #include <set>
 #include <string>
+#include <string_view>
 
 #include "gateway/registry/retry_policy.hpp"
 #include "gateway/registry/study_registry.hpp"
@@ -38,14 +39,23 @@ class RegistrationDispatcher : public std::enable_shared_from_this<RegistrationD
   void stop();
   /// SIGHUP: later retries are scheduled with `retry` (io thread only).
   void set_retry(const registry::RetryPolicy& retry) { settings_.retry = retry; }
+  /// SIGHUP with a new API key: end an authentication pause now (io thread only). If the
+  /// key is still refused, the next attempt pauses again, with one alarm.
+  void resume();
   /// Requests on the wire now (io thread only).
   std::size_t in_flight() const { return in_flight_.size(); }
 
  private:
   void pump();
   void send(const registry::StudyRecord& study);
+  void create(const registry::StudyRecord& study);
+  /// For a study left in flight by a dead process: search the viewer's list first.
+  void look_up(const registry::StudyRecord& study);
+  void on_lookup(const registry::StudyRecord& study, const viewer::FindStudyOutcome& found,
+                 std::chrono::steady_clock::time_point started);
+  /// `via` names a lookup ("lookup", "adopted") in the attempt history; empty for a create.
   void on_outcome(const registry::StudyRecord& study, const viewer::CreateOutcome& outcome,
-                  std::chrono::steady_clock::time_point started);
+                  std::chrono::steady_clock::time_point started, std::string_view via = {});
   void schedule_next_due();
 
   boost::asio::io_context& io_;

@@ -31,6 +31,24 @@ registry::NewStudy StudyIntake::route_new_study(const dicom::ReceivedInstance& i
   return study;
 }
 
+void StudyIntake::record(const dicom::ReceivedInstance& instance) {
+  registry::InstanceArrival arrival{instance.study_instance_uid, instance.sop_instance_uid,
+                                    instance.bytes, now_ms()};
+  bool pending = false;
+  const bool created = registry_.record_instance(arrival, [&] {
+    registry::NewStudy study = route_new_study(instance);
+    pending = study.state == registry::StudyState::pending;
+    return study;
+  });
+  if (created) {
+    metrics::counter("dicom_gateway_studies_routed_total",
+                     {{"action", pending ? "register" : "ignore"}}).inc();
+  }
+  if (created && pending) wakeup_();
+}
+
+void StudyIntake::adopt(const dicom::ReceivedInstance& spooled) { record(spooled); }
+
 dicom::StoreResult StudyIntake::store(const dicom::ReceivedInstance& instance) noexcept {
   using dicom::StoreStatus;
   try {
@@ -57,19 +75,7 @@ dicom::StoreResult StudyIntake::store(const dicom::ReceivedInstance& instance) n
               spooled == storage::SpoolError::no_space ? "spool full" : "spool write failed"};
     }
     // The file is durable; the study becomes durably known before the success answer.
-    registry::InstanceArrival arrival{instance.study_instance_uid, instance.sop_instance_uid,
-                                      instance.bytes, now_ms()};
-    bool pending = false;
-    const bool created = registry_.record_instance(arrival, [&] {
-      registry::NewStudy study = route_new_study(instance);
-      pending = study.state == registry::StudyState::pending;
-      return study;
-    });
-    if (created) {
-      metrics::counter("dicom_gateway_studies_routed_total",
-                       {{"action", pending ? "register" : "ignore"}}).inc();
-    }
-    if (created && pending) wakeup_();
+    record(instance);
     return {StoreStatus::stored, {}};
   } catch (const std::exception& e) {
     log::error("intake_failed")

@@ -29,7 +29,13 @@ class StudyIntake : public dicom::InstanceSink {
 
   dicom::StoreResult store(const dicom::ReceivedInstance& instance) noexcept override;
 
+  /// Start-up: an instance already in its spool place (`spooled.file`) that the registry does
+  /// not know, because the process died between the rename and the commit. Records it (and
+  /// routes its study if new) exactly as store() would have. Throws on a registry failure.
+  void adopt(const dicom::ReceivedInstance& spooled);
+
  private:
+  void record(const dicom::ReceivedInstance& instance);
   registry::NewStudy route_new_study(const dicom::ReceivedInstance& instance) const;
 
   storage::Spool& spool_;

@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <limits>
 #include <random>
 #include <stdexcept>
@@ -26,7 +27,9 @@ CREATE TABLE IF NOT EXISTS studies (
   next_attempt       INTEGER NOT NULL,
   updated            INTEGER NOT NULL,
   instances          INTEGER NOT NULL DEFAULT 0,
-  bytes              INTEGER NOT NULL DEFAULT 0
+  bytes              INTEGER NOT NULL DEFAULT 0,
+  lookup_first       INTEGER NOT NULL DEFAULT 0,
+  first_attempt      INTEGER NOT NULL DEFAULT 0
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS studies_by_due ON studies(state, next_attempt, first_seen);
 CREATE TABLE IF NOT EXISTS instances (
@@ -54,7 +57,15 @@ CREATE TABLE IF NOT EXISTS rule_hits (
 
 constexpr const char* kColumns =
     "study_instance_uid, state, rule_name, request_body, idempotency_key, attempts, last_error, "
-    "study_id, first_seen, last_instance, next_attempt, updated, instances, bytes";
+    "study_id, first_seen, last_instance, next_attempt, updated, instances, bytes, lookup_first, "
+    "first_attempt";
+
+// Columns added after the first release, with their definitions: a database written by an
+// older gateway gains them at open, so an upgrade keeps every study.
+constexpr std::pair<const char*, const char*> kAddedColumns[] = {
+    {"lookup_first", "INTEGER NOT NULL DEFAULT 0"},
+    {"first_attempt", "INTEGER NOT NULL DEFAULT 0"},
+};
 
 StudyRecord read_record(const SqliteStatement& s) {
   StudyRecord r;
@@ -72,6 +83,8 @@ StudyRecord read_record(const SqliteStatement& s) {
   r.updated = s.integer(11);
   r.instances = s.integer(12);
   r.bytes = s.integer(13);
+  r.lookup_first = s.integer(14) != 0;
+  r.first_attempt = s.integer(15);
   return r;
 }
 
@@ -127,6 +140,7 @@ std::unique_ptr<StudyRegistry> StudyRegistry::open(const std::string& path) {
   registry->exec("PRAGMA foreign_keys=ON");
   sqlite3_busy_timeout(db, 5000);
   registry->exec(kSchema);
+  registry->add_missing_columns();
   return registry;
 }
 
@@ -141,6 +155,18 @@ void StudyRegistry::exec(const char* sql) {
     std::string message = error ? error : sqlite3_errstr(rc);
     sqlite3_free(error);
     throw std::runtime_error("state database: " + message);
+  }
+}
+
+void StudyRegistry::add_missing_columns() {
+  std::vector<std::string> present;
+  {
+    SqliteStatement info(db_, "PRAGMA table_info(studies)");
+    while (info.step()) present.push_back(info.text(1));
+  }
+  for (const auto& [name, definition] : kAddedColumns) {
+    if (std::find(present.begin(), present.end(), name) != present.end()) continue;
+    exec((std::string("ALTER TABLE studies ADD COLUMN ") + name + ' ' + definition).c_str());
   }
 }
 
@@ -229,7 +255,11 @@ void StudyRegistry::set_state(const std::string& uid, StudyState state,
                     "UPDATE studies SET state = ?, study_id = COALESCE(?, study_id), "
                     "last_error = COALESCE(?, last_error), "
                     "next_attempt = COALESCE(?, next_attempt), attempts = attempts + ?, "
-                    "updated = ? WHERE study_instance_uid = ?");
+                    "updated = ?, "
+                    "first_attempt = CASE WHEN ?5 = 1 AND first_attempt = 0 THEN ?6 "
+                    "ELSE first_attempt END, "
+                    "lookup_first = CASE WHEN ?1 = 'registered' THEN 0 ELSE lookup_first END "
+                    "WHERE study_instance_uid = ?");
   s.bind(1, to_string(state));
   study_id ? s.bind(2, *study_id) : s.bind_null(2);
   attempt ? s.bind(3, attempt->error) : s.bind_null(3);
@@ -298,7 +328,7 @@ int StudyRegistry::resend(const std::string& uid, TimestampMs now) {
   std::lock_guard lock(mutex_);
   SqliteStatement s(db_,
                     "UPDATE studies SET state = 'pending', next_attempt = ?, updated = ?, "
-                    "idempotency_key = ?, study_id = '', last_error = '' "
+                    "idempotency_key = ?, study_id = '', last_error = '', lookup_first = 0 "
                     "WHERE study_instance_uid = ?");
   s.bind(1, now).bind(2, now).bind(3, new_idempotency_key()).bind(4, uid).run();
   return sqlite3_changes(db_);
@@ -316,6 +346,21 @@ int StudyRegistry::forget(const std::string& uid) {
   return changed;
 }
 
+int StudyRegistry::reschedule_waiting(TimestampMs now) {
+  std::lock_guard lock(mutex_);
+  SqliteStatement s(db_,
+                    "UPDATE studies SET next_attempt = ? WHERE state = 'pending' AND next_attempt > ?");
+  s.bind(1, now).bind(2, now).run();
+  return sqlite3_changes(db_);
+}
+
+void StudyRegistry::clear_lookup(const std::string& uid) {
+  std::lock_guard lock(mutex_);
+  SqliteStatement(db_, "UPDATE studies SET lookup_first = 0 WHERE study_instance_uid = ?")
+      .bind(1, uid)
+      .run();
+}
+
 std::vector<std::string> StudyRegistry::known_instances() {
   std::lock_guard lock(mutex_);
   SqliteStatement s(db_, "SELECT sop_instance_uid FROM instances");
@@ -326,9 +371,10 @@ std::vector<std::string> StudyRegistry::known_instances() {
 
 int StudyRegistry::requeue_in_flight(TimestampMs now) {
   std::lock_guard lock(mutex_);
+  // The outcome of their last request is unknown: the viewer may hold them already.
   SqliteStatement s(db_,
-                    "UPDATE studies SET state = 'pending', next_attempt = ?, updated = ? "
-                    "WHERE state = 'in_flight'");
+                    "UPDATE studies SET state = 'pending', next_attempt = ?, updated = ?, "
+                    "lookup_first = 1 WHERE state = 'in_flight'");
   s.bind(1, now).bind(2, now).run();
   return sqlite3_changes(db_);
 }

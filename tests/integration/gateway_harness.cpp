@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 
 namespace gw::test {
@@ -51,8 +52,9 @@ void GatewayHarness::start_gateway(const std::string& extra_yaml) {
             "  database: " << (dir_ / "state.db").string() << "\n"
             "viewer_api:\n"
             "  base_url: " << simulator_->base_url() << "\n"
-            "  api_key_env: GW_TEST_API_KEY\n"
-            "  ca_file: " << (dir_ / "viewer-ca.pem").string() << "\n"
+         << (api_key_file_.empty() ? std::string("  api_key_env: GW_TEST_API_KEY\n")
+                                   : "  api_key_file: " + api_key_file_ + "\n")
+         << "  ca_file: " << (dir_ / "viewer-ca.pem").string() << "\n"
             "  timeout: 5s\n"
             "  max_in_flight: 2\n"
             "  retry: { initial: 100ms, max: 1s }\n"
@@ -67,6 +69,15 @@ void GatewayHarness::start_gateway(const std::string& extra_yaml) {
   ASSERT_TRUE(ready) << "the gateway did not start:\n" << gateway_->output();
   port_ = static_cast<std::uint16_t>(std::stoi(log_field(*ready, "port")));
   metrics_port_ = static_cast<std::uint16_t>(std::stoi(log_field(*ready, "metrics_port")));
+}
+
+void GatewayHarness::write_api_key_file(const std::string& key) {
+  api_key_file_ = (dir_ / "api-key").string();
+  {
+    std::ofstream(api_key_file_, std::ios::trunc) << key << "\n";
+  }
+  std::filesystem::permissions(api_key_file_, std::filesystem::perms::owner_read |
+                                                  std::filesystem::perms::owner_write);
 }
 
 int GatewayHarness::stop_gateway() { return gateway_->stop(SIGTERM); }

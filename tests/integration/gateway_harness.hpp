@@ -34,6 +34,9 @@ class GatewayHarness {
   /// Writes the configuration (with `extra_yaml` appended at the top level) and starts the
   /// gateway; fails the test if it does not report ready.
   void start_gateway(const std::string& extra_yaml = "");
+  /// The gateway reads its key from a file (mode 0600) holding `key` instead of the
+  /// environment; call before start_gateway(), and again to replace the key.
+  void write_api_key_file(const std::string& key);
   /// SIGTERM, and the exit code.
   int stop_gateway();
 
@@ -58,6 +61,7 @@ class GatewayHarness {
   std::unique_ptr<ChildProcess> gateway_;
   std::uint16_t port_ = 0;
   std::uint16_t metrics_port_ = 0;
+  std::string api_key_file_;  // empty: the key comes from the environment
 };
 
 }  // namespace gw::test

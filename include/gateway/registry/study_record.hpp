@@ -32,6 +32,10 @@ struct StudyRecord {
   TimestampMs updated = 0;
   std::int64_t instances = 0;
   std::int64_t bytes = 0;
+  // A request for this study was on the wire when a gateway process died: the viewer may
+  // have created it. Look it up in the viewer's list before creating it again.
+  bool lookup_first = false;
+  TimestampMs first_attempt = 0;  // when the first request started (0: never sent)
 };
 
 /// One registration attempt as the history keeps it (`studies show`).

@@ -71,8 +71,14 @@ class StudyRegistry {
   /// SOP Instance UIDs the registry knows (start-up reconciliation with the spool).
   std::vector<std::string> known_instances();
 
-  /// At start-up: studies left in_flight by a stopped process go back to pending.
+  /// At start-up: studies left in_flight by a stopped process go back to pending, marked
+  /// lookup_first (their last request may have reached the viewer).
   int requeue_in_flight(TimestampMs now);
+  /// Every pending study waiting for a later attempt becomes due at `now` (after the cause of
+  /// the wait, such as a refused API key, was fixed). Returns how many.
+  int reschedule_waiting(TimestampMs now);
+  /// The viewer's list was searched and does not hold `uid`: create it normally from now on.
+  void clear_lookup(const std::string& uid);
 
   std::optional<StudyRecord> find(const std::string& uid);
   /// Every study, oldest first; only those in `state` and first seen at or after `since`
@@ -91,6 +97,7 @@ class StudyRegistry {
  private:
   explicit StudyRegistry(sqlite3* db);
   void exec(const char* sql);
+  void add_missing_columns();
   void set_state(const std::string& uid, StudyState state, const std::string* study_id,
                  const TimestampMs* next_attempt, const Attempt* attempt, TimestampMs now);
 

@@ -1,0 +1,100 @@
+// What the registry remembers about a request whose outcome a crash hid, and how a database
+// written by an older gateway is upgraded in place.
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include "gateway/registry/study_registry.hpp"
+#include "temp_dir.hpp"
+
+using gw::registry::Attempt;
+using gw::registry::NewStudy;
+using gw::registry::StudyRegistry;
+using gw::registry::StudyState;
+
+namespace {
+
+NewStudy pending_study() { return NewStudy{StudyState::pending, "default", "{}"}; }
+
+class InFlightRecovery : public testing::Test {
+ protected:
+  gw::test::TempDir dir_;
+  std::string path_ = (dir_ / "state.db").string();
+};
+
+TEST_F(InFlightRecovery, AStudyInFlightAtACrashIsLookedUpBeforeItIsSentAgain) {
+  {
+    auto registry = StudyRegistry::open(path_);
+    registry->record_instance({"1.2", "1.2.1", 10, 1000}, pending_study);
+    registry->mark_in_flight("1.2", 5000);
+  }  // the process dies here: the request's outcome is unknown
+  auto registry = StudyRegistry::open(path_);
+  EXPECT_EQ(registry->requeue_in_flight(9000), 1);
+  const auto study = registry->due(9000, 10);
+  ASSERT_EQ(study.size(), 1u);
+  EXPECT_TRUE(study[0].lookup_first);
+  EXPECT_EQ(study[0].first_attempt, 5000) << "the lookup searches back from the first request";
+
+  registry->clear_lookup("1.2");
+  EXPECT_FALSE(registry->find("1.2")->lookup_first) << "not in the viewer: created normally";
+}
+
+TEST_F(InFlightRecovery, LaterAttemptsKeepTheTimeOfTheFirstAndRegistrationClearsTheLookup) {
+  auto registry = StudyRegistry::open(path_);
+  registry->record_instance({"1.2", "1.2.1", 10, 1000}, pending_study);
+  registry->mark_in_flight("1.2", 2000);
+  registry->requeue_in_flight(3000);
+  registry->mark_in_flight("1.2", 4000);
+  EXPECT_EQ(registry->find("1.2")->first_attempt, 2000);
+  registry->mark_registered("1.2", "stu_1", Attempt{4100, "adopted", 0, "", 100});
+  const auto study = registry->find("1.2");
+  EXPECT_EQ(study->state, StudyState::registered);
+  EXPECT_FALSE(study->lookup_first);
+  EXPECT_EQ(study->study_id, "stu_1");
+}
+
+TEST_F(InFlightRecovery, ResendIsANewRegistrationAndSkipsTheLookup) {
+  auto registry = StudyRegistry::open(path_);
+  registry->record_instance({"1.2", "1.2.1", 10, 1000}, pending_study);
+  registry->mark_in_flight("1.2", 2000);
+  registry->requeue_in_flight(3000);
+  registry->resend("1.2", 3500);
+  EXPECT_FALSE(registry->find("1.2")->lookup_first);
+}
+
+TEST_F(InFlightRecovery, AWaitingStudyBecomesDueAtOnceWhenTheCauseIsFixed) {
+  auto registry = StudyRegistry::open(path_);
+  registry->record_instance({"1.2", "1.2.1", 10, 1000}, pending_study);
+  registry->mark_retry("1.2", 60'000, Attempt{2000, "unauthorized", 401, "HTTP 401", 5});
+  EXPECT_TRUE(registry->due(3000, 10).empty());
+  EXPECT_EQ(registry->reschedule_waiting(3000), 1);
+  EXPECT_EQ(registry->due(3000, 10).size(), 1u);
+}
+
+TEST_F(InFlightRecovery, ADatabaseFromAnOlderGatewayGainsTheNewColumnsAndKeepsItsStudies) {
+  // The studies table as the first release wrote it (no lookup_first, no first_attempt).
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "CREATE TABLE studies (study_instance_uid TEXT PRIMARY KEY, state TEXT "
+                         "NOT NULL, rule_name TEXT NOT NULL, request_body TEXT NOT NULL, "
+                         "idempotency_key TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, "
+                         "last_error TEXT NOT NULL DEFAULT '', study_id TEXT NOT NULL DEFAULT '', "
+                         "first_seen INTEGER NOT NULL, last_instance INTEGER NOT NULL, "
+                         "next_attempt INTEGER NOT NULL, updated INTEGER NOT NULL, instances "
+                         "INTEGER NOT NULL DEFAULT 0, bytes INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
+                         "INSERT INTO studies (study_instance_uid, state, rule_name, request_body, "
+                         "idempotency_key, first_seen, last_instance, next_attempt, updated) VALUES "
+                         "('1.2', 'in_flight', 'default', '{}', 'k', 1, 1, 1, 1);",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+
+  auto registry = StudyRegistry::open(path_);
+  EXPECT_EQ(registry->requeue_in_flight(10), 1);
+  const auto study = registry->find("1.2");
+  ASSERT_TRUE(study);
+  EXPECT_TRUE(study->lookup_first);
+  EXPECT_EQ(study->idempotency_key, "k");
+}
+
+}  // namespace
