@@ -91,6 +91,12 @@ void YamlMappingReader::read(const char* key, unsigned& value, long long min,
   if (read_integer(key, v, min, max)) value = static_cast<unsigned>(v);
 }
 
+void YamlMappingReader::read(const char* key, std::uint64_t& value, long long min,
+                             long long max) const {
+  long long v = 0;
+  if (read_integer(key, v, min, max)) value = static_cast<std::uint64_t>(v);
+}
+
 void YamlMappingReader::read_duration(const char* key, std::chrono::milliseconds& value) const {
   if (!present(key)) return;
   const YAML::Node n = node_[key];

@@ -31,6 +31,7 @@ class YamlMappingReader {
   void read(const char* key, bool& value) const;
   void read(const char* key, std::uint16_t& value, long long min, long long max) const;
   void read(const char* key, unsigned& value, long long min, long long max) const;
+  void read(const char* key, std::uint64_t& value, long long min, long long max) const;
   void read_duration(const char* key, std::chrono::milliseconds& value) const;
 
  private:

@@ -2,6 +2,7 @@
 
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmdata/dctag.h>
 
 #include <unistd.h>
 
@@ -10,6 +11,7 @@
 #include <system_error>
 
 #include "dataset_facts.hpp"
+#include "dataset_scanner.hpp"
 #include "gateway/log/log.hpp"
 #include "gateway/metrics/registry.hpp"
 #include "presentation_contexts.hpp"
@@ -29,10 +31,36 @@ void remove_quietly(const std::filesystem::path& file) {
   std::filesystem::remove(file, ec);
 }
 
+/// DCMTK's dictionary, so that the scanner walks implicit-VR sequences as DCMTK will parse them.
+TagKind dictionary_kind(std::uint32_t tag) {
+  const DcmTag known(DcmTagKey(static_cast<Uint16>(tag >> 16), static_cast<Uint16>(tag & 0xFFFFu)));
+  if (known.getEVR() == EVR_SQ) return TagKind::sequence;
+  if (known.getEVR() == EVR_UNKNOWN || known.getEVR() == EVR_UN) return TagKind::unknown;
+  return TagKind::other;
+}
+
 }  // namespace
 
-StorageScp::StorageScp(InstanceSink& sink, std::filesystem::path incoming_dir)
-    : sink_(sink), incoming_dir_(std::move(incoming_dir)) {}
+StorageScp::StorageScp(InstanceSink& sink, std::filesystem::path incoming_dir, ReceiveLimits limits)
+    : sink_(sink), incoming_dir_(std::move(incoming_dir)), limits_(limits) {}
+
+std::optional<StoreResult> StorageScp::check_limits(const std::filesystem::path& file) const {
+  std::error_code ec;
+  const std::uintmax_t size = std::filesystem::file_size(file, ec);
+  if (!ec && size > limits_.max_dataset_bytes) {
+    return StoreResult{StoreStatus::out_of_resources,
+                       "dataset larger than " + std::to_string(limits_.max_dataset_bytes) + " bytes"};
+  }
+  ScanLimits scan_limits;
+  scan_limits.max_nesting = limits_.max_nesting;
+  scan_limits.max_elements = limits_.max_elements;
+  scan_limits.max_inflated_bytes = limits_.max_dataset_bytes;
+  scan_limits.dictionary = dictionary_kind;
+  const ScanResult scanned = scan_dicom_file(file, scan_limits);
+  // The reason (tags, offsets, limits; never a value) is the Error Comment, cut to 64 characters.
+  if (!scanned.ok) return StoreResult{StoreStatus::beyond_limits, scanned.reason};
+  return std::nullopt;
+}
 
 std::filesystem::path StorageScp::next_temp_file() const {
   // Unique across workers and restarts: pid, a process-wide counter.
@@ -135,6 +163,17 @@ StoreResult StorageScp::receive_and_store(T_DIMSE_C_StoreRQ& request,
         .kv("calling_ae", association_.calling_ae)
         .kv("reason", network_status.text());
     return {StoreStatus::processing_failure, "dataset not received"};
+  }
+
+  // Hostile input stops here: DCMTK's parser recurses per nesting level and trusts lengths.
+  if (auto refused = check_limits(temp)) {
+    remove_quietly(temp);
+    log::warning("store_refused")
+        .kv("calling_ae", association_.calling_ae)
+        .kv("peer", association_.peer_address)
+        .kv("status", static_cast<int>(dimse_status(refused->status)))
+        .kv("reason", refused->comment);
+    return *refused;
   }
 
   DcmFileFormat format;

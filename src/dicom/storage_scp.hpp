@@ -4,8 +4,10 @@
 #include <dcmtk/dcmnet/scpthrd.h>
 
 #include <filesystem>
+#include <optional>
 
 #include "gateway/dicom/instance_sink.hpp"
+#include "gateway/dicom/receive_limits.hpp"
 
 namespace gw::dicom {
 
@@ -13,7 +15,7 @@ namespace gw::dicom {
 /// associations by its worker thread; the sink must outlive it.
 class StorageScp : public DcmThreadSCP {
  public:
-  StorageScp(InstanceSink& sink, std::filesystem::path incoming_dir);
+  StorageScp(InstanceSink& sink, std::filesystem::path incoming_dir, ReceiveLimits limits = {});
 
   /// Serves `assoc` to its end, then drops and destroys it. Called by the worker thread.
   void serve(T_ASC_Association* assoc);
@@ -33,9 +35,13 @@ class StorageScp : public DcmThreadSCP {
   StoreResult receive_and_store(T_DIMSE_C_StoreRQ& request, T_ASC_PresentationContextID context_id,
                                 OFCondition& network_status);
   std::filesystem::path next_temp_file() const;
+  /// Size and structure bounds on the received file, before DCMTK parses it (#8); nullopt
+  /// when it may be parsed. Removes nothing. The comment carries no patient data.
+  std::optional<StoreResult> check_limits(const std::filesystem::path& file) const;
 
   InstanceSink& sink_;
   std::filesystem::path incoming_dir_;
+  ReceiveLimits limits_;
   T_ASC_Parameters* params_ = nullptr;  // of the association being served
   AssociationInfo association_;
   unsigned instances_ = 0;

@@ -7,6 +7,7 @@ Uint16 dimse_status(StoreStatus status) noexcept {
     case StoreStatus::stored: return 0x0000;              // Success
     case StoreStatus::invalid_attribute: return 0xC000;   // Error: Cannot understand
     case StoreStatus::unreadable_dataset: return 0xC100;  // Error: Cannot understand
+    case StoreStatus::beyond_limits: return 0xC200;       // Error: Cannot understand
     case StoreStatus::out_of_resources: return 0xA700;    // Refused: Out of resources
     case StoreStatus::processing_failure: return 0x0110;  // Processing failure
   }

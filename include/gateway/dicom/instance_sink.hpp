@@ -27,6 +27,7 @@ enum class StoreStatus {
   stored,              // durable in the spool and known to the registry
   invalid_attribute,   // a required UID is missing or malformed
   unreadable_dataset,  // the dataset could not be parsed
+  beyond_limits,       // refused before parsing: too deep, too many elements, lengths past the end
   out_of_resources,    // spool full or unwritable
   processing_failure,  // anything else (the registry failed, a bug)
 };

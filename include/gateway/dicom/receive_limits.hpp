@@ -1,0 +1,14 @@
+#pragma once
+// Bounds on what one C-STORE may deliver, checked before DCMTK parses the dataset (#8).
+#include <cstdint>
+
+namespace gw::dicom {
+
+/// Plain values, copied into each association worker. Defaults match dicom.limits.*.
+struct ReceiveLimits {
+  unsigned max_nesting = 32;                    // sequences inside sequences
+  std::uint64_t max_elements = 1'000'000;       // data elements and items in one dataset
+  std::uint64_t max_dataset_bytes = 4ull << 30;  // the received file (and a deflated dataset inflated)
+};
+
+}  // namespace gw::dicom
