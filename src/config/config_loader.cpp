@@ -26,6 +26,13 @@ void read_dicom(const YamlMappingReader& r, DicomSettings& d, const std::string&
   r.read("max_pdu", d.max_pdu, kMinPdu, kMaxPdu);
   r.read_duration("acse_timeout", d.acse_timeout);
   r.read_duration("dimse_timeout", d.dimse_timeout);
+  if (r.present("limits")) {
+    YamlMappingReader limits(r.node("limits"), "dicom.limits", file, out,
+                             {"max_nesting", "max_elements", "max_dataset_bytes"});
+    limits.read("max_nesting", d.limits.max_nesting, 1, 1000);
+    limits.read("max_elements", d.limits.max_elements, 100, 1'000'000'000);
+    limits.read("max_dataset_bytes", d.limits.max_dataset_bytes, 1024, 1LL << 40);
+  }
 }
 
 void read_viewer_api(const YamlMappingReader& r, ViewerApiSettings& v, const std::string& file,
@@ -89,7 +96,7 @@ LoadResult load_root(const YAML::Node& root, const std::string& file, const Load
                          "logging", "metrics", "shutdown_grace", "alarm_after"});
   read_dicom(YamlMappingReader(top.node("dicom"), "dicom", file, out,
                                {"ae_title", "bind", "port", "max_associations", "max_pdu",
-                                "acse_timeout", "dimse_timeout"}),
+                                "acse_timeout", "dimse_timeout", "limits"}),
              config->dicom, file, out);
   YamlMappingReader(top.node("storage"), "storage", file, out, {"spool_dir"})
       .read("spool_dir", config->storage.spool_dir);

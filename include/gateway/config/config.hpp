@@ -14,6 +14,13 @@ namespace gw::config {
 
 using Duration = std::chrono::milliseconds;
 
+/// Hostile-input bounds on one received dataset, checked before it is parsed (reliability.md).
+struct DicomLimits {
+  unsigned max_nesting = 32;                    // sequences inside sequences
+  std::uint64_t max_elements = 1'000'000;       // data elements and items
+  std::uint64_t max_dataset_bytes = 4ull << 30;  // 4 GiB; larger instances are refused (0xA700)
+};
+
 struct DicomSettings {
   std::string ae_title = "AVARA_GW";
   std::string bind = "0.0.0.0";
@@ -22,6 +29,7 @@ struct DicomSettings {
   std::uint32_t max_pdu = 131072;
   Duration acse_timeout{30'000};
   Duration dimse_timeout{60'000};
+  DicomLimits limits;
 };
 
 struct StorageSettings {
