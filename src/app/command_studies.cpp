@@ -12,6 +12,8 @@
 #include "config_access.hpp"
 #include "gateway/config/duration.hpp"
 #include "gateway/registry/study_registry.hpp"
+#include "gateway/viewer/viewer_api_session.hpp"
+#include "viewer_settings.hpp"
 
 namespace gw::app {
 namespace {
@@ -156,6 +158,59 @@ int command_studies_forget(const std::string& config_path, const std::string& ui
   std::cout << (changed ? "forgotten; its next instance registers it again: " : "no study ")
             << uid << '\n';
   return changed ? 0 : 1;
+}
+
+int command_studies_verify(const std::string& config_path, const StudiesVerifyOptions& options) {
+  const auto config = load_config_or_report(config_path);
+  if (!config) return 1;
+  auto registry = registry::StudyRegistry::open(config->state.database);
+  std::optional<registry::TimestampMs> since;
+  if (!options.since.empty() && !(since = parse_since(options.since))) {
+    std::cerr << "--since takes a date (2026-11-01, 2026-11-01T08:00:00Z) or a duration (24h)\n";
+    return 2;
+  }
+  std::vector<registry::StudyRecord> studies;
+  if (!options.uid.empty()) {
+    auto study = registry->find(options.uid);
+    if (!study || study->state != registry::StudyState::registered) {
+      std::cerr << "no registered study " << options.uid << '\n';
+      return 1;
+    }
+    studies.push_back(std::move(*study));
+  } else {
+    studies = registry->list(registry::StudyState::registered, since);
+  }
+  viewer::ViewerClientSettings settings;
+  try {
+    settings = viewer_client_settings(config->viewer_api);
+  } catch (const std::exception& e) {
+    std::cerr << "API key: " << e.what() << '\n';
+    return 1;
+  }
+  auto session = viewer::ViewerApiSession::create(settings, config->viewer_api.timeout * 2);
+  if (!session) {
+    std::cerr << "viewer_api: " << session.error().message() << '\n';
+    return 1;
+  }
+  int problems = 0;
+  for (const auto& study : studies) {
+    const auto got = session->get_study(study.study_id);
+    using Kind = viewer::GetStudyOutcome::Kind;
+    std::string problem;
+    if (got.kind == Kind::not_found) problem = "missing from the viewer (404)";
+    if (got.kind == Kind::found && got.study.is_cancelled) problem = "cancelled in the viewer";
+    if (got.kind == Kind::failed) {
+      std::cerr << "cannot verify: " << got.failure.error << '\n';
+      return 1;  // the API is down or refuses the key: every later study would say the same
+    }
+    if (problem.empty()) continue;
+    ++problems;
+    std::cout << study.study_instance_uid << '\t' << study.study_id << '\t' << problem << '\n';
+  }
+  std::cout << studies.size() << " registered stud" << (studies.size() == 1 ? "y" : "ies")
+            << " checked, " << problems << " not as registered"
+            << (problems ? " (`studies resend UID` registers one again)" : "") << '\n';
+  return problems ? 1 : 0;
 }
 
 }  // namespace gw::app

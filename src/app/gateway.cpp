@@ -28,6 +28,7 @@
 #include "service_heartbeat.hpp"
 #include "service_notifier.hpp"
 #include "spool_reconciler.hpp"
+#include "viewer_settings.hpp"
 #include "study_intake.hpp"
 
 namespace gw::app {
@@ -110,13 +111,7 @@ int run_gateway(const std::string& config_path, std::shared_ptr<const config::Co
   }
 
   boost::asio::io_context io(1);
-  viewer::ViewerClientSettings client_settings;
-  client_settings.base_url = cfg.viewer_api.base_url;
-  client_settings.api_key = load_api_key(cfg.viewer_api);
-  client_settings.ca_file = cfg.viewer_api.ca_file;
-  client_settings.timeout = cfg.viewer_api.timeout;
-  client_settings.max_connections = cfg.viewer_api.max_in_flight;
-  client_settings.proxy = cfg.viewer_api.proxy;  // empty: HTTPS_PROXY / NO_PROXY from the environment
+  const viewer::ViewerClientSettings client_settings = viewer_client_settings(cfg.viewer_api);
   auto client = viewer::HttpsViewerClient::create(io.get_executor(), client_settings);
   if (!client) {
     throw std::runtime_error("viewer_api: " + client.error().message());

@@ -16,6 +16,10 @@ int main(int argc, char** argv) {
 
   auto* check = app.add_subcommand("check-config", "Validate a configuration file");
   check->add_option("--config,-c", config_path, "Configuration file")->capture_default_str();
+  bool online = false;
+  check->add_flag("--online", online,
+                  "Also prove the API key works and every customer id the rules send exists and "
+                  "is active (reads the viewer API)");
 
   gw::app::RouteOptions route_options;
   auto* route = app.add_subcommand(
@@ -55,13 +59,18 @@ int main(int argc, char** argv) {
   auto* forget = studies->add_subcommand(
       "forget", "Forget a study, so that its next instance registers it again");
   forget->add_option("uid", uid, "StudyInstanceUID")->required();
-  for (auto* cmd : {list, show, retry, resend, forget}) {
+  gw::app::StudiesVerifyOptions verify_options;
+  auto* verify = studies->add_subcommand(
+      "verify", "Ask the viewer for registered studies; report those it lost or cancelled");
+  verify->add_option("uid", verify_options.uid, "StudyInstanceUID (default: every registered study)");
+  verify->add_option("--since", verify_options.since, "a date (2026-11-01) or a duration ago (24h)");
+  for (auto* cmd : {list, show, retry, resend, forget, verify}) {
     cmd->add_option("--config,-c", config_path, "Configuration file")->capture_default_str();
   }
 
   CLI11_PARSE(app, argc, argv);
   if (*run) return gw::app::command_run(config_path);
-  if (*check) return gw::app::command_check_config(config_path);
+  if (*check) return gw::app::command_check_config(config_path, online);
   if (*route) return gw::app::command_route(config_path, route_options);
   if (*studies) {
     if (*show) return gw::app::command_studies_show(config_path, uid);
@@ -74,6 +83,7 @@ int main(int argc, char** argv) {
     }
     if (*resend) return gw::app::command_studies_resend(config_path, uid);
     if (*forget) return gw::app::command_studies_forget(config_path, uid);
+    if (*verify) return gw::app::command_studies_verify(config_path, verify_options);
     return gw::app::command_studies_list(config_path, list_options);
   }
   return 2;

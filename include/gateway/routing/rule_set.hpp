@@ -2,6 +2,7 @@
 // The compiled routing rules: maps a study's facts to what the gateway does with it.
 #include <cstdint>
 #include <memory>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -18,6 +19,12 @@ struct Program;  // the compiled rules; defined in src/routing
 
 /// Ordered rules plus a default. Immutable after load and shared by pointer; every member is
 /// const and safe to call from any thread at once (hit counters are relaxed atomics).
+/// The express customer ids a rule set can send (RuleSet::customer_ids). Value type.
+struct CustomerIds {
+  std::set<std::string> listed;              // literals, and every value of the tables used
+  std::vector<std::string> from_attributes;  // rules whose id is built from attributes: unlisted
+};
+
 class RuleSet {
  public:
   /// Built by compile_rules (rule_compiler.hpp) or config::load_routing.
@@ -36,6 +43,8 @@ class RuleSet {
   std::vector<std::pair<std::string, std::uint64_t>> hit_counts() const;
   /// The number of rules, not counting the default.
   std::size_t size() const;
+  /// Every express_customer_id a registering rule (or the default) can produce.
+  CustomerIds customer_ids() const;
 
  private:
   std::unique_ptr<detail::Program> program_;
