@@ -26,8 +26,9 @@ std::vector<RestartOnlyChange> restart_only_changes(const config::Config& runnin
   compare(out, "dicom.port", a.dicom.port, b.dicom.port);
   compare(out, "dicom.max_associations", a.dicom.max_associations, b.dicom.max_associations);
   compare(out, "dicom.max_pdu", unsigned{a.dicom.max_pdu}, unsigned{b.dicom.max_pdu});
-  compare(out, "dicom.acse_timeout", a.dicom.acse_timeout, b.dicom.acse_timeout);
-  compare(out, "dicom.dimse_timeout", a.dicom.dimse_timeout, b.dicom.dimse_timeout);
+  compare(out, "dicom.timeouts.acse", a.dicom.acse_timeout, b.dicom.acse_timeout);
+  compare(out, "dicom.timeouts.dimse", a.dicom.dimse_timeout, b.dicom.dimse_timeout);
+  compare(out, "dicom.timeouts.idle", a.dicom.idle_timeout, b.dicom.idle_timeout);
   compare(out, "storage.spool_dir", a.storage.spool_dir, b.storage.spool_dir);
   compare(out, "state.database", a.state.database, b.state.database);
   compare(out, "viewer_api.base_url", a.viewer_api.base_url, b.viewer_api.base_url);

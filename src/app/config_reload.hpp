@@ -15,8 +15,9 @@ struct RestartOnlyChange {
 };
 
 /// Compares the settings that need a restart (listener, paths, viewer connection, log format,
-/// metrics.listen). Routing rules, logging.level, viewer_api.retry, alarm_after and
-/// shutdown_grace are reloadable and not reported. Pure; any thread.
+/// metrics.listen). Routing rules, logging.level, viewer_api.retry, alarm_after,
+/// shutdown_grace and dicom.{check_called_ae, always_allow_echo, allowed_callers} are
+/// reloadable and not reported. Pure; any thread.
 std::vector<RestartOnlyChange> restart_only_changes(const config::Config& running,
                                                     const config::Config& in_file);
 

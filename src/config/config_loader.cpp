@@ -2,15 +2,67 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <optional>
+
 #include "gateway/config/routing_yaml.hpp"
 #include "yaml_mapping_reader.hpp"
 
 namespace gw::config {
 namespace {
 
-// DCMTK's limits on the maximum PDU it will negotiate (ASC_MINIMUMPDUSIZE..ASC_MAXIMUMPDUSIZE).
+// The PDU sizes the standard's peers use; the listener receives at most what DCMTK handles.
 constexpr long long kMinPdu = 4096;
-constexpr long long kMaxPdu = 131072;
+constexpr long long kMaxPdu = 1048576;
+
+/// dicom.timeouts.<key>, or the legacy dicom.<legacy> (both at once is an error).
+void read_timeout(const YamlMappingReader& r, const YamlMappingReader* timeouts, const char* key,
+                  const char* legacy, Duration& value, const std::string& file, Diagnostics& out) {
+  if (timeouts && timeouts->present(key) && r.present(legacy)) {
+    report(out, file, r.node(legacy),
+           std::string("'dicom.") + legacy + "' and 'dicom.timeouts." + key +
+               "' both set: keep only 'dicom.timeouts." + key + "'");
+    return;
+  }
+  r.read_duration(legacy, value);
+  if (timeouts) timeouts->read_duration(key, value);
+}
+
+std::shared_ptr<const CallerPolicy> read_caller_policy(const YamlMappingReader& r,
+                                                       const std::string& file,
+                                                       Diagnostics& out) {
+  auto policy = std::make_shared<CallerPolicy>();
+  r.read("check_called_ae", policy->check_called_ae);
+  r.read("always_allow_echo", policy->always_allow_echo);
+  if (!r.present("allowed_callers")) return policy;
+  const YAML::Node list = r.node("allowed_callers");
+  if (!list.IsSequence()) {
+    report(out, file, list, "'dicom.allowed_callers' must be a list of {ae_title, host, max_associations}");
+    return policy;
+  }
+  for (const YAML::Node& item : list) {
+    YamlMappingReader entry(item, "dicom.allowed_callers[]", file, out,
+                            {"ae_title", "host", "max_associations"});
+    AllowedCaller caller;
+    entry.read("ae_title", caller.ae_title);
+    if (caller.ae_title.empty() || caller.ae_title.size() > 16 ||
+        caller.ae_title.find('\\') != std::string::npos) {
+      report(out, file, entry.present("ae_title") ? entry.node("ae_title") : item,
+             "'dicom.allowed_callers[].ae_title' must be 1 to 16 characters without a backslash");
+    }
+    entry.read("host", caller.host);
+    if (!caller.host.empty()) {
+      caller.network = CidrBlock::parse(caller.host);
+      if (!caller.network) {
+        report(out, file, entry.node("host"),
+               "'dicom.allowed_callers[].host' must be an IP address or a CIDR block such as "
+               "10.1.2.0/24, not '" + caller.host + "'");
+      }
+    }
+    entry.read("max_associations", caller.max_associations, 1, 1000);
+    policy->allowed_callers.push_back(std::move(caller));
+  }
+  return policy;
+}
 
 void read_dicom(const YamlMappingReader& r, DicomSettings& d, const std::string& file,
                 Diagnostics& out) {
@@ -24,8 +76,16 @@ void read_dicom(const YamlMappingReader& r, DicomSettings& d, const std::string&
   r.read("port", d.port, 0, 65535);
   r.read("max_associations", d.max_associations, 1, 1000);
   r.read("max_pdu", d.max_pdu, kMinPdu, kMaxPdu);
-  r.read_duration("acse_timeout", d.acse_timeout);
-  r.read_duration("dimse_timeout", d.dimse_timeout);
+  std::optional<YamlMappingReader> timeouts;
+  if (r.present("timeouts")) {
+    timeouts.emplace(r.node("timeouts"), "dicom.timeouts", file, out,
+                     std::initializer_list<std::string_view>{"acse", "dimse", "idle"});
+  }
+  read_timeout(r, timeouts ? &*timeouts : nullptr, "acse", "acse_timeout", d.acse_timeout, file, out);
+  read_timeout(r, timeouts ? &*timeouts : nullptr, "dimse", "dimse_timeout", d.dimse_timeout, file,
+               out);
+  if (timeouts) timeouts->read_duration("idle", d.idle_timeout);
+  d.policy = read_caller_policy(r, file, out);
   if (r.present("limits")) {
     YamlMappingReader limits(r.node("limits"), "dicom.limits", file, out,
                              {"max_nesting", "max_elements", "max_dataset_bytes"});
@@ -96,7 +156,8 @@ LoadResult load_root(const YAML::Node& root, const std::string& file, const Load
                          "logging", "metrics", "shutdown_grace", "alarm_after"});
   read_dicom(YamlMappingReader(top.node("dicom"), "dicom", file, out,
                                {"ae_title", "bind", "port", "max_associations", "max_pdu",
-                                "acse_timeout", "dimse_timeout", "limits"}),
+                                "acse_timeout", "dimse_timeout", "limits", "timeouts",
+                                "check_called_ae", "always_allow_echo", "allowed_callers"}),
              config->dicom, file, out);
   YamlMappingReader(top.node("storage"), "storage", file, out, {"spool_dir"})
       .read("spool_dir", config->storage.spool_dir);

@@ -1,13 +1,11 @@
 #include "gateway/dicom/dicom_listener.hpp"
 
-#include <arpa/inet.h>
+#include <dcmtk/dcmdata/dcuid.h>
 #include <dcmtk/dcmnet/assoc.h>
-#include <dcmtk/dcmnet/dcmtrans.h>
 #include <dcmtk/dcmnet/dul.h>
 #include <dcmtk/dcmnet/dulstruc.h>
-#include <dcmtk/oflog/oflog.h>
 #include <fcntl.h>
-#include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -15,65 +13,67 @@
 #include <condition_variable>
 #include <cstring>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <set>
 #include <stdexcept>
 #include <thread>
 #include <vector>
 
+#include "dataset_facts.hpp"
 #include "gateway/log/log.hpp"
 #include "gateway/metrics/registry.hpp"
+#include "gateway_transport.hpp"
+#include "raw_socket.hpp"
 #include "storage_scp.hpp"
 
 namespace gw::dicom {
 namespace {
 
-/// A listening TCP socket on `address:port`, IPv4 or IPv6. Throws on failure.
-int open_listen_socket(const std::string& address, std::uint16_t port) {
-  sockaddr_storage storage{};
-  socklen_t length = 0;
-  auto* v4 = reinterpret_cast<sockaddr_in*>(&storage);
-  auto* v6 = reinterpret_cast<sockaddr_in6*>(&storage);
-  if (inet_pton(AF_INET, address.c_str(), &v4->sin_addr) == 1) {
-    v4->sin_family = AF_INET;
-    v4->sin_port = htons(port);
-    length = sizeof(sockaddr_in);
-  } else if (inet_pton(AF_INET6, address.c_str(), &v6->sin6_addr) == 1) {
-    v6->sin6_family = AF_INET6;
-    v6->sin6_port = htons(port);
-    length = sizeof(sockaddr_in6);
-  } else {
-    throw std::runtime_error("dicom.bind is not an IP address: " + address);
-  }
-  const int fd = ::socket(storage.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) throw std::runtime_error(std::string("socket: ") + std::strerror(errno));
-  const int one = 1;
-  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&storage), length) != 0 || ::listen(fd, 64) != 0) {
-    const int err = errno;
-    ::close(fd);
-    throw std::runtime_error("cannot listen on " + address + ":" + std::to_string(port) + ": " +
-                             std::strerror(err));
-  }
-  return fd;
+using Clock = std::chrono::steady_clock;
+
+// Connections that have not yet sent their A-ASSOCIATE-RQ, at most; beyond it the oldest is
+// dropped, so a flood of silent connections cannot keep a real sender out.
+constexpr std::size_t kMaxPendingConnections = 512;
+// The accept thread's longest sleep: how soon stop() is noticed.
+constexpr int kPollSliceMs = 200;
+
+void count_rejection(std::string_view reason) {
+  metrics::counter("dicom_gateway_associations_rejected_total", {{"reason", std::string(reason)}})
+      .inc();
 }
 
-/// DCMTK keeps the socket of an association protected; a pointer to the member, named
-/// through a derived class, is the standard way to read it without patching DCMTK.
-struct SocketOf : DcmTransportConnection {
-  static int get(DcmTransportConnection& connection) {
-    return static_cast<int>((connection.*(&SocketOf::getSocket))());
-  }
-};
+void log_rejection(const char* event, const std::string& calling_ae, const std::string& peer,
+                   std::string_view reason) {
+  log::warning(event).kv("calling_ae", calling_ae).kv("peer", peer).kv("reason", std::string(reason));
+}
 
-std::uint16_t bound_port(int fd) {
-  sockaddr_storage storage{};
-  socklen_t length = sizeof storage;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&storage), &length);
-  if (storage.ss_family == AF_INET6) {
-    return ntohs(reinterpret_cast<sockaddr_in6*>(&storage)->sin6_port);
+bool proposes_only_verification(T_ASC_Parameters* params) {
+  const int count = ASC_countPresentationContexts(params);
+  for (int i = 0; i < count; ++i) {
+    T_ASC_PresentationContext context;
+    if (ASC_getPresentationContext(params, i, &context).bad()) return false;
+    if (std::strcmp(context.abstractSyntax, UID_VerificationSOPClass) != 0) return false;
   }
-  return ntohs(reinterpret_cast<sockaddr_in*>(&storage)->sin_port);
+  return count > 0;
+}
+
+/// The A-ASSOCIATE-RJ for each refusal (PS3.8 9.3.4).
+T_ASC_RejectParameters reject_parameters(AssociationRefusal refusal) {
+  switch (refusal) {
+    case AssociationRefusal::called_ae_not_recognized:
+      return {ASC_RESULT_REJECTEDPERMANENT, ASC_SOURCE_SERVICEUSER,
+              ASC_REASON_SU_CALLEDAETITLENOTRECOGNIZED};
+    case AssociationRefusal::calling_ae_not_recognized:
+    case AssociationRefusal::calling_host_not_allowed:
+      return {ASC_RESULT_REJECTEDPERMANENT, ASC_SOURCE_SERVICEUSER,
+              ASC_REASON_SU_CALLINGAETITLENOTRECOGNIZED};
+    case AssociationRefusal::caller_limit:
+    case AssociationRefusal::none:
+      break;
+  }
+  return {ASC_RESULT_REJECTEDTRANSIENT, ASC_SOURCE_SERVICEPROVIDER_PRESENTATION_RELATED,
+          ASC_REASON_SP_PRES_LOCALLIMITEXCEEDED};
 }
 
 }  // namespace
@@ -82,22 +82,37 @@ std::uint16_t bound_port(int fd) {
 /// worker_loop(), each creating a StorageScp for every association it serves.
 /// We own this pool instead of DcmSCPPool because DCMTK 3.6.7's pool keeps every finished
 /// worker alive (about 20 KB of RSS per association, without bound).
+/// The accept thread accepts TCP connections itself and hands one to DCMTK only once its
+/// A-ASSOCIATE-RQ is buffered whole, so a silent connection never blocks it; each is dropped
+/// at its own ACSE deadline.
 class DicomListener::Impl {
  public:
-  Impl(ListenerSettings settings, InstanceSink& sink) : settings_(std::move(settings)), sink_(sink) {}
+  Impl(ListenerSettings settings, InstanceSink& sink)
+      : settings_(std::move(settings)), sink_(sink), transport_(settings_.idle_timeout) {
+    if (!settings_.policy) settings_.policy = std::make_shared<const CallerPolicy>();
+    policy_ = settings_.policy;
+  }
 
   void start() {
     std::filesystem::create_directories(settings_.incoming_dir);
+    if (settings_.max_pdu > ASC_MAXIMUMPDUSIZE) {
+      // dicom.max_pdu admits up to 1 MiB for newer DCMTKs; 3.6.7 receives at most 128 KiB.
+      log::warning("dicom_max_pdu_reduced")
+          .kv("configured", static_cast<std::uint64_t>(settings_.max_pdu))
+          .kv("used", static_cast<std::uint64_t>(ASC_MAXIMUMPDUSIZE));
+      settings_.max_pdu = ASC_MAXIMUMPDUSIZE;
+    }
     config_.setAETitle(settings_.ae_title.c_str());
     config_.setMaxReceivePDULength(settings_.max_pdu);
-    config_.setACSETimeout(static_cast<Uint32>((settings_.acse_timeout.count() + 999) / 1000));
-    config_.setDIMSETimeout(static_cast<Uint32>((settings_.dimse_timeout.count() + 999) / 1000));
+    config_.setACSETimeout(seconds(settings_.acse_timeout));
+    config_.setDIMSETimeout(seconds(settings_.dimse_timeout));
     config_.setDIMSEBlockingMode(DIMSE_NONBLOCKING);
     config_.setHostLookupEnabled(OFFalse);
     config_.setRespondWithCalledAETitle(OFTrue);
 
     // DCMTK binds every interface on the port it is given; we let it bind an ephemeral
-    // port and swap in our own socket, bound to dicom.bind (and able to use port 0).
+    // port and swap in our own socket, bound to dicom.bind (and able to use port 0). DCMTK
+    // closes it when the network is dropped; only this class accepts on it.
     const int own = open_listen_socket(settings_.bind_address, settings_.port);
     const OFCondition status = ASC_initializeNetwork(
         NET_ACCEPTOR, 0, static_cast<int>(config_.getACSETimeout()), &network_);
@@ -106,9 +121,11 @@ class DicomListener::Impl {
       throw std::runtime_error(std::string("cannot initialize DICOM network: ") + status.text());
     }
     auto* key = reinterpret_cast<PRIVATE_NETWORKKEY*>(network_->network);
-    ::dup2(own, key->networkSpecific.TCP.listenSocket);
+    listen_fd_ = key->networkSpecific.TCP.listenSocket;
+    ::dup2(own, listen_fd_);  // dup2 keeps O_NONBLOCK: it is a property of the open socket
     ::close(own);
-    port_ = bound_port(key->networkSpecific.TCP.listenSocket);
+    port_ = bound_port(listen_fd_);
+    ASC_setTransportLayer(network_, &transport_, 0);
 
     shared_config_ = std::make_unique<DcmSharedSCPConfig>(config_);
     for (unsigned i = 0; i < settings_.max_associations; ++i) {
@@ -142,49 +159,161 @@ class DicomListener::Impl {
     for (const int fd : open_sockets_) ::shutdown(fd, SHUT_RDWR);
   }
 
+  void set_policy(std::shared_ptr<const CallerPolicy> policy) {
+    if (!policy) policy = std::make_shared<const CallerPolicy>();
+    std::lock_guard lock(mutex_);
+    policy_ = std::move(policy);
+  }
+
   std::uint16_t port() const { return port_; }
   unsigned open_associations() const { return busy_.load(); }
 
  private:
+  /// An accepted connection whose A-ASSOCIATE-RQ has not arrived whole yet.
+  struct Pending {
+    int fd;
+    std::string peer;
+    Clock::time_point deadline;
+  };
+
+  /// An association accepted for service, waiting for a worker.
+  struct Job {
+    T_ASC_Association* assoc;
+    std::string calling_ae;
+    std::string peer;
+    bool counted;  // toward calling_ae's max_associations
+    std::shared_ptr<ConnectionState> state;
+  };
+
+  static Uint32 seconds(std::chrono::milliseconds d) {
+    return static_cast<Uint32>((d.count() + 999) / 1000);
+  }
+
   void accept_loop() {
+    std::vector<pollfd> fds;
     while (!stopping_) {
-      T_ASC_Association* assoc = nullptr;
-      // A one-second poll, so that stop() is noticed promptly.
-      const OFCondition status = ASC_receiveAssociation(
-          network_, &assoc, settings_.max_pdu, nullptr, nullptr, OFFalse, DUL_NOBLOCK, 1);
-      if (status.good()) {
-        hand_over(assoc);
-      } else {
-        if (status != DUL_NOASSOCIATIONREQUEST) {
-          log::warning("association_receive_failed").kv("reason", status.text());
-          metrics::counter("dicom_gateway_associations_rejected_total",
-                           {{"reason", "receive_failed"}}).inc();
-          ASC_dropAssociation(assoc);
-        }
-        ASC_destroyAssociation(&assoc);
+      fds.assign(1, pollfd{listen_fd_, POLLIN, 0});
+      auto now = Clock::now();
+      int wait_ms = kPollSliceMs;
+      for (const Pending& p : pending_) {
+        fds.push_back(pollfd{p.fd, POLLIN, 0});
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(p.deadline - now).count();
+        wait_ms = static_cast<int>(std::clamp<long long>(left + 1, 0, wait_ms));
       }
+      if (::poll(fds.data(), fds.size(), wait_ms) < 0 && errno != EINTR) {
+        log::error("dicom_poll_failed").kv("reason", std::strerror(errno));
+        std::this_thread::sleep_for(std::chrono::milliseconds(kPollSliceMs));
+        continue;
+      }
+      now = Clock::now();
+      // Pending connections first (fds[i + 1] is pending_[i]); then new ones.
+      std::vector<Pending> still_pending;
+      for (std::size_t i = 0; i < pending_.size(); ++i) {
+        Pending& p = pending_[i];
+        const RequestState state =
+            fds[i + 1].revents != 0 ? request_state(p.fd) : RequestState::waiting;
+        if (state == RequestState::ready) {
+          receive(p);
+        } else if (state == RequestState::closed) {
+          log::debug("connection_closed_before_request").kv("peer", p.peer);
+          ::close(p.fd);
+        } else if (now >= p.deadline) {
+          drop_pending(p, "acse_timeout");
+        } else {
+          still_pending.push_back(std::move(p));
+        }
+      }
+      pending_ = std::move(still_pending);
+      if (fds[0].revents & POLLIN) accept_new(now);
+    }
+    for (Pending& p : pending_) ::close(p.fd);
+    pending_.clear();
+  }
+
+  void accept_new(Clock::time_point now) {
+    for (;;) {
+      std::string peer;
+      const int fd = accept_connection(listen_fd_, peer);
+      if (fd < 0) return;
+      if (pending_.size() >= kMaxPendingConnections) {
+        drop_pending(pending_.front(), "pending_limit");
+        pending_.erase(pending_.begin());
+      }
+      pending_.push_back(Pending{fd, std::move(peer), now + settings_.acse_timeout});
     }
   }
 
-  void hand_over(T_ASC_Association* assoc) {
+  void drop_pending(Pending& p, std::string_view reason) {
+    log_rejection("association_rejected", "", p.peer, reason);
+    count_rejection(reason);
+    ::close(p.fd);
+  }
+
+  /// Lets DCMTK read the buffered A-ASSOCIATE-RQ from `p.fd` (which it then owns), decides,
+  /// and queues or rejects the association. Runs on the accept thread only: DCMTK takes an
+  /// accepted socket through a process-wide setting.
+  void receive(Pending& p) {
+    T_ASC_Association* assoc = nullptr;
+    dcmExternalSocketHandle.set(p.fd);
+    const OFCondition status =
+        ASC_receiveAssociation(network_, &assoc, settings_.max_pdu, nullptr, nullptr, OFFalse,
+                               DUL_NOBLOCK, static_cast<int>(seconds(settings_.acse_timeout)));
+    dcmExternalSocketHandle.set(-1);
+    if (status.bad()) {
+      log_rejection("association_receive_failed", "", p.peer, status.text());
+      count_rejection("receive_failed");
+      if (assoc) {
+        ASC_dropAssociation(assoc);
+        ASC_destroyAssociation(&assoc);
+      } else {
+        ::close(p.fd);
+      }
+      return;
+    }
+    // DCMTK formats the peer as IPv4 only; ours is right for IPv6 too.
+    std::strncpy(assoc->params->DULparams.callingPresentationAddress, p.peer.c_str(),
+                 sizeof assoc->params->DULparams.callingPresentationAddress - 1);
+
+    AssociationRequest request;
+    request.called_ae = trim_dicom(assoc->params->DULparams.calledAPTitle);
+    request.calling_ae = trim_dicom(assoc->params->DULparams.callingAPTitle);
+    request.peer_address = p.peer;
+    request.verification_only = proposes_only_verification(assoc->params);
+
+    std::shared_ptr<ConnectionState> state;
+    if (auto* connection = dynamic_cast<GatewayConnection*>(
+            DUL_getTransportConnection(assoc->DULassociation))) {
+      state = connection->state();
+    }
+    AssociationRefusal refusal = AssociationRefusal::none;
+    std::string_view reason;
     {
       std::lock_guard lock(mutex_);
-      if (busy_ + queue_.size() < settings_.max_associations) {
-        queue_.push_back(assoc);
+      const AdmissionDecision decision =
+          admit(*policy_, settings_.ae_title, request, per_caller_[request.calling_ae]);
+      refusal = decision.refusal;
+      if (refusal != AssociationRefusal::none) {
+        reason = to_string(refusal);
+      } else if (busy_ + queue_.size() >= settings_.max_associations) {
+        // Every worker is busy: refuse now (transient) rather than queue without bound.
+        refusal = AssociationRefusal::caller_limit;  // the same A-ASSOCIATE-RJ
+        reason = "local_limit";
+      } else {
+        if (decision.counts_toward_caller) ++per_caller_[request.calling_ae];
+        queue_.push_back(Job{assoc, request.calling_ae, p.peer, decision.counts_toward_caller,
+                             std::move(state)});
         ready_.notify_one();
         metrics::counter("dicom_gateway_associations_total").inc();
         return;
       }
     }
-    metrics::counter("dicom_gateway_associations_rejected_total", {{"reason", "local_limit"}}).inc();
-    // Every worker is busy: refuse now (transient) rather than queue without bound.
-    log::warning("association_rejected")
-        .kv("calling_ae", assoc->params->DULparams.callingAPTitle)
-        .kv("peer", assoc->params->DULparams.callingPresentationAddress)
-        .kv("reason", "local limit exceeded");
-    T_ASC_RejectParameters reject{ASC_RESULT_REJECTEDTRANSIENT,
-                                  ASC_SOURCE_SERVICEPROVIDER_PRESENTATION_RELATED,
-                                  ASC_REASON_SP_PRES_LOCALLIMITEXCEEDED};
+    log_rejection("association_rejected", request.calling_ae, p.peer, reason);
+    log::debug("association_rejected_detail")
+        .kv("called_ae", request.called_ae)
+        .kv("verification_only", request.verification_only);
+    count_rejection(reason);
+    T_ASC_RejectParameters reject = reject_parameters(refusal);
     ASC_rejectAssociation(assoc, &reject);
     ASC_dropAssociation(assoc);
     ASC_destroyAssociation(&assoc);
@@ -192,18 +321,19 @@ class DicomListener::Impl {
 
   void worker_loop() {
     for (;;) {
-      T_ASC_Association* assoc = nullptr;
+      Job job;
       {
         std::unique_lock lock(mutex_);
         ready_.wait(lock, [this] { return shutting_down_ || !queue_.empty(); });
         if (queue_.empty()) return;  // shutting down with nothing left to serve
-        assoc = queue_.front();
+        job = std::move(queue_.front());
         queue_.pop_front();
         ++busy_;
       }
       // Our own descriptor of the socket, so abort_open() never hits a reused number.
-      DcmTransportConnection* connection = DUL_getTransportConnection(assoc->DULassociation);
-      const int abort_fd = connection ? ::fcntl(SocketOf::get(*connection), F_DUPFD_CLOEXEC, 0) : -1;
+      auto* connection =
+          dynamic_cast<GatewayConnection*>(DUL_getTransportConnection(job.assoc->DULassociation));
+      const int abort_fd = connection ? ::fcntl(connection->socket_fd(), F_DUPFD_CLOEXEC, 0) : -1;
       if (abort_fd >= 0) {
         std::lock_guard lock(mutex_);
         open_sockets_.insert(abort_fd);
@@ -214,14 +344,23 @@ class DicomListener::Impl {
         // one); only DcmSCP's destructor drops and frees it, as DcmSCPPool relies on.
         StorageScp scp(sink_, settings_.incoming_dir);
         scp.setSharedConfig(*shared_config_);
-        scp.serve(assoc);
+        scp.serve(job.assoc);
       } catch (const std::exception& e) {
         log::error("association_worker_failed").kv("reason", e.what());
+      } catch (...) {
+        log::error("association_worker_failed").kv("reason", "unknown exception");
       }
-      if (abort_fd >= 0) {
+      if (job.state && job.state->idle_expired) {
+        log_rejection("association_aborted", job.calling_ae, job.peer, "idle_timeout");
+        count_rejection("idle_timeout");
+      }
+      {
         std::lock_guard lock(mutex_);
-        open_sockets_.erase(abort_fd);
-        ::close(abort_fd);
+        if (abort_fd >= 0) {
+          open_sockets_.erase(abort_fd);
+          ::close(abort_fd);
+        }
+        if (job.counted && --per_caller_[job.calling_ae] == 0) per_caller_.erase(job.calling_ae);
       }
       --busy_;
     }
@@ -229,16 +368,21 @@ class DicomListener::Impl {
 
   ListenerSettings settings_;
   InstanceSink& sink_;
+  GatewayTransportLayer transport_;  // outlives network_ (declared before it)
   DcmSCPConfig config_;
   T_ASC_Network* network_ = nullptr;
+  int listen_fd_ = -1;  // owned by network_
   std::uint16_t port_ = 0;
 
   std::thread accept_thread_;
+  std::vector<Pending> pending_;  // accept thread only
   std::vector<std::thread> workers_;
   std::unique_ptr<DcmSharedSCPConfig> shared_config_;
-  std::mutex mutex_;
+  std::mutex mutex_;  // guards everything below
   std::condition_variable ready_;
-  std::deque<T_ASC_Association*> queue_;
+  std::deque<Job> queue_;
+  std::shared_ptr<const CallerPolicy> policy_;
+  std::map<std::string, unsigned> per_caller_;  // counted open/queued associations by calling AE
   std::set<int> open_sockets_;  // dup()s of the sockets being served, for abort_open()
   std::atomic<unsigned> busy_{0};
   std::atomic<bool> stopping_{false};
@@ -255,5 +399,8 @@ std::uint16_t DicomListener::port() const { return impl_->port(); }
 void DicomListener::stop() { impl_->stop(); }
 void DicomListener::abort_open() { impl_->abort_open(); }
 unsigned DicomListener::open_associations() const { return impl_->open_associations(); }
+void DicomListener::set_caller_policy(std::shared_ptr<const CallerPolicy> policy) {
+  impl_->set_policy(std::move(policy));
+}
 
 }  // namespace gw::dicom

@@ -1,4 +1,4 @@
-#include "cidr_block.hpp"
+#include "gateway/domain/cidr_block.hpp"
 
 #include <arpa/inet.h>
 
@@ -6,7 +6,7 @@
 #include <cstring>
 #include <string>
 
-namespace gw::routing {
+namespace gw {
 namespace {
 
 bool prefix_equal(const std::array<std::uint8_t, 16>& a, const std::array<std::uint8_t, 16>& b,
@@ -73,4 +73,4 @@ bool CidrBlock::contains(std::string_view address) const noexcept {
   return bytes && prefix_equal(*bytes, network_, prefix_bits_);
 }
 
-}  // namespace gw::routing
+}  // namespace gw

@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-#include "cidr_block.hpp"
+#include "gateway/domain/cidr_block.hpp"
 #include "gateway/routing/rule_spec.hpp"
 
 namespace re2 {

@@ -2,7 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "attribute_key.hpp"
-#include "cidr_block.hpp"
+#include "gateway/domain/cidr_block.hpp"
 #include "text_util.hpp"
 #include "value_test.hpp"
 

@@ -5,10 +5,15 @@
 #include <dcmtk/dcmdata/dcuid.h>
 #include <dcmtk/dcmnet/scu.h>
 
+#include <cstdlib>
 #include <set>
 
 namespace gw::test {
 namespace {
+
+// DCMTK turns Nagle off on the connections it opens when TCP_NODELAY=1 is in the environment.
+// Set before main(), while no thread can be reading the environment.
+[[maybe_unused]] const bool kNagleOff = [] { return ::setenv("TCP_NODELAY", "1", 0) == 0; }();
 
 void configure(DcmSCU& scu, const SendOptions& o) {
   scu.setAETitle(o.calling_ae.c_str());

@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 
+#include "gateway/domain/caller_policy.hpp"
+
 namespace gw::routing {
 class RuleSet;
 }
@@ -26,9 +28,12 @@ struct DicomSettings {
   std::string bind = "0.0.0.0";
   std::uint16_t port = 11112;  // 0: any free port (tests); the chosen port is logged
   unsigned max_associations = 16;
-  std::uint32_t max_pdu = 131072;
-  Duration acse_timeout{30'000};
-  Duration dimse_timeout{60'000};
+  std::uint32_t max_pdu = 131072;  // 4096..1048576; DCMTK 3.6.7 receives at most 128 KiB
+  Duration acse_timeout{30'000};   // dicom.timeouts.acse (legacy key: acse_timeout)
+  Duration dimse_timeout{60'000};  // dicom.timeouts.dimse (legacy key: dimse_timeout)
+  Duration idle_timeout{60'000};   // dicom.timeouts.idle; 0: never
+  /// check_called_ae, always_allow_echo, allowed_callers: reloadable on SIGHUP. Never null.
+  std::shared_ptr<const CallerPolicy> policy = std::make_shared<const CallerPolicy>();
   DicomLimits limits;
 };
 

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "gateway/dicom/instance_sink.hpp"
+#include "gateway/domain/caller_policy.hpp"
 
 namespace gw::dicom {
 
@@ -18,6 +19,8 @@ struct ListenerSettings {
   std::uint32_t max_pdu = 131072;
   std::chrono::milliseconds acse_timeout{30'000};
   std::chrono::milliseconds dimse_timeout{60'000};
+  std::chrono::milliseconds idle_timeout{60'000};  // a silent association is aborted; 0: never
+  std::shared_ptr<const CallerPolicy> policy;       // null: the default CallerPolicy
   std::filesystem::path incoming_dir;  // where datasets stream to before the sink takes them
 };
 
@@ -41,6 +44,9 @@ class DicomListener {
   void abort_open();
   /// Associations being served right now.
   unsigned open_associations() const;
+  /// Thread-safe: the policy for associations requested from now on (SIGHUP reload); open
+  /// ones keep running. Null restores the default policy.
+  void set_caller_policy(std::shared_ptr<const CallerPolicy> policy);
 
  private:
   class Impl;

@@ -1,11 +1,12 @@
 #pragma once
-// An IPv4 or IPv6 network such as "10.0.0.0/8" or "fd00::/8", for matching peer addresses.
+// An IPv4 or IPv6 network such as "10.0.0.0/8" or "fd00::/8", for matching peer addresses
+// (routing conditions and dicom.allowed_callers). Plain value, no dependencies.
 #include <array>
 #include <cstdint>
 #include <optional>
 #include <string_view>
 
-namespace gw::routing {
+namespace gw {
 
 /// A parsed network. Value type. IPv4 is held as IPv4-mapped IPv6 (::ffff:a.b.c.d), so
 /// "10.0.0.0/8" also matches a peer reported as "::ffff:10.1.2.3".
@@ -24,4 +25,4 @@ class CidrBlock {
   int prefix_bits_ = 0;  // of the 128-bit form
 };
 
-}  // namespace gw::routing
+}  // namespace gw

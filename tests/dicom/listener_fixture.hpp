@@ -1,0 +1,69 @@
+#pragma once
+// A DicomListener in-process on 127.0.0.1:0 with a recording sink, for the association tests.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "dicom_sender.hpp"
+#include "gateway/dicom/dicom_listener.hpp"
+#include "gateway/metrics/registry.hpp"
+#include "temp_dir.hpp"
+
+namespace gw::test {
+
+/// Accepts every instance (moving it away so the incoming folder stays clean). Thread-safe.
+class AcceptingSink : public dicom::InstanceSink {
+ public:
+  explicit AcceptingSink(std::filesystem::path keep) : keep_(std::move(keep)) {}
+  dicom::StoreResult store(const dicom::ReceivedInstance& instance) noexcept override {
+    std::lock_guard lock(mutex_);
+    std::error_code ec;
+    std::filesystem::rename(instance.file, keep_ / (std::to_string(++stored_) + ".dcm"), ec);
+    return {dicom::StoreStatus::stored, {}};
+  }
+  unsigned stored() {
+    std::lock_guard lock(mutex_);
+    return stored_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::filesystem::path keep_;
+  unsigned stored_ = 0;
+};
+
+/// Owns one listener; tests set `settings_` and call start().
+class ListenerFixture : public testing::Test {
+ protected:
+  ListenerFixture() {
+    std::filesystem::create_directories(dir_ / "kept");
+    settings_.bind_address = "127.0.0.1";
+    settings_.port = 0;
+    settings_.max_associations = 4;
+    settings_.incoming_dir = dir_ / "incoming";
+  }
+
+  void start() {
+    listener_ = std::make_unique<dicom::DicomListener>(settings_, sink_);
+    listener_->start();
+    options_.port = listener_->port();
+  }
+
+  static std::uint64_t rejected(const std::string& reason) {
+    return metrics::counter("dicom_gateway_associations_rejected_total", {{"reason", reason}})
+        .value();
+  }
+
+  TempDir dir_;
+  AcceptingSink sink_{dir_ / "kept"};
+  dicom::ListenerSettings settings_;
+  std::unique_ptr<dicom::DicomListener> listener_;
+  SendOptions options_;
+};
+
+}  // namespace gw::test
