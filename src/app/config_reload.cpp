@@ -30,6 +30,10 @@ std::vector<RestartOnlyChange> restart_only_changes(const config::Config& runnin
   compare(out, "dicom.timeouts.dimse", a.dicom.dimse_timeout, b.dicom.dimse_timeout);
   compare(out, "dicom.timeouts.idle", a.dicom.idle_timeout, b.dicom.idle_timeout);
   compare(out, "storage.spool_dir", a.storage.spool_dir, b.storage.spool_dir);
+  const auto retention = [](const config::StorageSettings& st) {
+    return st.retention ? text(*st.retention) : std::string("forever");
+  };
+  compare(out, "storage.retention", retention(a.storage), retention(b.storage));
   compare(out, "state.database", a.state.database, b.state.database);
   compare(out, "viewer_api.base_url", a.viewer_api.base_url, b.viewer_api.base_url);
   compare(out, "viewer_api.api_key_env", a.viewer_api.api_key_env, b.viewer_api.api_key_env);

@@ -27,6 +27,7 @@
 #include "registration_dispatcher.hpp"
 #include "service_heartbeat.hpp"
 #include "service_notifier.hpp"
+#include "spool_janitor.hpp"
 #include "spool_reconciler.hpp"
 #include "viewer_settings.hpp"
 #include "study_intake.hpp"
@@ -54,7 +55,8 @@ std::shared_ptr<const config::Config> reload(const std::string& config_path,
   const config::Config& cfg = *loaded.config;
   rules.replace(cfg.rules);
   log::set_level(log::parse_level(cfg.logging.level).value_or(log::Level::info));
-  dispatcher.set_retry({cfg.viewer_api.retry.initial, cfg.viewer_api.retry.max});
+  dispatcher.set_retry({cfg.viewer_api.retry.initial, cfg.viewer_api.retry.max},
+                       cfg.viewer_api.retry.probe_after_failures);
   readiness.set_alarm_after(cfg.alarm_after);
   listener.set_caller_policy(cfg.dicom.policy);  // allowed_callers, check_called_ae, echo
   // A rotated or replaced key is picked up here (the file, credential or variable is read
@@ -122,6 +124,7 @@ int run_gateway(const std::string& config_path, std::shared_ptr<const config::Co
   dispatch.retry.initial = cfg.viewer_api.retry.initial;
   dispatch.retry.max = cfg.viewer_api.retry.max;
   dispatch.give_up_after = cfg.viewer_api.retry.give_up_after;
+  dispatch.probe_after_failures = cfg.viewer_api.retry.probe_after_failures;
   dispatch.auth_pause = cfg.viewer_api.auth_pause;
   auto dispatcher =
       std::make_shared<RegistrationDispatcher>(io, *registry, **client, dispatch);
@@ -164,6 +167,11 @@ int run_gateway(const std::string& config_path, std::shared_ptr<const config::Co
   // arrive before async_wait below are queued, not lost.
   boost::asio::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);
   dispatcher->start();
+  std::shared_ptr<SpoolJanitor> janitor;
+  if (cfg.storage.retention) {
+    janitor = std::make_shared<SpoolJanitor>(io, spool, *registry, *cfg.storage.retention);
+    janitor->start();
+  }
   listener.start();
   readiness.set_listening(true);
   if (metrics_server) metrics_server->start();
@@ -190,6 +198,7 @@ int run_gateway(const std::string& config_path, std::shared_ptr<const config::Co
   auto finish = [&] {
     grace.cancel();
     dispatcher->stop();
+    if (janitor) janitor->stop();
     (*client)->shutdown();
     if (metrics_server) metrics_server->stop();
     heartbeat.stop();

@@ -75,12 +75,34 @@ void RegistrationDispatcher::pump() {
     schedule_next_due();
     return;
   }
-  while (in_flight_.size() < settings_.max_in_flight) {
-    const auto batch = registry_.due(now, settings_.max_in_flight - in_flight_.size());
-    if (batch.empty()) break;
-    for (const auto& study : batch) send(study);
+  // Slots alternate between the oldest and the newest due study: a backlog left by an outage
+  // drains oldest first, and a study that arrives meanwhile waits for one slot, not for the
+  // whole backlog.
+  while (in_flight_.size() < slots()) {
+    using Order = registry::StudyRegistry::DueOrder;
+    const auto next = registry_.due(now, 1, newest_turn_ ? Order::newest_first : Order::oldest_first);
+    if (next.empty()) break;
+    newest_turn_ = !newest_turn_;
+    send(next.front());
   }
   schedule_next_due();
+}
+
+std::size_t RegistrationDispatcher::slots() const {
+  return consecutive_failures_ >= settings_.probe_after_failures ? 1 : settings_.max_in_flight;
+}
+
+void RegistrationDispatcher::note_api_health(bool answered) {
+  const bool was_probing = consecutive_failures_ >= settings_.probe_after_failures;
+  consecutive_failures_ = answered ? 0 : consecutive_failures_ + 1;
+  const bool probing = consecutive_failures_ >= settings_.probe_after_failures;
+  if (probing && !was_probing) {
+    log::error("alarm_viewer_api_unavailable")
+        .kv("failures_in_a_row", consecutive_failures_)
+        .kv("mode", "one request at a time until one succeeds");
+  } else if (was_probing && !probing) {
+    log::info("viewer_api_recovered").kv("max_in_flight", settings_.max_in_flight);
+  }
 }
 
 void RegistrationDispatcher::schedule_next_due() {
@@ -201,6 +223,9 @@ void RegistrationDispatcher::on_outcome(const registry::StudyRecord& study,
   metrics::counter("dicom_gateway_registration_attempts_total", {{"outcome", name}}).inc();
   metrics::histogram("dicom_gateway_registration_duration_seconds")
       .observe(static_cast<double>(elapsed_ms) / 1000.0);
+  // The circuit breaker counts the API's health, not the study's: any HTTP answer other
+  // than a transient one shows the API is up. Not when shutting down (shut down ≠ API down).
+  if (!stopped_) note_api_health(outcome.kind != Kind::transient);
   try {
     switch (outcome.kind) {
       case Kind::created:

@@ -22,6 +22,7 @@ struct DispatchSettings {
   registry::RetryPolicy retry;
   std::chrono::milliseconds auth_pause{300'000};  // after 401/403: the key is wrong or revoked
   std::chrono::milliseconds give_up_after{0};     // 0: retry transient failures forever
+  unsigned probe_after_failures = 5;  // transient failures in a row before probing one at a time
 };
 
 /// Lives on one io_context thread: every member runs there, except wake(), which any
@@ -38,7 +39,10 @@ class RegistrationDispatcher : public std::enable_shared_from_this<RegistrationD
   /// No new attempts after this; in-flight ones finish or are cancelled by the client.
   void stop();
   /// SIGHUP: later retries are scheduled with `retry` (io thread only).
-  void set_retry(const registry::RetryPolicy& retry) { settings_.retry = retry; }
+  void set_retry(const registry::RetryPolicy& retry, unsigned probe_after_failures) {
+    settings_.retry = retry;
+    settings_.probe_after_failures = probe_after_failures;
+  }
   /// SIGHUP with a new API key: end an authentication pause now (io thread only). If the
   /// key is still refused, the next attempt pauses again, with one alarm.
   void resume();
@@ -57,6 +61,10 @@ class RegistrationDispatcher : public std::enable_shared_from_this<RegistrationD
   void on_outcome(const registry::StudyRecord& study, const viewer::CreateOutcome& outcome,
                   std::chrono::steady_clock::time_point started, std::string_view via = {});
   void schedule_next_due();
+  /// Counts a transient failure or a success towards the circuit breaker, logging each change.
+  void note_api_health(bool answered);
+  /// max_in_flight, or 1 while the API is presumed down (probing).
+  std::size_t slots() const;
 
   boost::asio::io_context& io_;
   registry::StudyRegistry& registry_;
@@ -67,6 +75,9 @@ class RegistrationDispatcher : public std::enable_shared_from_this<RegistrationD
   std::atomic<bool> wake_posted_{false};
   bool stopped_ = false;
   registry::TimestampMs paused_until_ = 0;
+  unsigned consecutive_failures_ = 0;  // transient failures in a row; the circuit breaker's count
+  bool newest_turn_ = false;           // the next free slot takes the newest due study
+
   std::mt19937_64 rng_{std::random_device{}()};
 };
 

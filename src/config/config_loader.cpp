@@ -111,8 +111,9 @@ void read_viewer_api(const YamlMappingReader& r, ViewerApiSettings& v, const std
   r.read("max_in_flight", v.max_in_flight, 1, 64);
   if (r.present("retry")) {
     YamlMappingReader retry(r.node("retry"), "viewer_api.retry", file, out,
-                            {"initial", "max", "give_up_after"});
+                            {"initial", "max", "give_up_after", "probe_after_failures"});
     retry.read_duration("initial", v.retry.initial);
+    retry.read("probe_after_failures", v.retry.probe_after_failures, 1, 1000);
     retry.read_duration("max", v.retry.max);
     retry.read_duration("give_up_after", v.retry.give_up_after);
   }
@@ -159,8 +160,16 @@ LoadResult load_root(const YAML::Node& root, const std::string& file, const Load
                                 "acse_timeout", "dimse_timeout", "limits", "timeouts",
                                 "check_called_ae", "always_allow_echo", "allowed_callers"}),
              config->dicom, file, out);
-  YamlMappingReader(top.node("storage"), "storage", file, out, {"spool_dir"})
-      .read("spool_dir", config->storage.spool_dir);
+  {
+    YamlMappingReader storage(top.node("storage"), "storage", file, out, {"spool_dir", "retention"});
+    storage.read("spool_dir", config->storage.spool_dir);
+    std::string retention = "forever";
+    storage.read("retention", retention);
+    if (retention != "forever") {
+      config->storage.retention = Duration{0};
+      storage.read_duration("retention", *config->storage.retention);
+    }
+  }
   YamlMappingReader(top.node("state"), "state", file, out, {"database"})
       .read("database", config->state.database);
   read_viewer_api(YamlMappingReader(top.node("viewer_api"), "viewer_api", file, out,

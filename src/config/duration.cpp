@@ -14,6 +14,7 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) n
   else if (unit == "s") factor = 1000;
   else if (unit == "m") factor = 60'000;
   else if (unit == "h") factor = 3'600'000;
+  else if (unit == "d") factor = 86'400'000;  // retention periods are counted in days
   else return std::nullopt;
   if (value > (1LL << 40) / factor) return std::nullopt;  // absurdly long: a typo, not a setting
   return std::chrono::milliseconds(value * factor);

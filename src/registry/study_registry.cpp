@@ -29,9 +29,11 @@ CREATE TABLE IF NOT EXISTS studies (
   instances          INTEGER NOT NULL DEFAULT 0,
   bytes              INTEGER NOT NULL DEFAULT 0,
   lookup_first       INTEGER NOT NULL DEFAULT 0,
-  first_attempt      INTEGER NOT NULL DEFAULT 0
+  first_attempt      INTEGER NOT NULL DEFAULT 0,
+  spool_removed      INTEGER NOT NULL DEFAULT 0
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS studies_by_due ON studies(state, next_attempt, first_seen);
+CREATE INDEX IF NOT EXISTS studies_by_age ON studies(state, first_seen);
 CREATE TABLE IF NOT EXISTS instances (
   sop_instance_uid   TEXT PRIMARY KEY,
   study_instance_uid TEXT NOT NULL,
@@ -65,6 +67,7 @@ constexpr const char* kColumns =
 constexpr std::pair<const char*, const char*> kAddedColumns[] = {
     {"lookup_first", "INTEGER NOT NULL DEFAULT 0"},
     {"first_attempt", "INTEGER NOT NULL DEFAULT 0"},
+    {"spool_removed", "INTEGER NOT NULL DEFAULT 0"},
 };
 
 StudyRecord read_record(const SqliteStatement& s) {
@@ -215,7 +218,7 @@ bool StudyRegistry::record_instance(const InstanceArrival& arrival,
   const bool new_instance = sqlite3_changes(db_) > 0;
   SqliteStatement counters(db_,
                            "UPDATE studies SET instances = instances + ?, bytes = bytes + ?, "
-                           "last_instance = ? WHERE study_instance_uid = ?");
+                           "last_instance = ?, spool_removed = 0 WHERE study_instance_uid = ?");
   counters.bind(1, std::int64_t{new_instance ? 1 : 0})
       .bind(2, new_instance ? arrival.bytes : std::int64_t{0})
       .bind(3, arrival.received)
@@ -225,11 +228,13 @@ bool StudyRegistry::record_instance(const InstanceArrival& arrival,
   return created;
 }
 
-std::vector<StudyRecord> StudyRegistry::due(TimestampMs now, std::size_t limit) {
+std::vector<StudyRecord> StudyRegistry::due(TimestampMs now, std::size_t limit, DueOrder order) {
   std::lock_guard lock(mutex_);
   SqliteStatement s(db_, (std::string("SELECT ") + kColumns +
-                          " FROM studies WHERE state = 'pending' AND next_attempt <= ? "
-                          "ORDER BY first_seen, study_instance_uid LIMIT ?")
+                          " FROM studies WHERE state = 'pending' AND next_attempt <= ? " +
+                          (order == DueOrder::oldest_first
+                               ? "ORDER BY first_seen, study_instance_uid LIMIT ?"
+                               : "ORDER BY first_seen DESC, study_instance_uid DESC LIMIT ?"))
                              .c_str());
   s.bind(1, now).bind(2, static_cast<std::int64_t>(limit));
   std::vector<StudyRecord> out;
@@ -344,6 +349,28 @@ int StudyRegistry::forget(const std::string& uid) {
   const int changed = sqlite3_changes(db_);
   tx.commit();
   return changed;
+}
+
+std::vector<std::string> StudyRegistry::spooled_registered_before(TimestampMs cutoff,
+                                                                  std::size_t limit) {
+  std::lock_guard lock(mutex_);
+  SqliteStatement s(db_,
+                    "SELECT study_instance_uid FROM studies WHERE state = 'registered' AND "
+                    "spool_removed = 0 AND updated <= ? AND last_instance <= ? "
+                    "ORDER BY updated LIMIT ?");
+  s.bind(1, cutoff).bind(2, cutoff).bind(3, static_cast<std::int64_t>(limit));
+  std::vector<std::string> out;
+  while (s.step()) out.push_back(s.text(0));
+  return out;
+}
+
+void StudyRegistry::mark_spool_removed(const std::string& uid, TimestampMs removed_before) {
+  std::lock_guard lock(mutex_);
+  // Not when an instance arrived after the files were listed: its file stays for a later sweep.
+  SqliteStatement s(db_,
+                    "UPDATE studies SET spool_removed = 1 WHERE study_instance_uid = ? AND "
+                    "state = 'registered' AND last_instance <= ?");
+  s.bind(1, uid).bind(2, removed_before).run();
 }
 
 int StudyRegistry::reschedule_waiting(TimestampMs now) {

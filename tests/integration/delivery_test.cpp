@@ -2,6 +2,8 @@
 // acknowledged study is still registered once.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "dicom_files.hpp"
 #include "gateway_harness.hpp"
 
@@ -112,6 +114,66 @@ TEST(Delivery, ListAsJsonCarriesEveryStudy) {
   const auto parsed = boost::json::parse(studies(harness, {"list", "--json"}));
   ASSERT_TRUE(parsed.is_array());
   EXPECT_EQ(parsed.as_array().size(), 2u);
+}
+
+TEST(Delivery, AnOutageTripsTheBreakerOnceAndANewStudyIsNotStuckBehindTheBacklog) {
+  GatewayHarness harness;
+  harness.start_gateway();
+  sim::Fault outage;
+  outage.status = 503;
+  harness.simulator().set_fault(outage);
+  const auto backlog = make_studies(harness, 20);
+  ASSERT_TRUE(send_files(harness.sender(), backlog).associated);
+  // Five failures in a row (viewer_api.retry.probe_after_failures): one alarm, then probing.
+  ASSERT_TRUE(harness.gateway().wait_for_line("event=alarm_viewer_api_unavailable",
+                                              std::chrono::seconds(20)));
+  const std::string late_path = (harness.dir() / "late.dcm").string();
+  const std::string late_uid = "1.2.826.0.1.3680043.10.543.901.1";
+  write_instance(late_path, {late_uid, late_uid + ".1.1", "MR", "Arrived during the outage"});
+  ASSERT_TRUE(send_files(harness.sender(), {late_path}).associated);
+  ASSERT_TRUE(harness.gateway().wait_for_count("event=registration_retry", 30, std::chrono::seconds(20)));
+  EXPECT_EQ(harness.gateway().count_lines("event=alarm_viewer_api_unavailable"), 1)
+      << "one alarm per outage, not one per failure";
+
+  harness.simulator().clear_faults();
+  ASSERT_TRUE(harness.wait_for_registrations(21, std::chrono::seconds(60))) << harness.gateway().output();
+  EXPECT_EQ(harness.gateway().count_lines("event=viewer_api_recovered"), 1);
+  EXPECT_EQ(harness.simulator().studies_created(), 21u);
+  // The drain alternates oldest and newest: the late study is among the first few registered.
+  const std::string log = harness.gateway().output();
+  int position = 0;
+  for (std::size_t at = log.find("event=study_registered"); at != std::string::npos;
+       at = log.find("event=study_registered", at + 1)) {
+    ++position;
+    if (log.compare(log.find("study_uid=", at) + 10, late_uid.size(), late_uid) == 0) break;
+  }
+  EXPECT_LE(position, 4) << "the late study waited behind the backlog:\n" << log;
+}
+
+TEST(Delivery, RetentionZeroRemovesARegisteredStudysFilesButNeverThoseOfAPendingOne) {
+  GatewayHarness harness;
+  harness.add_storage_setting("retention", "0s");
+  harness.start_gateway();
+  const auto files = make_studies(harness, 2);
+  const auto spool = harness.dir() / "spool";
+  const std::string registered = "1.2.826.0.1.3680043.10.543.900.1";
+  const std::string pending = "1.2.826.0.1.3680043.10.543.900.2";
+
+  ASSERT_TRUE(send_files(harness.sender(), {files[0]}).associated);
+  ASSERT_TRUE(harness.wait_for_registrations(1));
+  ASSERT_TRUE(harness.gateway().wait_for_line("event=spool_retention_sweep", std::chrono::seconds(10)))
+      << harness.gateway().output();
+  EXPECT_FALSE(std::filesystem::exists(spool / registered)) << "removed once registered";
+
+  sim::Fault outage;
+  outage.status = 503;
+  harness.simulator().set_fault(outage);
+  ASSERT_TRUE(send_files(harness.sender(), {files[1]}).associated);
+  // Several sweeps (one a second) pass while the second study waits.
+  ASSERT_TRUE(harness.gateway().wait_for_count("event=registration_retry", 3, std::chrono::seconds(20)));
+  EXPECT_TRUE(std::filesystem::exists(spool / pending / (pending + ".1.1.dcm")))
+      << "a study not yet registered keeps its files";
+  EXPECT_NE(studies(harness, {"show", registered}).find("state            registered"), std::string::npos);
 }
 
 }  // namespace

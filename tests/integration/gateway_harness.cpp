@@ -48,6 +48,7 @@ void GatewayHarness::start_gateway(const std::string& extra_yaml) {
             "  max_associations: 4\n"
             "storage:\n"
             "  spool_dir: " << (dir_ / "spool").string() << "\n"
+         << storage_extra_ <<
             "state:\n"
             "  database: " << (dir_ / "state.db").string() << "\n"
             "viewer_api:\n"

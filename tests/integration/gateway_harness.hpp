@@ -37,6 +37,10 @@ class GatewayHarness {
   /// The gateway reads its key from a file (mode 0600) holding `key` instead of the
   /// environment; call before start_gateway(), and again to replace the key.
   void write_api_key_file(const std::string& key);
+  /// Adds `key: value` under `storage:` in the configuration of the next start_gateway().
+  void add_storage_setting(const std::string& key, const std::string& value) {
+    storage_extra_ += "  " + key + ": " + value + "\n";
+  }
   /// SIGTERM, and the exit code.
   int stop_gateway();
 
@@ -61,6 +65,7 @@ class GatewayHarness {
   std::unique_ptr<ChildProcess> gateway_;
   std::uint16_t port_ = 0;
   std::uint16_t metrics_port_ = 0;
+  std::string storage_extra_;
   std::string api_key_file_;  // empty: the key comes from the environment
 };
 

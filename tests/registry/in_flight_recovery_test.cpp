@@ -98,3 +98,18 @@ TEST_F(InFlightRecovery, ADatabaseFromAnOlderGatewayGainsTheNewColumnsAndKeepsIt
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(InFlightRecovery, TheDueQueueIsReadFromEitherEnd) {
+  auto registry = StudyRegistry::open(path_);
+  for (int i = 1; i <= 3; ++i) {
+    const std::string uid = "1.2." + std::to_string(i);
+    registry->record_instance({uid, uid + ".1", 10, i * 1000}, pending_study);
+  }
+  using Order = StudyRegistry::DueOrder;
+  EXPECT_EQ(registry->due(10'000, 1, Order::oldest_first).at(0).study_instance_uid, "1.2.1");
+  EXPECT_EQ(registry->due(10'000, 1, Order::newest_first).at(0).study_instance_uid, "1.2.3");
+}
+
+}  // namespace

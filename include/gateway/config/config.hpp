@@ -39,6 +39,9 @@ struct DicomSettings {
 
 struct StorageSettings {
   std::string spool_dir = "/var/lib/dicom-gateway/spool";
+  // How long a registered study's instance files stay in the spool; nullopt ("forever"): never
+  // removed; 0: removed at registration. Studies not yet registered are never touched.
+  std::optional<Duration> retention;
 };
 
 struct StateSettings {
@@ -49,6 +52,9 @@ struct RetrySettings {
   Duration initial{1'000};
   Duration max{300'000};
   Duration give_up_after{0};  // 0: retry transient failures forever
+  // After this many transient failures in a row the API is presumed down: one request at a
+  // time probes it until one succeeds, instead of the whole backlog at max_in_flight.
+  unsigned probe_after_failures = 5;
 };
 
 struct ViewerApiSettings {

@@ -45,8 +45,12 @@ class StudyRegistry {
   /// is created from its answer. Returns true when this call created the study.
   bool record_instance(const InstanceArrival& arrival, const std::function<NewStudy()>& decide);
 
-  /// Pending studies whose next attempt is due at `now`, oldest first, at most `limit`.
-  std::vector<StudyRecord> due(TimestampMs now, std::size_t limit);
+  /// Which end of the due queue to take from (the dispatcher alternates, so that a backlog
+  /// drains oldest first while a new study never waits behind all of it).
+  enum class DueOrder { oldest_first, newest_first };
+  /// Pending studies whose next attempt is due at `now`, at most `limit`, by first arrival.
+  std::vector<StudyRecord> due(TimestampMs now, std::size_t limit,
+                               DueOrder order = DueOrder::oldest_first);
   /// The earliest next_attempt among pending studies, if any.
   std::optional<TimestampMs> next_due();
 
@@ -74,6 +78,11 @@ class StudyRegistry {
   /// At start-up: studies left in_flight by a stopped process go back to pending, marked
   /// lookup_first (their last request may have reached the viewer).
   int requeue_in_flight(TimestampMs now);
+  /// storage.retention: registered studies whose files are still spooled and whose registration
+  /// and last instance are both at or before `cutoff`, oldest registration first.
+  std::vector<std::string> spooled_registered_before(TimestampMs cutoff, std::size_t limit);
+  /// The study's folder was deleted; unless an instance arrived after `removed_before`.
+  void mark_spool_removed(const std::string& uid, TimestampMs removed_before);
   /// Every pending study waiting for a later attempt becomes due at `now` (after the cause of
   /// the wait, such as a refused API key, was fixed). Returns how many.
   int reschedule_waiting(TimestampMs now);
