@@ -42,6 +42,8 @@ boost::json::object to_json(const registry::StudyRecord& s) {
           {"firstSeen", iso_time(s.first_seen)},
           {"lastInstance", iso_time(s.last_instance)},
           {"instances", s.instances},
+          {"series", s.series},
+          {"modalities", s.modalities},
           {"bytes", s.bytes}};
 }
 
@@ -75,7 +77,7 @@ int command_studies_list(const std::string& config_path, const StudiesListOption
     state = registry::parse_study_state(options.state);
     if (!state) {
       std::cerr << "unknown state '" << options.state
-                << "' (pending, in_flight, registered, failed, ignored)\n";
+                << "' (receiving, pending, in_flight, registered, failed, ignored)\n";
       return 2;
     }
   }
@@ -116,6 +118,8 @@ int command_studies_show(const std::string& config_path, const std::string& uid)
             << "rule             " << study->rule_name << '\n'
             << "study id         " << (study->study_id.empty() ? "-" : study->study_id) << '\n'
             << "instances        " << study->instances << " (" << study->bytes << " bytes)\n"
+            << "series           " << study->series << '\n'
+            << "modalities       " << (study->modalities.empty() ? "-" : study->modalities) << '\n'
             << "first seen       " << iso_time(study->first_seen) << '\n'
             << "last instance    " << iso_time(study->last_instance) << '\n'
             << "next attempt     "

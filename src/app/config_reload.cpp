@@ -43,6 +43,8 @@ std::vector<RestartOnlyChange> restart_only_changes(const config::Config& runnin
   compare(out, "viewer_api.ca_file", a.viewer_api.ca_file, b.viewer_api.ca_file);
   compare(out, "viewer_api.timeout", a.viewer_api.timeout, b.viewer_api.timeout);
   compare(out, "viewer_api.max_in_flight", a.viewer_api.max_in_flight, b.viewer_api.max_in_flight);
+  compare(out, "registration.trigger", a.registration.trigger, b.registration.trigger);
+  compare(out, "registration.stable_after", a.registration.stable_after, b.registration.stable_after);
   compare(out, "logging.format", a.logging.format, b.logging.format);
   compare(out, "metrics.listen", a.metrics.listen, b.metrics.listen);
   return out;

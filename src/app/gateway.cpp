@@ -126,11 +126,20 @@ int run_gateway(const std::string& config_path, std::shared_ptr<const config::Co
   dispatch.give_up_after = cfg.viewer_api.retry.give_up_after;
   dispatch.probe_after_failures = cfg.viewer_api.retry.probe_after_failures;
   dispatch.auth_pause = cfg.viewer_api.auth_pause;
-  auto dispatcher =
-      std::make_shared<RegistrationDispatcher>(io, *registry, **client, dispatch);
+  // Declared before the intake, which wakes it; made after, since it routes stable studies
+  // through the intake.
+  std::shared_ptr<RegistrationDispatcher> dispatcher;
 
+  std::optional<std::chrono::milliseconds> stable_after;
+  if (cfg.registration.trigger == "study_stable") stable_after = cfg.registration.stable_after;
   StudyIntake intake(spool, *registry, [&rules] { return rules.get(); },
-                     [&dispatcher] { dispatcher->wake(); });
+                     [&dispatcher] { dispatcher->wake(); }, stable_after);
+  if (stable_after) {
+    dispatch.route_stable = [&intake](const registry::StudyRecord& study) {
+      return intake.route_stable(study);
+    };
+  }
+  dispatcher = std::make_shared<RegistrationDispatcher>(io, *registry, **client, dispatch);
 
   // Before the port opens: what a crash left in the spool is cleaned up or adopted.
   reconcile_spool(spool, *registry, intake);

@@ -44,7 +44,7 @@ int main(int argc, char** argv) {
   bool all_failed = false;
   auto* list = studies->add_subcommand("list", "One line per study (the default)");
   for (auto* cmd : {studies, list}) {
-    cmd->add_option("--state", list_options.state, "pending, in_flight, registered, failed, ignored");
+    cmd->add_option("--state", list_options.state, "receiving, pending, in_flight, registered, failed, ignored");
     cmd->add_option("--since", list_options.since, "a date (2026-11-01) or a duration ago (24h)");
     cmd->add_flag("--json", list_options.json, "Machine-readable output");
   }

@@ -75,6 +75,7 @@ void RegistrationDispatcher::pump() {
     schedule_next_due();
     return;
   }
+  if (settings_.route_stable) route_stable_studies(now);
   // Slots alternate between the oldest and the newest due study: a backlog left by an outage
   // drains oldest first, and a study that arrives meanwhile waits for one slot, not for the
   // whole backlog.
@@ -86,6 +87,21 @@ void RegistrationDispatcher::pump() {
     send(next.front());
   }
   schedule_next_due();
+}
+
+void RegistrationDispatcher::route_stable_studies(registry::TimestampMs now) {
+  try {
+    for (const auto& study : registry_.stable(now, 100)) {
+      const registry::NewStudy routed = settings_.route_stable(study);
+      if (!registry_.route_stable(study.study_instance_uid, routed, now)) continue;
+      metrics::counter("dicom_gateway_studies_routed_total",
+                       {{"action", routed.state == registry::StudyState::ignored ? "ignore"
+                                                                                 : "register"}})
+          .inc();
+    }
+  } catch (const std::exception& e) {
+    log::error("registry_update_failed").kv("reason", e.what());
+  }
 }
 
 std::size_t RegistrationDispatcher::slots() const {

@@ -5,6 +5,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <random>
 #include <set>
@@ -23,6 +24,9 @@ struct DispatchSettings {
   std::chrono::milliseconds auth_pause{300'000};  // after 401/403: the key is wrong or revoked
   std::chrono::milliseconds give_up_after{0};     // 0: retry transient failures forever
   unsigned probe_after_failures = 5;  // transient failures in a row before probing one at a time
+  // registration.trigger study_stable: routes a `receiving` study once it is quiet (called on
+  // the io thread); empty for first_instance.
+  std::function<registry::NewStudy(const registry::StudyRecord&)> route_stable;
 };
 
 /// Lives on one io_context thread: every member runs there, except wake(), which any
@@ -61,6 +65,8 @@ class RegistrationDispatcher : public std::enable_shared_from_this<RegistrationD
   void on_outcome(const registry::StudyRecord& study, const viewer::CreateOutcome& outcome,
                   std::chrono::steady_clock::time_point started, std::string_view via = {});
   void schedule_next_due();
+  /// study_stable: routes every receiving study whose quiet period has passed.
+  void route_stable_studies(registry::TimestampMs now);
   /// Counts a transient failure or a success towards the circuit breaker, logging each change.
   void note_api_health(bool answered);
   /// max_in_flight, or 1 while the API is presumed down (probing).

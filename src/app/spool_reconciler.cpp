@@ -57,6 +57,8 @@ SpoolReconciliation reconcile_spool(const storage::Spool& spool, registry::Study
       instance.file = path;
       instance.study_instance_uid = study_uid;
       instance.sop_instance_uid = sop_uid;
+      instance.series_instance_uid = facts->first("SeriesInstanceUID");
+      instance.modality = facts->first("Modality");
       instance.bytes = static_cast<std::int64_t>(fs::file_size(path, ec));
       instance.read_facts = [&facts] { return *facts; };
       intake.adopt(instance);

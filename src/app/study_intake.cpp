@@ -1,6 +1,7 @@
 #include "wall_clock.hpp"
 #include "study_intake.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 #include "gateway/domain/uid.hpp"
@@ -8,14 +9,19 @@
 #include "gateway/metrics/registry.hpp"
 #include "gateway/routing/rule_set.hpp"
 #include "gateway/viewer/wire_format.hpp"
+#include "facts_json.hpp"
 
 namespace gw::app {
 StudyIntake::StudyIntake(storage::Spool& spool, registry::StudyRegistry& registry,
-                         RulesSource rules, Wakeup wakeup)
-    : spool_(spool), registry_(registry), rules_(std::move(rules)), wakeup_(std::move(wakeup)) {}
+                         RulesSource rules, Wakeup wakeup,
+                         std::optional<std::chrono::milliseconds> stable_after)
+    : spool_(spool),
+      registry_(registry),
+      rules_(std::move(rules)),
+      wakeup_(std::move(wakeup)),
+      stable_after_(stable_after) {}
 
-registry::NewStudy StudyIntake::route_new_study(const dicom::ReceivedInstance& instance) const {
-  const StudyFacts facts = instance.read_facts();
+registry::NewStudy StudyIntake::route(const StudyFacts& facts, std::string_view event) const {
   const routing::RoutingDecision decision = rules_()->route(facts);
   registry::NewStudy study;
   study.rule_name = decision.rule_name;
@@ -23,28 +29,70 @@ registry::NewStudy StudyIntake::route_new_study(const dicom::ReceivedInstance& i
   study.state = decision.action == routing::RoutingDecision::Action::ignore
                     ? registry::StudyState::ignored
                     : registry::StudyState::pending;
-  log::info("study_first_seen")
-      .kv("study_uid", instance.study_instance_uid)
+  log::info(event)
+      .kv("study_uid", facts.study_instance_uid)
       .kv("rule", decision.rule_name)
       .kv("action", study.state == registry::StudyState::ignored ? "ignore" : "register")
+      .kv("calling_ae", facts.association.calling_ae);
+  return study;
+}
+
+registry::NewStudy StudyIntake::route_new_study(const dicom::ReceivedInstance& instance) const {
+  StudyFacts facts = instance.read_facts();
+  facts.association = instance.association;
+  if (!stable_after_) return route(facts, "study_first_seen");
+  // study_stable: routed later, with what every instance brought (route_stable).
+  registry::NewStudy study;
+  study.state = registry::StudyState::receiving;
+  study.facts_json = facts_to_json(facts);
+  log::info("study_first_seen")
+      .kv("study_uid", instance.study_instance_uid)
+      .kv("action", "wait_until_stable")
+      .kv("stable_after_ms", static_cast<std::int64_t>(stable_after_->count()))
       .kv("calling_ae", instance.association.calling_ae);
   return study;
 }
 
+registry::NewStudy StudyIntake::route_stable(const registry::StudyRecord& record) const {
+  StudyFacts facts;
+  if (auto stored = facts_from_json(record.facts_json)) {
+    facts = std::move(*stored);
+  } else {  // cannot happen unless the database was edited: route on the UID alone
+    facts.study_instance_uid = record.study_instance_uid;
+  }
+  StudyFacts::Values modalities;
+  for (std::size_t start = 0; start < record.modalities.size();) {
+    const std::size_t end = std::min(record.modalities.find('\\', start), record.modalities.size());
+    modalities.push_back(record.modalities.substr(start, end - start));
+    start = end + 1;
+  }
+  if (!modalities.empty()) {
+    facts.set("ModalitiesInStudy", modalities);
+    facts.set("00080061", modalities);
+  }
+  facts.set("NumberOfStudyRelatedInstances", {std::to_string(record.instances)});
+  facts.set("00201208", {std::to_string(record.instances)});
+  return route(facts, "study_stable");
+}
+
 void StudyIntake::record(const dicom::ReceivedInstance& instance) {
-  registry::InstanceArrival arrival{instance.study_instance_uid, instance.sop_instance_uid,
-                                    instance.bytes, now_ms()};
-  bool pending = false;
+  const registry::InstanceArrival arrival{instance.study_instance_uid, instance.sop_instance_uid,
+                                          instance.bytes, now_ms()};
+  registry::ArrivalDetails details{instance.series_instance_uid, instance.modality, std::nullopt};
+  if (stable_after_) details.stable_after = stable_after_->count();
+  registry::StudyState state = registry::StudyState::pending;
   const bool created = registry_.record_instance(arrival, [&] {
     registry::NewStudy study = route_new_study(instance);
-    pending = study.state == registry::StudyState::pending;
+    state = study.state;
     return study;
-  });
-  if (created) {
+  }, details);
+  if (created && state != registry::StudyState::receiving) {
     metrics::counter("dicom_gateway_studies_routed_total",
-                     {{"action", pending ? "register" : "ignore"}}).inc();
+                     {{"action", state == registry::StudyState::ignored ? "ignore" : "register"}})
+        .inc();
   }
-  if (created && pending) wakeup_();
+  // A receiving study wakes the dispatcher too, so its timer covers the quiet period.
+  if (created && state != registry::StudyState::ignored) wakeup_();
 }
 
 void StudyIntake::adopt(const dicom::ReceivedInstance& spooled) { record(spooled); }

@@ -1,6 +1,8 @@
 #pragma once
 // Where a received instance becomes the gateway's responsibility: spool, registry, routing.
 #include <atomic>
+#include <chrono>
+#include <optional>
 #include <functional>
 #include <memory>
 
@@ -24,8 +26,10 @@ class StudyIntake : public dicom::InstanceSink {
 
   /// `rules` is read for every new study, so a reload takes effect for studies routed
   /// afterwards; `wakeup` is called (on the worker thread) after a new pending study commits.
+  /// `stable_after`: registration.trigger study_stable (nullopt: first_instance). A new study is
+  /// then kept `receiving`, and routed by route_stable() once quiet for that long.
   StudyIntake(storage::Spool& spool, registry::StudyRegistry& registry, RulesSource rules,
-              Wakeup wakeup);
+              Wakeup wakeup, std::optional<std::chrono::milliseconds> stable_after = std::nullopt);
 
   dicom::StoreResult store(const dicom::ReceivedInstance& instance) noexcept override;
 
@@ -34,14 +38,21 @@ class StudyIntake : public dicom::InstanceSink {
   /// routes its study if new) exactly as store() would have. Throws on a registry failure.
   void adopt(const dicom::ReceivedInstance& spooled);
 
+  /// study_stable: routes a `receiving` study that has gone quiet, with the facts of its first
+  /// instance plus ModalitiesInStudy (every modality received) and
+  /// NumberOfStudyRelatedInstances (the instances received). Any thread.
+  registry::NewStudy route_stable(const registry::StudyRecord& study) const;
+
  private:
   void record(const dicom::ReceivedInstance& instance);
   registry::NewStudy route_new_study(const dicom::ReceivedInstance& instance) const;
+  registry::NewStudy route(const StudyFacts& facts, std::string_view event) const;
 
   storage::Spool& spool_;
   registry::StudyRegistry& registry_;
   RulesSource rules_;
   Wakeup wakeup_;
+  std::optional<std::chrono::milliseconds> stable_after_;
 };
 
 }  // namespace gw::app

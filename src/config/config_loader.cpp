@@ -178,8 +178,15 @@ LoadResult load_root(const YAML::Node& root, const std::string& file, const Load
                                      "max_in_flight", "retry"}),
                   config->viewer_api, file, out);
   YamlMappingReader registration(top.node("registration"), "registration", file, out,
-                                 {"default_description"});
+                                 {"default_description", "trigger", "stable_after"});
   registration.read("default_description", config->registration.default_description);
+  registration.read("trigger", config->registration.trigger);
+  if (config->registration.trigger != "first_instance" &&
+      config->registration.trigger != "study_stable") {
+    report(out, file, registration.node("trigger"),
+           "'registration.trigger' must be first_instance or study_stable");
+  }
+  registration.read_duration("stable_after", config->registration.stable_after);
   if (config->registration.default_description.empty()) {
     report(out, file, registration.node("default_description"),
            "'registration.default_description' must not be empty: the viewer requires a "

@@ -195,6 +195,8 @@ StoreResult StorageScp::receive_and_store(T_DIMSE_C_StoreRQ& request,
   instance.sop_class_uid = trim_dicom(request.AffectedSOPClassUID);
   instance.sop_instance_uid = dataset_string(dataset, DCM_SOPInstanceUID);
   instance.study_instance_uid = dataset_string(dataset, DCM_StudyInstanceUID);
+  instance.series_instance_uid = dataset_string(dataset, DCM_SeriesInstanceUID);
+  instance.modality = dataset_string(dataset, DCM_Modality);
   std::error_code ec;
   instance.bytes = static_cast<std::int64_t>(std::filesystem::file_size(temp, ec));
   instance.association = association_;

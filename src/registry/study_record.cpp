@@ -4,8 +4,8 @@
 
 namespace gw::registry {
 namespace {
-constexpr std::array<std::string_view, 5> kNames = {"pending", "in_flight", "registered", "failed",
-                                                    "ignored"};
+constexpr std::array<std::string_view, 6> kNames = {"pending", "in_flight", "registered",
+                                                    "failed",  "ignored",   "receiving"};
 }
 
 std::string_view to_string(StudyState s) noexcept { return kNames[static_cast<std::size_t>(s)]; }

@@ -30,7 +30,9 @@ CREATE TABLE IF NOT EXISTS studies (
   bytes              INTEGER NOT NULL DEFAULT 0,
   lookup_first       INTEGER NOT NULL DEFAULT 0,
   first_attempt      INTEGER NOT NULL DEFAULT 0,
-  spool_removed      INTEGER NOT NULL DEFAULT 0
+  spool_removed      INTEGER NOT NULL DEFAULT 0,
+  modalities         TEXT NOT NULL DEFAULT '',
+  facts_json         TEXT NOT NULL DEFAULT ''
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS studies_by_due ON studies(state, next_attempt, first_seen);
 CREATE INDEX IF NOT EXISTS studies_by_age ON studies(state, first_seen);
@@ -38,7 +40,8 @@ CREATE TABLE IF NOT EXISTS instances (
   sop_instance_uid   TEXT PRIMARY KEY,
   study_instance_uid TEXT NOT NULL,
   bytes              INTEGER NOT NULL,
-  received           INTEGER NOT NULL
+  received           INTEGER NOT NULL,
+  series_instance_uid TEXT NOT NULL DEFAULT ''
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS attempts (
   study_instance_uid TEXT NOT NULL,
@@ -60,14 +63,24 @@ CREATE TABLE IF NOT EXISTS rule_hits (
 constexpr const char* kColumns =
     "study_instance_uid, state, rule_name, request_body, idempotency_key, attempts, last_error, "
     "study_id, first_seen, last_instance, next_attempt, updated, instances, bytes, lookup_first, "
-    "first_attempt";
+    "first_attempt, modalities, facts_json, "
+    "(SELECT COUNT(DISTINCT series_instance_uid) FROM instances i WHERE i.study_instance_uid = "
+    "studies.study_instance_uid AND series_instance_uid <> '')";
 
 // Columns added after the first release, with their definitions: a database written by an
 // older gateway gains them at open, so an upgrade keeps every study.
-constexpr std::pair<const char*, const char*> kAddedColumns[] = {
-    {"lookup_first", "INTEGER NOT NULL DEFAULT 0"},
-    {"first_attempt", "INTEGER NOT NULL DEFAULT 0"},
-    {"spool_removed", "INTEGER NOT NULL DEFAULT 0"},
+struct AddedColumn {
+  const char* table;
+  const char* name;
+  const char* definition;
+};
+constexpr AddedColumn kAddedColumns[] = {
+    {"studies", "lookup_first", "INTEGER NOT NULL DEFAULT 0"},
+    {"studies", "first_attempt", "INTEGER NOT NULL DEFAULT 0"},
+    {"studies", "spool_removed", "INTEGER NOT NULL DEFAULT 0"},
+    {"studies", "modalities", "TEXT NOT NULL DEFAULT ''"},
+    {"studies", "facts_json", "TEXT NOT NULL DEFAULT ''"},
+    {"instances", "series_instance_uid", "TEXT NOT NULL DEFAULT ''"},
 };
 
 StudyRecord read_record(const SqliteStatement& s) {
@@ -88,6 +101,9 @@ StudyRecord read_record(const SqliteStatement& s) {
   r.bytes = s.integer(13);
   r.lookup_first = s.integer(14) != 0;
   r.first_attempt = s.integer(15);
+  r.modalities = s.text(16);
+  r.facts_json = s.text(17);
+  r.series = s.integer(18);
   return r;
 }
 
@@ -162,19 +178,22 @@ void StudyRegistry::exec(const char* sql) {
 }
 
 void StudyRegistry::add_missing_columns() {
-  std::vector<std::string> present;
-  {
-    SqliteStatement info(db_, "PRAGMA table_info(studies)");
-    while (info.step()) present.push_back(info.text(1));
-  }
-  for (const auto& [name, definition] : kAddedColumns) {
+  for (const auto& [table, name, definition] : kAddedColumns) {
+    std::vector<std::string> present;
+    {
+      SqliteStatement info(db_, (std::string("PRAGMA table_info(") + table + ")").c_str());
+      while (info.step()) present.push_back(info.text(1));
+    }
     if (std::find(present.begin(), present.end(), name) != present.end()) continue;
-    exec((std::string("ALTER TABLE studies ADD COLUMN ") + name + ' ' + definition).c_str());
+    exec((std::string("ALTER TABLE ") + table + " ADD COLUMN " + name + ' ' + definition).c_str());
   }
+  exec("CREATE INDEX IF NOT EXISTS instances_by_study ON instances(study_instance_uid, "
+       "series_instance_uid)");
 }
 
 bool StudyRegistry::record_instance(const InstanceArrival& arrival,
-                                    const std::function<NewStudy()>& decide) {
+                                    const std::function<NewStudy()>& decide,
+                                    const ArrivalDetails& details) {
   std::lock_guard lock(mutex_);
   Transaction tx(db_);
   bool created = false;
@@ -186,7 +205,8 @@ bool StudyRegistry::record_instance(const InstanceArrival& arrival,
       SqliteStatement insert(db_,
                              "INSERT INTO studies (study_instance_uid, state, rule_name, "
                              "request_body, idempotency_key, first_seen, last_instance, "
-                             "next_attempt, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                             "next_attempt, updated, facts_json) "
+                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
       insert.bind(1, arrival.study_instance_uid)
           .bind(2, to_string(study.state))
           .bind(3, study.rule_name)
@@ -194,35 +214,52 @@ bool StudyRegistry::record_instance(const InstanceArrival& arrival,
           .bind(5, new_idempotency_key())
           .bind(6, arrival.received)
           .bind(7, arrival.received)
-          .bind(8, arrival.received)
+          .bind(8, arrival.received + (study.state == StudyState::receiving
+                                           ? details.stable_after.value_or(0)
+                                           : 0))
           .bind(9, arrival.received)
+          .bind(10, study.facts_json)
           .run();
       // Counted with the study, in the same transaction: a rule's hits are its studies.
       SqliteStatement hit(db_,
                           "INSERT INTO rule_hits (position, rule, hits, since) VALUES "
                           "((SELECT COALESCE(MAX(position), 0) + 1 FROM rule_hits), ?, 1, ?) "
                           "ON CONFLICT(rule) DO UPDATE SET hits = hits + 1");
-      hit.bind(1, study.rule_name).bind(2, arrival.received).run();
+      if (study.state != StudyState::receiving) {  // a receiving study is counted when routed
+        hit.bind(1, study.rule_name).bind(2, arrival.received).run();
+      }
       created = true;
     }
   }
   SqliteStatement instance(db_,
                            "INSERT OR IGNORE INTO instances (sop_instance_uid, "
-                           "study_instance_uid, bytes, received) VALUES (?, ?, ?, ?)");
+                           "study_instance_uid, bytes, received, series_instance_uid) "
+                           "VALUES (?, ?, ?, ?, ?)");
   instance.bind(1, arrival.sop_instance_uid)
       .bind(2, arrival.study_instance_uid)
       .bind(3, arrival.bytes)
       .bind(4, arrival.received)
+      .bind(5, details.series_instance_uid)
       .run();
   // A duplicate SOP instance is stored again but not counted twice.
   const bool new_instance = sqlite3_changes(db_) > 0;
   SqliteStatement counters(db_,
                            "UPDATE studies SET instances = instances + ?, bytes = bytes + ?, "
-                           "last_instance = ?, spool_removed = 0 WHERE study_instance_uid = ?");
+                           "last_instance = ?, spool_removed = 0, "
+                           // a new modality is appended once, '\\'-separated as DICOM does
+                           "modalities = CASE WHEN ?5 = '' OR ('\\' || modalities || '\\') "
+                           "LIKE ('%\\' || ?5 || '\\%') THEN modalities WHEN modalities = '' "
+                           "THEN ?5 ELSE modalities || '\\' || ?5 END, "
+                           // a receiving study is due once it has been quiet for stable_after
+                           "next_attempt = CASE WHEN state = 'receiving' THEN MAX(next_attempt, ?6) "
+                           "ELSE next_attempt END "
+                           "WHERE study_instance_uid = ?4");
   counters.bind(1, std::int64_t{new_instance ? 1 : 0})
       .bind(2, new_instance ? arrival.bytes : std::int64_t{0})
       .bind(3, arrival.received)
       .bind(4, arrival.study_instance_uid)
+      .bind(5, details.modality)
+      .bind(6, arrival.received + details.stable_after.value_or(0))
       .run();
   tx.commit();
   return created;
@@ -244,7 +281,8 @@ std::vector<StudyRecord> StudyRegistry::due(TimestampMs now, std::size_t limit, 
 
 std::optional<TimestampMs> StudyRegistry::next_due() {
   std::lock_guard lock(mutex_);
-  SqliteStatement s(db_, "SELECT MIN(next_attempt) FROM studies WHERE state = 'pending'");
+  SqliteStatement s(db_,
+                    "SELECT MIN(next_attempt) FROM studies WHERE state IN ('pending', 'receiving')");
   if (s.step() && !s.is_null(0)) {
     return s.integer(0);
   }
@@ -373,6 +411,42 @@ void StudyRegistry::mark_spool_removed(const std::string& uid, TimestampMs remov
   s.bind(1, uid).bind(2, removed_before).run();
 }
 
+std::vector<StudyRecord> StudyRegistry::stable(TimestampMs now, std::size_t limit) {
+  std::lock_guard lock(mutex_);
+  SqliteStatement s(db_, (std::string("SELECT ") + kColumns +
+                          " FROM studies WHERE state = 'receiving' AND next_attempt <= ? "
+                          "ORDER BY first_seen, study_instance_uid LIMIT ?")
+                             .c_str());
+  s.bind(1, now).bind(2, static_cast<std::int64_t>(limit));
+  std::vector<StudyRecord> out;
+  while (s.step()) out.push_back(read_record(s));
+  return out;
+}
+
+bool StudyRegistry::route_stable(const std::string& uid, const NewStudy& study, TimestampMs now) {
+  std::lock_guard lock(mutex_);
+  Transaction tx(db_);
+  SqliteStatement s(db_,
+                    "UPDATE studies SET state = ?, rule_name = ?, request_body = ?, "
+                    "next_attempt = ?, updated = ?, facts_json = '' "
+                    "WHERE study_instance_uid = ? AND state = 'receiving'");
+  s.bind(1, to_string(study.state))
+      .bind(2, study.rule_name)
+      .bind(3, study.request_body)
+      .bind(4, now)
+      .bind(5, now)
+      .bind(6, uid)
+      .run();
+  if (sqlite3_changes(db_) == 0) return false;
+  SqliteStatement hit(db_,
+                      "INSERT INTO rule_hits (position, rule, hits, since) VALUES "
+                      "((SELECT COALESCE(MAX(position), 0) + 1 FROM rule_hits), ?, 1, ?) "
+                      "ON CONFLICT(rule) DO UPDATE SET hits = hits + 1");
+  hit.bind(1, study.rule_name).bind(2, now).run();
+  tx.commit();
+  return true;
+}
+
 int StudyRegistry::reschedule_waiting(TimestampMs now) {
   std::lock_guard lock(mutex_);
   SqliteStatement s(db_,
@@ -459,7 +533,7 @@ std::vector<std::pair<StudyState, std::int64_t>> StudyRegistry::count_by_state()
   std::lock_guard lock(mutex_);
   std::vector<std::pair<StudyState, std::int64_t>> out;
   for (auto state : {StudyState::pending, StudyState::in_flight, StudyState::registered,
-                     StudyState::failed, StudyState::ignored}) {
+                     StudyState::failed, StudyState::ignored, StudyState::receiving}) {
     SqliteStatement s(db_, "SELECT COUNT(*) FROM studies WHERE state = ?");
     s.bind(1, to_string(state));
     s.step();

@@ -61,7 +61,7 @@ void GatewayHarness::start_gateway(const std::string& extra_yaml) {
             "  retry: { initial: 100ms, max: 1s }\n"
             "metrics:\n"
             "  listen: 127.0.0.1:0\n"  // any free port: tests run in parallel
-         << test_routing_yaml() << extra_yaml;
+         << (routing_yaml_.empty() ? test_routing_yaml() : routing_yaml_) << extra_yaml;
   config.close();
   gateway_ = std::make_unique<ChildProcess>(kGatewayBinary,
                                             std::vector<std::string>{"run", "--config", config_path()},

@@ -41,6 +41,8 @@ class GatewayHarness {
   void add_storage_setting(const std::string& key, const std::string& value) {
     storage_extra_ += "  " + key + ": " + value + "\n";
   }
+  /// Replaces the `routing:` section (test_routing_yaml()) of the next start_gateway().
+  void set_routing_yaml(std::string yaml) { routing_yaml_ = std::move(yaml); }
   /// SIGTERM, and the exit code.
   int stop_gateway();
 
@@ -66,6 +68,7 @@ class GatewayHarness {
   std::uint16_t port_ = 0;
   std::uint16_t metrics_port_ = 0;
   std::string storage_extra_;
+  std::string routing_yaml_;
   std::string api_key_file_;  // empty: the key comes from the environment
 };
 

@@ -13,7 +13,7 @@ using gw::registry::StudyState;
 
 namespace {
 
-NewStudy pending_study() { return NewStudy{StudyState::pending, "default", "{}"}; }
+NewStudy pending_study() { return NewStudy{StudyState::pending, "default", "{}", {}}; }
 
 class InFlightRecovery : public testing::Test {
  protected:
@@ -110,6 +110,34 @@ TEST_F(InFlightRecovery, TheDueQueueIsReadFromEitherEnd) {
   using Order = StudyRegistry::DueOrder;
   EXPECT_EQ(registry->due(10'000, 1, Order::oldest_first).at(0).study_instance_uid, "1.2.1");
   EXPECT_EQ(registry->due(10'000, 1, Order::newest_first).at(0).study_instance_uid, "1.2.3");
+}
+
+}  // namespace
+
+namespace {
+
+using gw::registry::ArrivalDetails;
+
+TEST_F(InFlightRecovery, AReceivingStudyBecomesDueOnlyAfterItsQuietPeriodAndKeepsItsCounters) {
+  auto registry = StudyRegistry::open(path_);
+  const auto receiving = [] { return NewStudy{StudyState::receiving, "", "", R"({"a":1})"}; };
+  registry->record_instance({"1.2", "1.2.1", 10, 1000}, receiving, ArrivalDetails{"1.2.5", "MR", 500});
+  registry->record_instance({"1.2", "1.2.2", 10, 1400}, receiving, ArrivalDetails{"1.2.6", "PR", 500});
+  registry->record_instance({"1.2", "1.2.3", 10, 1450}, receiving, ArrivalDetails{"1.2.6", "MR", 500});
+  EXPECT_TRUE(registry->stable(1900, 10).empty()) << "the last instance came at 1450";
+  EXPECT_TRUE(registry->due(5000, 10).empty()) << "a receiving study is never sent unrouted";
+  const auto stable = registry->stable(1950, 10);
+  ASSERT_EQ(stable.size(), 1u);
+  EXPECT_EQ(stable[0].instances, 3);
+  EXPECT_EQ(stable[0].series, 2);
+  EXPECT_EQ(stable[0].modalities, "MR\\PR");
+  EXPECT_EQ(stable[0].facts_json, R"({"a":1})");
+
+  EXPECT_TRUE(registry->route_stable("1.2", NewStudy{StudyState::pending, "rule", "{}", {}}, 2000));
+  EXPECT_FALSE(registry->route_stable("1.2", NewStudy{StudyState::pending, "rule", "{}", {}}, 2000))
+      << "routed once";
+  ASSERT_EQ(registry->due(2000, 10).size(), 1u);
+  EXPECT_EQ(registry->due(2000, 10)[0].rule_name, "rule");
 }
 
 }  // namespace

@@ -16,7 +16,7 @@ using gw::registry::StudyState;
 namespace {
 
 NewStudy pending_study(std::string body = R"({"studyInstanceUid":"1.2"})") {
-  return NewStudy{StudyState::pending, "default", std::move(body)};
+  return NewStudy{StudyState::pending, "default", std::move(body), {}};
 }
 
 class StudyRegistryTest : public testing::Test {
@@ -81,7 +81,7 @@ TEST_F(StudyRegistryTest, DueReturnsPendingStudiesOldestFirstAndSkipsFutureRetri
   registry_->record_instance({"1.1", "1.1.1", 1, 100}, [] { return pending_study(); });
   registry_->record_instance({"1.2", "1.2.1", 1, 200}, [] { return pending_study(); });
   registry_->record_instance({"1.4", "1.4.1", 1, 50},
-                             [] { return NewStudy{StudyState::ignored, "phantoms", "{}"}; });
+                             [] { return NewStudy{StudyState::ignored, "phantoms", "{}", {}}; });
   registry_->mark_retry("1.2", 10'000, {400, "transient", 503, "HTTP 503", 5});
 
   const auto due = registry_->due(1'000, 10);
@@ -138,9 +138,9 @@ TEST_F(StudyRegistryTest, CountsTheStudiesEachRuleRoutedSinceTheLastReset) {
   registry_->record_instance({"1.1", "1.1.1", 1, 1}, [] { return pending_study(); });
   registry_->reset_rule_hits({"ct-urgent", "phantoms", "default"}, 500);
   registry_->record_instance({"1.2", "1.2.1", 1, 600},
-                             [] { return NewStudy{StudyState::ignored, "phantoms", "{}"}; });
+                             [] { return NewStudy{StudyState::ignored, "phantoms", "{}", {}}; });
   registry_->record_instance({"1.2", "1.2.2", 1, 601},
-                             [] { return NewStudy{StudyState::ignored, "phantoms", "{}"}; });
+                             [] { return NewStudy{StudyState::ignored, "phantoms", "{}", {}}; });
   registry_->record_instance({"1.3", "1.3.1", 1, 700}, [] { return pending_study(); });
   gw::registry::TimestampMs since = 0;
   const auto hits = registry_->rule_hits(&since);

@@ -72,6 +72,11 @@ struct ViewerApiSettings {
 
 struct RegistrationSettings {
   std::string default_description = "DICOM study";
+  // first_instance: register as soon as the first instance is durable. study_stable: once no
+  // instance of the study has arrived for stable_after, routed with every instance's modality
+  // and the instance count.
+  std::string trigger = "first_instance";
+  Duration stable_after{60'000};
 };
 
 struct LoggingSettings {

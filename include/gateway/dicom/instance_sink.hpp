@@ -16,6 +16,8 @@ struct ReceivedInstance {
   std::string sop_class_uid;
   std::string sop_instance_uid;    // from the dataset, padding trimmed (not yet validated)
   std::string study_instance_uid;  // from the dataset, padding trimmed (not yet validated)
+  std::string series_instance_uid;  // from the dataset, padding trimmed; may be empty
+  std::string modality;             // from the dataset, padding trimmed; may be empty
   std::int64_t bytes = 0;
   AssociationInfo association;
   /// Reads the study's attributes (UTF-8) from the dataset; valid only during store().

@@ -8,8 +8,10 @@
 namespace gw::registry {
 
 /// Where a study is on its way to the viewer.
-///   pending → in_flight → registered; failed waits for an operator; ignored by a rule.
-enum class StudyState { pending, in_flight, registered, failed, ignored };
+///   [receiving →] pending → in_flight → registered; failed waits for an operator; ignored by
+///   a rule. `receiving` (registration.trigger: study_stable) waits for the study to go quiet
+///   before it is routed.
+enum class StudyState { pending, in_flight, registered, failed, ignored, receiving };
 
 std::string_view to_string(StudyState s) noexcept;
 std::optional<StudyState> parse_study_state(std::string_view text) noexcept;
@@ -36,6 +38,9 @@ struct StudyRecord {
   // have created it. Look it up in the viewer's list before creating it again.
   bool lookup_first = false;
   TimestampMs first_attempt = 0;  // when the first request started (0: never sent)
+  std::int64_t series = 0;        // distinct SeriesInstanceUIDs among the instances
+  std::string modalities;         // distinct Modality values, '\\'-joined in arrival order
+  std::string facts_json;         // receiving only: the first instance's facts, to route later
 };
 
 /// One registration attempt as the history keeps it (`studies show`).

@@ -15,9 +15,10 @@ namespace gw::registry {
 
 /// What the intake decides for a study the first time one of its instances arrives.
 struct NewStudy {
-  StudyState state = StudyState::pending;  // pending or ignored
+  StudyState state = StudyState::pending;  // pending, ignored, or receiving (routed later)
   std::string rule_name;
   std::string request_body;
+  std::string facts_json;  // receiving: what route_stable() will need
 };
 
 /// One instance that has just been made durable in the spool.
@@ -26,6 +27,14 @@ struct InstanceArrival {
   std::string sop_instance_uid;
   std::int64_t bytes = 0;
   TimestampMs received = 0;
+};
+
+/// What an arrival adds to its study's counters beyond the instance itself. Value type.
+struct ArrivalDetails {
+  std::string series_instance_uid;  // for the study's series count; may be empty
+  std::string modality;             // added to the study's modalities; may be empty
+  // study_stable: a study still `receiving` becomes due this long after its latest instance.
+  std::optional<TimestampMs> stable_after;
 };
 
 /// A SQLite database (WAL, synchronous=FULL) holding one row per study and one per instance.
@@ -43,7 +52,8 @@ class StudyRegistry {
   /// Records `arrival` in one transaction. When its study is unknown, `decide()` is called
   /// (inside the transaction, so two associations cannot both create the study) and a row
   /// is created from its answer. Returns true when this call created the study.
-  bool record_instance(const InstanceArrival& arrival, const std::function<NewStudy()>& decide);
+  bool record_instance(const InstanceArrival& arrival, const std::function<NewStudy()>& decide,
+                       const ArrivalDetails& details = {});
 
   /// Which end of the due queue to take from (the dispatcher alternates, so that a backlog
   /// drains oldest first while a new study never waits behind all of it).
@@ -51,7 +61,7 @@ class StudyRegistry {
   /// Pending studies whose next attempt is due at `now`, at most `limit`, by first arrival.
   std::vector<StudyRecord> due(TimestampMs now, std::size_t limit,
                                DueOrder order = DueOrder::oldest_first);
-  /// The earliest next_attempt among pending studies, if any.
+  /// The earliest next_attempt among pending studies (and receiving ones' stable time), if any.
   std::optional<TimestampMs> next_due();
 
   void mark_in_flight(const std::string& uid, TimestampMs now);
@@ -86,6 +96,11 @@ class StudyRegistry {
   /// Every pending study waiting for a later attempt becomes due at `now` (after the cause of
   /// the wait, such as a refused API key, was fixed). Returns how many.
   int reschedule_waiting(TimestampMs now);
+  /// Studies still `receiving` with no instance for their quiet period, oldest first.
+  std::vector<StudyRecord> stable(TimestampMs now, std::size_t limit);
+  /// Routes a stable study: receiving → `study.state` (pending, due now, or ignored) with its
+  /// rule and body. False when the study is no longer receiving.
+  bool route_stable(const std::string& uid, const NewStudy& study, TimestampMs now);
   /// The viewer's list was searched and does not hold `uid`: create it normally from now on.
   void clear_lookup(const std::string& uid);
 
