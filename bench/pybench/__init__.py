@@ -1,0 +1,1 @@
+"""Helpers of bench/run: corpus generation, receivers, process statistics, the report."""

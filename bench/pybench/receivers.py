@@ -1,0 +1,264 @@
+"""The receivers under test, each started fresh in its own trial folder and stopped after.
+
+Every receiver exposes: start(), pid, cpu() (s, all its processes), peak_kib(sampler),
+stored() (instances it holds) and stop(). Ports are fixed: the run is alone in its network
+namespace.
+"""
+import json
+import os
+import re
+import signal
+import sqlite3
+import ssl
+import subprocess
+import time
+import urllib.request
+
+from . import procstat
+
+GATEWAY_PORT, STORESCP_PORT, ORTHANC_PORT, ORTHANC_HTTP = 11112, 11113, 4242, 8042
+API_KEY = "bench-key"
+
+
+def wait_echo(aet, port, deadline=30.0, proc=None):
+    """C-ECHO until it answers: the receiver is ready."""
+    end = time.time() + deadline
+    while time.time() < end:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError("receiver exited with %s" % proc.returncode)
+        r = subprocess.run(["echoscu", "-aec", aet, "-to", "2", "127.0.0.1", str(port)],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if r.returncode == 0:
+            return
+        time.sleep(0.1)
+    raise RuntimeError("no C-ECHO answer from %s on port %d" % (aet, port))
+
+
+def terminate(proc, grace=15.0):
+    if proc is None or proc.poll() is not None:
+        return
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(grace)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+class Simulator:
+    """The project's Viewer API simulator (HTTPS, self-signed certificate)."""
+
+    def __init__(self, exe, folder, latency_ms):
+        self.exe, self.folder, self.latency_ms = exe, folder, latency_ms
+        self.proc, self.port = None, None
+        self.cert = os.path.join(folder, "viewer-ca.pem")
+
+    def start(self):
+        env = dict(os.environ, AVARA_API_KEY=API_KEY)
+        self.log = open(os.path.join(self.folder, "simulator.log"), "w")
+        self.proc = subprocess.Popen(
+            [self.exe, "--listen", "127.0.0.1", "--port", "0", "--api-key-env", "AVARA_API_KEY",
+             "--cert-out", self.cert, "--latency", "%dms" % self.latency_ms],
+            stdout=subprocess.PIPE, stderr=self.log, env=env, text=True)
+        line = self.proc.stdout.readline()
+        m = re.search(r"https://[^:]+:(\d+)", line)
+        if not m:
+            raise RuntimeError("simulator did not start: %r" % line)
+        self.port = int(m.group(1))
+        self.base_url = "https://127.0.0.1:%d/v1" % self.port
+        return self
+
+    def control(self, method, path, body=None):
+        context = ssl.create_default_context(cafile=self.cert)
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request("https://127.0.0.1:%d/_sim/%s" % (self.port, path),
+                                         data=data, method=method,
+                                         headers={"Content-Type": "application/json",
+                                                  "Authorization": "Bearer " + API_KEY})
+        with urllib.request.urlopen(request, context=context, timeout=10) as answer:
+            return answer.status
+
+    def stop(self):
+        terminate(self.proc)
+        self.log.close()
+
+
+GATEWAY_CONFIG = """\
+dicom:
+  ae_title: AVARA_GW
+  bind: 127.0.0.1
+  port: {port}
+  max_associations: 16
+  max_pdu: 131072
+storage:
+  spool_dir: {folder}/spool
+state:
+  database: {folder}/state.db
+viewer_api:
+  base_url: {base_url}
+  api_key_env: AVARA_API_KEY
+  ca_file: {ca_file}
+  timeout: 30s
+  max_in_flight: {max_in_flight}
+{retry}logging:
+  level: info
+routing:
+  rules:
+    - name: ct-urgent
+      match:
+        Modality: CT
+        StudyDescription: {{ regex: "(?i)chest" }}
+      assign:
+        assigned_to: usr_0123456789abcdef0123456789abcdef
+        express_customer_id: cus_0123456789abcdef0123456789abcdef
+        severity: high
+        metadata: {{ department: radiology }}
+    - name: phantoms
+      match: {{ PatientName: {{ regex: "^PHANTOM" }} }}
+      action: ignore
+  default:
+    assign: {{ express_customer_id: cus_0123456789abcdef0123456789abcdef }}
+"""
+
+
+class Gateway:
+    """dicom-gateway (release build) with its own simulator, spool and database."""
+    aet, port, name = "AVARA_GW", GATEWAY_PORT, "gateway"
+
+    def __init__(self, exe, simulator_exe, folder, latency_ms=0, max_in_flight=4,
+                 fast_retry=False):
+        self.exe, self.folder, self.max_in_flight = exe, folder, max_in_flight
+        self.simulator = Simulator(simulator_exe, folder, latency_ms)
+        self.fast_retry = fast_retry
+        self.db = os.path.join(folder, "state.db")
+
+    def start(self):
+        if self.simulator.proc is None:   # bench/run's drain starts it first, with a fault
+            self.simulator.start()
+        retry = ("  retry: { initial: 50ms, max: 200ms }\n" if self.fast_retry else "")
+        config = os.path.join(self.folder, "gateway.yaml")
+        with open(config, "w") as f:
+            f.write(GATEWAY_CONFIG.format(port=self.port, folder=self.folder,
+                                          base_url=self.simulator.base_url,
+                                          ca_file=self.simulator.cert,
+                                          max_in_flight=self.max_in_flight, retry=retry))
+        self.log = open(os.path.join(self.folder, "gateway.log"), "w")
+        env = dict(os.environ, AVARA_API_KEY=API_KEY)
+        self.proc = subprocess.Popen([self.exe, "run", "--config", config], stdout=self.log,
+                                     stderr=subprocess.STDOUT, env=env)
+        self.pid = self.proc.pid
+        wait_echo(self.aet, self.port, proc=self.proc)
+        return self
+
+    def cpu(self):
+        return procstat.cpu_seconds(self.pid)
+
+    def query(self, sql):
+        con = sqlite3.connect("file:%s?mode=ro" % self.db, uri=True, timeout=10)
+        try:
+            return con.execute(sql).fetchall()
+        finally:
+            con.close()
+
+    def stored(self):
+        return self.query("SELECT COUNT(*) FROM instances")[0][0]
+
+    def registered(self):
+        return self.query("SELECT COUNT(*) FROM studies WHERE state='registered'")[0][0]
+
+    def wait_registered(self, studies, timeout):
+        end = time.time() + timeout
+        while time.time() < end:
+            if self.registered() >= studies:
+                return True
+            time.sleep(0.02)
+        return False
+
+    def latencies_ms(self):
+        """Per registered study: successful attempt's time - first instance durable (ms)."""
+        rows = self.query(
+            "SELECT s.first_seen, MAX(a.at) FROM studies s JOIN attempts a "
+            "ON a.study_instance_uid = s.study_instance_uid "
+            "WHERE s.state = 'registered' GROUP BY s.study_instance_uid")
+        return [at - first for first, at in rows]
+
+    def stop(self):
+        terminate(self.proc)
+        self.log.close()
+        self.simulator.stop()
+
+
+class StoreScp:
+    """DCMTK storescp, bit-preserving (+B); --fork when several associations arrive at once.
+    TCP_NODELAY=1 in its environment: DCMTK's DUL reads it for accepted sockets too."""
+    aet, port, name = "STORESCP", STORESCP_PORT, "storescp"
+
+    def __init__(self, folder, fork):
+        self.folder, self.fork = folder, fork
+        self.out = os.path.join(folder, "out")
+
+    def start(self):
+        os.makedirs(self.out)
+        args = ["storescp", "+B", "-aet", self.aet, "-od", self.out]
+        if self.fork:
+            args.append("--fork")
+        self.log = open(os.path.join(self.folder, "storescp.log"), "w")
+        self.proc = subprocess.Popen(args + [str(self.port)], stdout=self.log,
+                                     stderr=subprocess.STDOUT,
+                                     env=dict(os.environ, TCP_NODELAY="1"))
+        self.pid = self.proc.pid
+        wait_echo(self.aet, self.port, proc=self.proc)
+        return self
+
+    def cpu(self, sampler=None):
+        """Own CPU + reaped children's + children still alive (or zombie) at this moment."""
+        total = procstat.cpu_seconds(self.pid, children=True) or 0.0
+        for child in procstat.children_of(self.pid):
+            total += procstat.cpu_seconds(child) or 0.0
+        return total
+
+    def stored(self):
+        return sum(len(files) for _, _, files in os.walk(self.out))
+
+    def stop(self):
+        terminate(self.proc)
+        self.log.close()
+
+
+class Orthanc:
+    """Debian's Orthanc with its defaults (SQLite index), paths and ports of its own."""
+    aet, port, name = "ORTHANC", ORTHANC_PORT, "orthanc"
+    exe = "/usr/sbin/Orthanc"
+
+    @classmethod
+    def available(cls):
+        return os.access(cls.exe, os.X_OK)
+
+    def __init__(self, folder):
+        self.folder = folder
+
+    def start(self):
+        config = {"Name": "bench", "StorageDirectory": os.path.join(self.folder, "storage"),
+                  "IndexDirectory": os.path.join(self.folder, "index"),
+                  "DicomAet": self.aet, "DicomPort": self.port, "HttpPort": ORTHANC_HTTP,
+                  "RemoteAccessAllowed": False, "AuthenticationEnabled": False}
+        path = os.path.join(self.folder, "orthanc.json")
+        with open(path, "w") as f:
+            json.dump(config, f)
+        self.log = open(os.path.join(self.folder, "orthanc.log"), "w")
+        self.proc = subprocess.Popen([self.exe, path], stdout=self.log, stderr=subprocess.STDOUT)
+        self.pid = self.proc.pid
+        wait_echo(self.aet, self.port, deadline=60, proc=self.proc)
+        return self
+
+    def cpu(self):
+        return procstat.cpu_seconds(self.pid)
+
+    def stored(self):
+        with urllib.request.urlopen("http://127.0.0.1:%d/statistics" % ORTHANC_HTTP,
+                                    timeout=30) as answer:
+            return json.load(answer)["CountInstances"]
+
+    def stop(self):
+        terminate(self.proc, grace=30)
+        self.log.close()

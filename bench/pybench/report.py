@@ -1,0 +1,174 @@
+"""Ratios, target verdicts and the Markdown table of a bench/run result."""
+
+
+def percentile(values, p):
+    """Nearest-rank percentile; None for no values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(1, -(-len(ordered) * p // 100))
+    return ordered[int(rank) - 1]
+
+
+def progress_line(row):
+    extra = ""
+    if row["receiver"] == "gateway":
+        lat = row.get("registration_latency_ms") or []
+        extra = " reg p50 %s ms (n=%d) sim %d ms" % (percentile(lat, 50), len(lat),
+                                                     row["simulator_latency_ms"])
+    return ("%-8s %s x%d %-7s %6d inst %7.2f s %8.1f inst/s %7.1f MB/s %7.3f CPU ms/inst "
+            "%6.1f MiB%s" % (row["receiver"], row["corpus"], row["associations"],
+                             "nodelay" if row["sender_nodelay"] else "nagle", row["instances"],
+                             row["seconds"], row["instances_per_s"], row["mb_per_s"],
+                             row["cpu_ms_per_instance"], row["peak_rss_mib"], extra))
+
+
+def _key(row):
+    return (row["corpus"], row["sender_nodelay"], row["associations"])
+
+
+def _matrix(result):
+    """(corpus, nodelay, associations) -> receiver -> row, simulator at 0 ms only."""
+    table = {}
+    for row in result["cells"]:
+        if row.get("simulator_latency_ms", 0) == 0:
+            table.setdefault(_key(row), {})[row["receiver"]] = row
+    return table
+
+
+def _ratio(a, b):
+    return round(a / b, 2) if a is not None and b else None
+
+
+def summarize(result):
+    table = _matrix(result)
+    ratios = []
+    for key, by in sorted(table.items()):
+        g = by.get("gateway")
+        if not g:
+            continue
+        entry = dict(corpus=key[0], sender_nodelay=key[1], associations=key[2])
+        for peer in ("storescp", "orthanc"):
+            p = by.get(peer)
+            if p:
+                entry["throughput_vs_" + peer] = _ratio(g["instances_per_s"], p["instances_per_s"])
+                entry["cpu_vs_" + peer] = _ratio(g["cpu_ms_per_instance"], p["cpu_ms_per_instance"])
+        ratios.append(entry)
+    lat0 = [v for r in result["cells"] if r["receiver"] == "gateway"
+            and r.get("simulator_latency_ms") == 0 and r["sender_nodelay"]
+            and r["corpus"] in ("A", "B") for v in r.get("registration_latency_ms", [])]
+    lat50 = [v for r in result["cells"] if r["receiver"] == "gateway"
+             and r.get("simulator_latency_ms") == 50 for v in r.get("registration_latency_ms", [])]
+    slow = []
+    for r in result["cells"]:
+        if r["receiver"] == "gateway" and r.get("simulator_latency_ms") == 50:
+            base = table.get(_key(r), {}).get("gateway")
+            if base:
+                slow.append(dict(corpus=r["corpus"], associations=r["associations"],
+                                 at_0ms=base["instances_per_s"], at_50ms=r["instances_per_s"],
+                                 ratio=_ratio(r["instances_per_s"], base["instances_per_s"])))
+    rss = {}
+    for key, by in table.items():
+        if "gateway" in by and key[1]:
+            rss[(key[0], key[2])] = by["gateway"]["peak_rss_mib"]
+    most = max(k[1] for k in rss) if rss else None
+    return dict(ratios=ratios,
+                latency_0ms=dict(n=len(lat0), p50=percentile(lat0, 50), p99=percentile(lat0, 99)),
+                latency_50ms=dict(n=len(lat50), p50=percentile(lat50, 50),
+                                  p99=percentile(lat50, 99)),
+                throughput_50ms_vs_0ms=slow,
+                gateway_peak_rss_mib={"%s x%d" % k: v for k, v in sorted(rss.items())},
+                most_associations=most)
+
+
+def _fmt(v, digits=1):
+    if v is None:
+        return "–"
+    if isinstance(v, float):
+        return ("%." + str(digits) + "f") % v
+    return str(v)
+
+
+def markdown(result):
+    s = result["summary"]
+    m = result["machine"]
+    out = ["## bench/run %s" % result["kind"], "",
+           "`%s` — %s; %s cores (%s), kernel %s, %s; load average at start %s, at end %s; "
+           "%.0f s." % (result["command"], result["started"], m["nproc"], m["cpu"].strip(),
+                        m["kernel"], m["disk"], " ".join("%.2f" % x for x in result["load_start"]),
+                        " ".join("%.2f" % x for x in result["load_end"]), result["seconds"]), "",
+           "Gateway binary built %s; HEAD %s with %s uncommitted files under src/ and include/ "
+           "at the time of the run; DCMTK %s; Orthanc %s."
+           % (m["gateway_binary_built"], m["gateway_commit"], m["uncommitted_source_files"],
+                                              m["dcmtk"], m["orthanc"] or "not installed"), "",
+           "File system probe before the run: write 525 KB, fsync, rename, fsync folder: "
+           "median %s ms, max %s ms." % (m["write_fsync_rename_fsync_dir_525KB"]["median_ms"],
+                                         m["write_fsync_rename_fsync_dir_525KB"]["max_ms"]), ""]
+    out.append("Corpora: " + "; ".join(
+        "%s %d instances in %d studies, %.0f MB (Nagle-on sender: first %d; Orthanc: first %d)"
+        % (k, c["instances"], c["studies"], c["mb"], min(c["nagle_subset"], c["instances"]),
+           min(c["orthanc_subset"], c["instances"]))
+        for k, c in sorted(result["corpora"].items())))
+    out.append("")
+    receivers = [r for r in ("gateway", "storescp", "orthanc")
+                 if any(c["receiver"] == r for c in result["cells"])]
+    head = ["corpus", "sender", "assoc"]
+    for r in receivers:
+        head += ["%s inst/s" % r, "MB/s", "CPU ms/inst", "RSS MiB"]
+    head += ["gw/storescp inst/s", "gw/storescp CPU"]
+    if "orthanc" in receivers:
+        head += ["gw/orthanc inst/s"]
+    out += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    table = _matrix(result)
+    ratios = {(e["corpus"], e["sender_nodelay"], e["associations"]): e for e in s["ratios"]}
+    order = sorted(table, key=lambda k: (k[0], not k[1], k[2]))
+    for key in order:
+        by = table[key]
+        cells = [key[0], "nodelay" if key[1] else "Nagle", str(key[2])]
+        for r in receivers:
+            row = by.get(r)
+            if row:
+                flag = "" if row["stored"] == row["instances"] and not any(
+                    row["sender_exit_codes"]) else " ⚠"
+                cells += [_fmt(row["instances_per_s"]) + flag, _fmt(row["mb_per_s"]),
+                          _fmt(row["cpu_ms_per_instance"], 2), _fmt(row["peak_rss_mib"])]
+            else:
+                cells += ["–"] * 4
+        e = ratios.get(key, {})
+        cells += [_fmt(e.get("throughput_vs_storescp"), 2), _fmt(e.get("cpu_vs_storescp"), 2)]
+        if "orthanc" in receivers:
+            cells += [_fmt(e.get("throughput_vs_orthanc"), 2)]
+        out.append("| " + " | ".join(cells) + " |")
+    out.append("")
+    l0, l50 = s["latency_0ms"], s["latency_50ms"]
+    out.append("Gateway, first instance durable → registered (ms, from the database: "
+               "`attempts.at` of the successful attempt − `studies.first_seen`; 1 ms resolution): "
+               "simulator 0 ms: p50 %s, p99 %s (n=%d studies, corpora A+B, all association "
+               "counts, NODELAY sender); simulator 50 ms: p50 %s, p99 %s (n=%d)."
+               % (_fmt(l0["p50"]), _fmt(l0["p99"]), l0["n"], _fmt(l50["p50"]), _fmt(l50["p99"]),
+                  l50["n"]))
+    out.append("")
+    if s["throughput_50ms_vs_0ms"]:
+        out.append("Gateway throughput with the simulator at 50 ms vs 0 ms: " + "; ".join(
+            "%s x%d %s → %s inst/s (%s×)" % (t["corpus"], t["associations"], _fmt(t["at_0ms"]),
+                                              _fmt(t["at_50ms"]), _fmt(t["ratio"], 2))
+            for t in s["throughput_50ms_vs_0ms"]) + ".")
+        out.append("")
+    d = result.get("backlog_drain")
+    if d:
+        out.append("Backlog drain (simulator 50 ms, max_in_flight 4): %d studies in %s s = %s "
+                   "studies/s, %s of the ideal %s/s; all registered: %s; distinct TLS "
+                   "connections seen by sampling: %s (during the outage: %s). Ingest of the "
+                   "backlog (one instance per study, 4 associations): %s inst/s."
+                   % (d["studies"], d["drain_seconds"], d["drain_studies_per_s"],
+                      "%.0f%%" % (100 * d["fraction_of_ideal"]), d["ideal_studies_per_s"],
+                      d["all_registered"], d["tls_connections_seen"],
+                      d["tls_connections_seen_during_outage"], d["ingest_instances_per_s"]))
+        out.append("")
+    if s["gateway_peak_rss_mib"]:
+        out.append("Gateway peak RSS (MiB, NODELAY sender): " + ", ".join(
+            "%s %s" % (k, v) for k, v in s["gateway_peak_rss_mib"].items()) + ".")
+        out.append("")
+    for n in result["notes"]:
+        out.append("- note: " + n)
+    return "\n".join(out) + "\n"
