@@ -130,11 +130,14 @@ int run_gateway(const std::string& config_path, std::shared_ptr<const config::Co
   // through the intake.
   std::shared_ptr<RegistrationDispatcher> dispatcher;
 
-  std::optional<std::chrono::milliseconds> stable_after;
-  if (cfg.registration.trigger == "study_stable") stable_after = cfg.registration.stable_after;
+  StudyIntake::Options intake_options;
+  if (cfg.registration.trigger == "study_stable") {
+    intake_options.stable_after = cfg.registration.stable_after;
+  }
+  intake_options.keep_duplicates = cfg.storage.on_duplicate == "keep";
   StudyIntake intake(spool, *registry, [&rules] { return rules.get(); },
-                     [&dispatcher] { dispatcher->wake(); }, stable_after);
-  if (stable_after) {
+                     [&dispatcher] { dispatcher->wake(); }, intake_options);
+  if (intake_options.stable_after) {
     dispatch.route_stable = [&intake](const registry::StudyRecord& study) {
       return intake.route_stable(study);
     };
@@ -155,6 +158,10 @@ int run_gateway(const std::string& config_path, std::shared_ptr<const config::Co
   listener_settings.idle_timeout = cfg.dicom.idle_timeout;
   listener_settings.policy = cfg.dicom.policy;
   listener_settings.incoming_dir = spool.incoming_dir();
+  listener_settings.limits.max_nesting = cfg.dicom.limits.max_nesting;
+  listener_settings.limits.max_elements = cfg.dicom.limits.max_elements;
+  listener_settings.limits.max_dataset_bytes = cfg.dicom.limits.max_dataset_bytes;
+  listener_settings.limits.min_free_bytes = cfg.storage.min_free_bytes;
   dicom::DicomListener listener(listener_settings, intake);
 
   ServiceNotifier notifier;

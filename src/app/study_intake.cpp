@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 
 #include "gateway/domain/uid.hpp"
 #include "gateway/log/log.hpp"
@@ -13,13 +14,13 @@
 
 namespace gw::app {
 StudyIntake::StudyIntake(storage::Spool& spool, registry::StudyRegistry& registry,
-                         RulesSource rules, Wakeup wakeup,
-                         std::optional<std::chrono::milliseconds> stable_after)
+                         RulesSource rules, Wakeup wakeup, Options options)
     : spool_(spool),
       registry_(registry),
       rules_(std::move(rules)),
       wakeup_(std::move(wakeup)),
-      stable_after_(stable_after) {}
+      stable_after_(options.stable_after),
+      keep_duplicates_(options.keep_duplicates) {}
 
 registry::NewStudy StudyIntake::route(const StudyFacts& facts, std::string_view event) const {
   const routing::RoutingDecision decision = rules_()->route(facts);
@@ -110,6 +111,19 @@ dicom::StoreResult StudyIntake::store(const dicom::ReceivedInstance& instance) n
       return {StoreStatus::invalid_attribute, instance.sop_instance_uid.empty()
                                                   ? "missing SOPInstanceUID"
                                                   : "invalid SOPInstanceUID"};
+    }
+    // A SOP instance received again is acknowledged either way; with on_duplicate: keep the
+    // copy already durable stays (the sink owns the received file and removes it).
+    std::error_code exists_ec;
+    if (keep_duplicates_ &&
+        std::filesystem::exists(spool_.path_for(instance.study_instance_uid, instance.sop_instance_uid),
+                                exists_ec)) {
+      std::filesystem::remove(instance.file, exists_ec);
+      log::info("instance_duplicate_kept")
+          .kv("study_uid", instance.study_instance_uid)
+          .kv("sop_uid", instance.sop_instance_uid);
+      record(instance);
+      return {StoreStatus::stored, {}};
     }
     std::string detail;
     const storage::SpoolError spooled = spool_.commit(instance.file, instance.study_instance_uid,

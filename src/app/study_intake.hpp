@@ -26,10 +26,15 @@ class StudyIntake : public dicom::InstanceSink {
 
   /// `rules` is read for every new study, so a reload takes effect for studies routed
   /// afterwards; `wakeup` is called (on the worker thread) after a new pending study commits.
-  /// `stable_after`: registration.trigger study_stable (nullopt: first_instance). A new study is
-  /// then kept `receiving`, and routed by route_stable() once quiet for that long.
+  struct Options {
+    // registration.trigger study_stable (nullopt: first_instance): a new study is kept
+    // `receiving`, and routed by route_stable() once quiet for this long.
+    std::optional<std::chrono::milliseconds> stable_after;
+    // storage.on_duplicate: keep the stored copy of a SOP instance received again (else replace).
+    bool keep_duplicates = true;
+  };
   StudyIntake(storage::Spool& spool, registry::StudyRegistry& registry, RulesSource rules,
-              Wakeup wakeup, std::optional<std::chrono::milliseconds> stable_after = std::nullopt);
+              Wakeup wakeup, Options options);
 
   dicom::StoreResult store(const dicom::ReceivedInstance& instance) noexcept override;
 
@@ -53,6 +58,7 @@ class StudyIntake : public dicom::InstanceSink {
   RulesSource rules_;
   Wakeup wakeup_;
   std::optional<std::chrono::milliseconds> stable_after_;
+  bool keep_duplicates_;
 };
 
 }  // namespace gw::app

@@ -161,8 +161,14 @@ LoadResult load_root(const YAML::Node& root, const std::string& file, const Load
                                 "check_called_ae", "always_allow_echo", "allowed_callers"}),
              config->dicom, file, out);
   {
-    YamlMappingReader storage(top.node("storage"), "storage", file, out, {"spool_dir", "retention"});
+    YamlMappingReader storage(top.node("storage"), "storage", file, out,
+                              {"spool_dir", "retention", "min_free_bytes", "on_duplicate"});
     storage.read("spool_dir", config->storage.spool_dir);
+    storage.read("min_free_bytes", config->storage.min_free_bytes, 0, 1ll << 50);
+    storage.read("on_duplicate", config->storage.on_duplicate);
+    if (config->storage.on_duplicate != "keep" && config->storage.on_duplicate != "replace") {
+      report(out, file, storage.node("on_duplicate"), "'storage.on_duplicate' must be keep or replace");
+    }
     std::string retention = "forever";
     storage.read("retention", retention);
     if (retention != "forever") {

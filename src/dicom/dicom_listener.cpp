@@ -342,7 +342,7 @@ class DicomListener::Impl {
         // A fresh SCP per association: DcmThreadSCP::run() leaves the finished association
         // attached to the object (its socket in CLOSE-WAIT, the object refusing the next
         // one); only DcmSCP's destructor drops and frees it, as DcmSCPPool relies on.
-        StorageScp scp(sink_, settings_.incoming_dir);
+        StorageScp scp(sink_, settings_.incoming_dir, settings_.limits);
         scp.setSharedConfig(*shared_config_);
         scp.serve(job.assoc);
       } catch (const std::exception& e) {

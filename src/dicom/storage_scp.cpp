@@ -4,9 +4,11 @@
 #include <dcmtk/dcmdata/dcfilefo.h>
 #include <dcmtk/dcmdata/dctag.h>
 
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdint>
 #include <cstdio>
 #include <system_error>
 
@@ -19,6 +21,17 @@
 
 namespace gw::dicom {
 namespace {
+
+/// Bytes an unprivileged writer may still use on the file system holding `dir`; max on error
+/// (a failing statvfs must not refuse every instance).
+std::uint64_t free_bytes(const std::filesystem::path& dir) {
+  struct statvfs fs {};
+  if (::statvfs(dir.c_str(), &fs) != 0) return UINT64_MAX;
+  return static_cast<std::uint64_t>(fs.f_bavail) * fs.f_frsize;
+}
+
+// Below this after a write, the write itself may have hit ENOSPC (DCMTK does not report it).
+constexpr std::uint64_t kFullAfterWrite = 64 * 1024;
 
 std::string dataset_string(DcmDataset& dataset, const DcmTagKey& tag) {
   OFString value;
@@ -155,14 +168,26 @@ OFCondition StorageScp::handle_store(T_DIMSE_C_StoreRQ& request,
 StoreResult StorageScp::receive_and_store(T_DIMSE_C_StoreRQ& request,
                                           T_ASC_PresentationContextID context_id,
                                           OFCondition& network_status) {
-  const std::filesystem::path temp = next_temp_file();
+  // A spool below its reserve refuses before writing: DCMTK ignores write errors, so a dataset
+  // streamed onto a full disk would be cut short without anyone knowing. The dataset is still
+  // read off the association (into /dev/null), which then goes on; C-ECHO is unaffected.
+  const bool spool_full = free_bytes(incoming_dir_) < limits_.min_free_bytes;
+  const std::filesystem::path temp = spool_full ? std::filesystem::path("/dev/null") : next_temp_file();
   network_status = receiveSTORERequest(request, context_id, OFString(temp.c_str()));
   if (network_status.bad()) {
-    remove_quietly(temp);
+    if (!spool_full) remove_quietly(temp);
     log::warning("store_interrupted")
         .kv("calling_ae", association_.calling_ae)
         .kv("reason", network_status.text());
     return {StoreStatus::processing_failure, "dataset not received"};
+  }
+  if (spool_full || free_bytes(incoming_dir_) < kFullAfterWrite) {
+    if (!spool_full) remove_quietly(temp);
+    log::error("spool_full")
+        .kv("calling_ae", association_.calling_ae)
+        .kv("free_bytes", free_bytes(incoming_dir_))
+        .kv("reserve_bytes", limits_.min_free_bytes);
+    return {StoreStatus::out_of_resources, "spool full"};
   }
 
   // Hostile input stops here: DCMTK's parser recurses per nesting level and trusts lengths.

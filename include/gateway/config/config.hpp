@@ -42,6 +42,11 @@ struct StorageSettings {
   // How long a registered study's instance files stay in the spool; nullopt ("forever"): never
   // removed; 0: removed at registration. Studies not yet registered are never touched.
   std::optional<Duration> retention;
+  // Below this much free space on the spool's file system a C-STORE is refused with 0xA700;
+  // storing resumes by itself when space comes back.
+  std::uint64_t min_free_bytes = 64ull << 20;
+  // A SOP instance received again: keep the stored copy (the first acknowledged) or replace it.
+  std::string on_duplicate = "keep";
 };
 
 struct StateSettings {

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "gateway/dicom/instance_sink.hpp"
+#include "gateway/dicom/receive_limits.hpp"
 #include "gateway/domain/caller_policy.hpp"
 
 namespace gw::dicom {
@@ -22,6 +23,7 @@ struct ListenerSettings {
   std::chrono::milliseconds idle_timeout{60'000};  // a silent association is aborted; 0: never
   std::shared_ptr<const CallerPolicy> policy;       // null: the default CallerPolicy
   std::filesystem::path incoming_dir;  // where datasets stream to before the sink takes them
+  ReceiveLimits limits;                // dicom.limits and the spool's reserve, per C-STORE
 };
 
 /// Accepts associations and serves C-ECHO and C-STORE on them. Owns its threads; the sink

@@ -9,6 +9,9 @@ struct ReceiveLimits {
   unsigned max_nesting = 32;                    // sequences inside sequences
   std::uint64_t max_elements = 1'000'000;       // data elements and items in one dataset
   std::uint64_t max_dataset_bytes = 4ull << 30;  // the received file (and a deflated dataset inflated)
+  // The spool's reserve: with less free space, a C-STORE is answered 0xA700 (out of resources)
+  // without writing it, so the disk never fills mid-dataset (DCMTK ignores write errors).
+  std::uint64_t min_free_bytes = 64ull << 20;
 };
 
 }  // namespace gw::dicom
