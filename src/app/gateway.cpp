@@ -158,6 +158,7 @@ int run_gateway(const std::string& config_path, std::shared_ptr<const config::Co
   listener_settings.idle_timeout = cfg.dicom.idle_timeout;
   listener_settings.policy = cfg.dicom.policy;
   listener_settings.incoming_dir = spool.incoming_dir();
+  listener_settings.presentation = cfg.dicom.presentation;
   listener_settings.limits.max_nesting = cfg.dicom.limits.max_nesting;
   listener_settings.limits.max_elements = cfg.dicom.limits.max_elements;
   listener_settings.limits.max_dataset_bytes = cfg.dicom.limits.max_dataset_bytes;

@@ -2,9 +2,11 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <optional>
 
 #include "gateway/config/routing_yaml.hpp"
+#include "gateway/domain/uid.hpp"
 #include "yaml_mapping_reader.hpp"
 
 namespace gw::config {
@@ -64,6 +66,63 @@ std::shared_ptr<const CallerPolicy> read_caller_policy(const YamlMappingReader& 
   return policy;
 }
 
+/// dicom.<key> as a list of strings, each checked by `valid` (nullopt: fine, else the message).
+template <typename Check>
+std::vector<std::string> read_string_list(const YamlMappingReader& r, const char* key,
+                                          const std::string& file, Diagnostics& out, Check valid) {
+  std::vector<std::string> values;
+  if (!r.present(key)) return values;
+  const YAML::Node list = r.node(key);
+  if (!list.IsSequence()) {
+    report(out, file, list, std::string("'dicom.") + key + "' must be a list");
+    return values;
+  }
+  for (const YAML::Node& item : list) {
+    if (!item.IsScalar()) {
+      report(out, file, item, std::string("'dicom.") + key + "[]' must be a string");
+      continue;
+    }
+    std::string value = item.Scalar();
+    if (auto problem = valid(value)) {
+      report(out, file, item, std::string("'dicom.") + key + "[]' " + *problem);
+    } else if (std::find(values.begin(), values.end(), value) != values.end()) {
+      report(out, file, item, std::string("'dicom.") + key + "[]' lists '" + item.Scalar() + "' twice");
+    } else {
+      values.push_back(std::move(value));
+    }
+  }
+  return values;
+}
+
+/// dicom.extra_sop_classes, dicom.accept_unknown_sop_classes, dicom.transfer_syntaxes.
+PresentationPolicy read_presentation(const YamlMappingReader& r, const std::string& file,
+                                     Diagnostics& out) {
+  PresentationPolicy p;
+  p.extra_sop_classes = read_string_list(
+      r, "extra_sop_classes", file, out, [](const std::string& uid) -> std::optional<std::string> {
+        if (is_valid_uid(uid)) return std::nullopt;
+        return "must be a UID (digits and dots, at most 64 characters), not '" + uid + "'";
+      });
+  r.read("accept_unknown_sop_classes", p.accept_unknown_sop_classes);
+  // Names become UIDs here, so that a name and its UID listed both are caught as a duplicate.
+  p.transfer_syntaxes = read_string_list(
+      r, "transfer_syntaxes", file, out, [](std::string& name) -> std::optional<std::string> {
+        if (const TransferSyntaxName* ts = find_transfer_syntax(name)) {
+          name = std::string(ts->uid);
+          return std::nullopt;
+        }
+        std::string known;
+        for (const auto& ts : known_transfer_syntaxes()) known += (known.empty() ? "" : ", ") + std::string(ts.name);
+        return "must be one of " + known + " (or its UID), not '" + name + "'";
+      });
+  if (r.present("transfer_syntaxes") && p.transfer_syntaxes.empty() &&
+      r.node("transfer_syntaxes").IsSequence()) {
+    report(out, file, r.node("transfer_syntaxes"),
+           "'dicom.transfer_syntaxes' must list at least one transfer syntax (omit it for all)");
+  }
+  return p;
+}
+
 void read_dicom(const YamlMappingReader& r, DicomSettings& d, const std::string& file,
                 Diagnostics& out) {
   r.read("ae_title", d.ae_title);
@@ -86,6 +145,7 @@ void read_dicom(const YamlMappingReader& r, DicomSettings& d, const std::string&
                out);
   if (timeouts) timeouts->read_duration("idle", d.idle_timeout);
   d.policy = read_caller_policy(r, file, out);
+  d.presentation = read_presentation(r, file, out);
   if (r.present("limits")) {
     YamlMappingReader limits(r.node("limits"), "dicom.limits", file, out,
                              {"max_nesting", "max_elements", "max_dataset_bytes"});
@@ -158,7 +218,9 @@ LoadResult load_root(const YAML::Node& root, const std::string& file, const Load
   read_dicom(YamlMappingReader(top.node("dicom"), "dicom", file, out,
                                {"ae_title", "bind", "port", "max_associations", "max_pdu",
                                 "acse_timeout", "dimse_timeout", "limits", "timeouts",
-                                "check_called_ae", "always_allow_echo", "allowed_callers"}),
+                                "check_called_ae", "always_allow_echo", "allowed_callers",
+                                "extra_sop_classes", "accept_unknown_sop_classes",
+                                "transfer_syntaxes"}),
              config->dicom, file, out);
   {
     YamlMappingReader storage(top.node("storage"), "storage", file, out,

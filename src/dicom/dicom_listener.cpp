@@ -344,6 +344,7 @@ class DicomListener::Impl {
         // one); only DcmSCP's destructor drops and frees it, as DcmSCPPool relies on.
         StorageScp scp(sink_, settings_.incoming_dir, settings_.limits);
         scp.setSharedConfig(*shared_config_);
+        scp.set_presentation(settings_.presentation);
         scp.serve(job.assoc);
       } catch (const std::exception& e) {
         log::error("association_worker_failed").kv("reason", e.what());

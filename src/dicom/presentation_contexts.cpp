@@ -2,48 +2,94 @@
 
 #include <dcmtk/dcmdata/dcuid.h>
 
-#include <iterator>
+#include <algorithm>
+#include <cstring>
+#include <set>
+#include <string_view>
+
+#include "gateway/domain/uid.hpp"
 
 namespace gw::dicom {
 namespace {
 
-// Preference order when a sender proposes several: uncompressed first (cheapest to
-// accept), then lossless compression, then lossy. Instances are stored as sent.
-const char* kTransferSyntaxes[] = {
-    UID_LittleEndianExplicitTransferSyntax,
-    UID_LittleEndianImplicitTransferSyntax,
-    UID_BigEndianExplicitTransferSyntax,
-    UID_DeflatedExplicitVRLittleEndianTransferSyntax,
-    UID_JPEGProcess14SV1TransferSyntax,
-    UID_JPEGProcess14TransferSyntax,
-    UID_JPEGLSLosslessTransferSyntax,
-    UID_JPEG2000LosslessOnlyTransferSyntax,
-    UID_RLELosslessTransferSyntax,
-    UID_JPEGProcess1TransferSyntax,
-    UID_JPEGProcess2_4TransferSyntax,
-    UID_JPEGLSLossyTransferSyntax,
-    UID_JPEG2000TransferSyntax,
-    UID_MPEG2MainProfileAtMainLevelTransferSyntax,
-    UID_MPEG2MainProfileAtHighLevelTransferSyntax,
-    UID_MPEG4HighProfileLevel4_1TransferSyntax,
-    UID_MPEG4BDcompatibleHighProfileLevel4_1TransferSyntax,
-    UID_HEVCMainProfileLevel5_1TransferSyntax,
-    UID_HEVCMain10ProfileLevel5_1TransferSyntax,
-};
+/// The first of `preferred` that the context proposes; nullptr when none.
+const char* choose_syntax(const T_ASC_PresentationContext& context,
+                          const std::vector<std::string>& preferred) {
+  for (const auto& syntax : preferred) {
+    for (unsigned i = 0; i < context.transferSyntaxCount; ++i) {
+      if (syntax == context.proposedTransferSyntaxes[i]) return syntax.c_str();
+    }
+  }
+  return nullptr;
+}
+
+/// A SOP class that only --accept_unknown_sop_classes takes: a valid UID DCMTK has no name for
+/// (so never a known query, retrieve or print service).
+bool is_unknown_sop_class(const char* uid) {
+  return is_valid_uid(uid) && dcmFindNameOfUID(uid) == nullptr;
+}
 
 }  // namespace
 
-OFCondition accept_storage_contexts(T_ASC_Parameters* params) {
-  const char* verification_syntaxes[] = {UID_LittleEndianExplicitTransferSyntax,
-                                         UID_LittleEndianImplicitTransferSyntax,
-                                         UID_BigEndianExplicitTransferSyntax};
-  const char* verification[] = {UID_VerificationSOPClass};
-  OFCondition status = ASC_acceptContextsWithPreferredTransferSyntaxes(
-      params, verification, 1, verification_syntaxes, 3);
-  if (status.bad()) return status;
-  return ASC_acceptContextsWithPreferredTransferSyntaxes(
-      params, dcmAllStorageSOPClassUIDs, numberOfDcmAllStorageSOPClassUIDs, kTransferSyntaxes,
-      static_cast<int>(std::size(kTransferSyntaxes)));
+std::vector<std::string> accepted_storage_sop_classes(const PresentationPolicy& policy) {
+  std::vector<std::string> classes(dcmAllStorageSOPClassUIDs,
+                                   dcmAllStorageSOPClassUIDs + numberOfDcmAllStorageSOPClassUIDs);
+  const std::set<std::string> known(classes.begin(), classes.end());
+  for (const auto& extra : policy.extra_sop_classes) {
+    if (!known.contains(extra) &&
+        std::find(classes.begin(), classes.end(), extra) == classes.end()) {
+      classes.push_back(extra);
+    }
+  }
+  return classes;
+}
+
+std::vector<std::string> accepted_transfer_syntaxes(const PresentationPolicy& policy) {
+  if (!policy.transfer_syntaxes.empty()) return policy.transfer_syntaxes;
+  std::vector<std::string> syntaxes;
+  for (const auto& ts : known_transfer_syntaxes()) syntaxes.emplace_back(ts.uid);
+  return syntaxes;
+}
+
+std::vector<std::string> verification_transfer_syntaxes() {
+  return {UID_LittleEndianExplicitTransferSyntax, UID_LittleEndianImplicitTransferSyntax,
+          UID_BigEndianExplicitTransferSyntax};
+}
+
+OFCondition accept_storage_contexts(T_ASC_Parameters* params, const PresentationPolicy& policy) {
+  const std::vector<std::string> classes = accepted_storage_sop_classes(policy);
+  const std::set<std::string, std::less<>> storage(classes.begin(), classes.end());
+  const std::vector<std::string> syntaxes = accepted_transfer_syntaxes(policy);
+  const std::vector<std::string> echo_syntaxes = verification_transfer_syntaxes();
+
+  const int count = ASC_countPresentationContexts(params);
+  for (int i = 0; i < count; ++i) {
+    T_ASC_PresentationContext context;
+    OFCondition status = ASC_getPresentationContext(params, i, &context);
+    if (status.bad()) return status;
+    const std::string_view sop_class = context.abstractSyntax;
+
+    const char* chosen = nullptr;
+    bool abstract_known = true;
+    if (sop_class == UID_VerificationSOPClass) {
+      chosen = choose_syntax(context, echo_syntaxes);
+    } else if (storage.contains(sop_class) ||
+               (policy.accept_unknown_sop_classes && is_unknown_sop_class(context.abstractSyntax))) {
+      chosen = choose_syntax(context, syntaxes);
+    } else {
+      abstract_known = false;
+    }
+
+    if (chosen) {
+      status = ASC_acceptPresentationContext(params, context.presentationContextID, chosen);
+    } else {
+      status = ASC_refusePresentationContext(
+          params, context.presentationContextID,
+          abstract_known ? ASC_P_TRANSFERSYNTAXESNOTSUPPORTED : ASC_P_ABSTRACTSYNTAXNOTSUPPORTED);
+    }
+    if (status.bad()) return status;
+  }
+  return EC_Normal;
 }
 
 }  // namespace gw::dicom

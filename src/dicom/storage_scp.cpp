@@ -90,7 +90,8 @@ void StorageScp::serve(T_ASC_Association* assoc) {
 
 OFCondition StorageScp::negotiateAssociation() {
   if (!params_) return ASC_NULLKEY;
-  return accept_storage_contexts(params_);
+  static const PresentationPolicy defaults;
+  return accept_storage_contexts(params_, presentation_ ? *presentation_ : defaults);
 }
 
 void StorageScp::notifyAssociationRequest(const T_ASC_Parameters& params,

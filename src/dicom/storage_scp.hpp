@@ -8,6 +8,7 @@
 
 #include "gateway/dicom/instance_sink.hpp"
 #include "gateway/dicom/receive_limits.hpp"
+#include "gateway/domain/presentation_policy.hpp"
 
 namespace gw::dicom {
 
@@ -19,6 +20,9 @@ class StorageScp : public DcmThreadSCP {
 
   /// Serves `assoc` to its end, then drops and destroys it. Called by the worker thread.
   void serve(T_ASC_Association* assoc);
+  /// The SOP classes and transfer syntaxes to negotiate; `policy` must outlive serve().
+  /// Unset: the defaults of PresentationPolicy.
+  void set_presentation(const PresentationPolicy& policy) { presentation_ = &policy; }
 
  protected:
   OFCondition handleIncomingCommand(T_DIMSE_Message* message,
@@ -42,6 +46,7 @@ class StorageScp : public DcmThreadSCP {
   InstanceSink& sink_;
   std::filesystem::path incoming_dir_;
   ReceiveLimits limits_;
+  const PresentationPolicy* presentation_ = nullptr;  // borrowed; null: the defaults
   T_ASC_Parameters* params_ = nullptr;  // of the association being served
   AssociationInfo association_;
   unsigned instances_ = 0;

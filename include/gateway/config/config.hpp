@@ -7,6 +7,7 @@
 #include <string>
 
 #include "gateway/domain/caller_policy.hpp"
+#include "gateway/domain/presentation_policy.hpp"
 
 namespace gw::routing {
 class RuleSet;
@@ -35,6 +36,8 @@ struct DicomSettings {
   /// check_called_ae, always_allow_echo, allowed_callers: reloadable on SIGHUP. Never null.
   std::shared_ptr<const CallerPolicy> policy = std::make_shared<const CallerPolicy>();
   DicomLimits limits;
+  /// extra_sop_classes, accept_unknown_sop_classes, transfer_syntaxes (UIDs); needs a restart.
+  PresentationPolicy presentation;
 };
 
 struct StorageSettings {

@@ -9,6 +9,7 @@
 #include "gateway/dicom/instance_sink.hpp"
 #include "gateway/dicom/receive_limits.hpp"
 #include "gateway/domain/caller_policy.hpp"
+#include "gateway/domain/presentation_policy.hpp"
 
 namespace gw::dicom {
 
@@ -23,6 +24,7 @@ struct ListenerSettings {
   std::chrono::milliseconds idle_timeout{60'000};  // a silent association is aborted; 0: never
   std::shared_ptr<const CallerPolicy> policy;       // null: the default CallerPolicy
   std::filesystem::path incoming_dir;  // where datasets stream to before the sink takes them
+  PresentationPolicy presentation;     // SOP classes and transfer syntaxes accepted
   ReceiveLimits limits;                // dicom.limits and the spool's reserve, per C-STORE
 };
 
