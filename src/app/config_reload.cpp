@@ -7,6 +7,12 @@ std::string text(const std::string& v) { return v; }
 std::string text(unsigned v) { return std::to_string(v); }
 std::string text(std::uint16_t v) { return std::to_string(v); }
 std::string text(config::Duration v) { return std::to_string(v.count()) + "ms"; }
+std::string text(bool v) { return v ? "true" : "false"; }
+std::string text(const std::vector<std::string>& v) {
+  std::string joined = "[";
+  for (const auto& item : v) joined += (joined.size() > 1 ? ", " : "") + item;
+  return joined + "]";
+}
 
 template <typename T>
 void compare(std::vector<RestartOnlyChange>& out, const char* key, const T& running,
@@ -29,6 +35,12 @@ std::vector<RestartOnlyChange> restart_only_changes(const config::Config& runnin
   compare(out, "dicom.timeouts.acse", a.dicom.acse_timeout, b.dicom.acse_timeout);
   compare(out, "dicom.timeouts.dimse", a.dicom.dimse_timeout, b.dicom.dimse_timeout);
   compare(out, "dicom.timeouts.idle", a.dicom.idle_timeout, b.dicom.idle_timeout);
+  compare(out, "dicom.extra_sop_classes", a.dicom.presentation.extra_sop_classes,
+          b.dicom.presentation.extra_sop_classes);
+  compare(out, "dicom.accept_unknown_sop_classes", a.dicom.presentation.accept_unknown_sop_classes,
+          b.dicom.presentation.accept_unknown_sop_classes);
+  compare(out, "dicom.transfer_syntaxes", a.dicom.presentation.transfer_syntaxes,
+          b.dicom.presentation.transfer_syntaxes);
   compare(out, "storage.spool_dir", a.storage.spool_dir, b.storage.spool_dir);
   const auto retention = [](const config::StorageSettings& st) {
     return st.retention ? text(*st.retention) : std::string("forever");
