@@ -12,6 +12,7 @@
 #include "context_sender.hpp"
 #include "dicom_bytes.hpp"
 #include "listener_fixture.hpp"
+#include "raw_store_sender.hpp"
 
 namespace {
 
@@ -149,6 +150,27 @@ INSTANTIATE_TEST_SUITE_P(EveryAcceptedSyntax, TransferSyntaxStoreTest, testing::
                          [](const testing::TestParamInfo<Encoding>& info) {
                            return std::string(info.param.syntax);
                          });
+
+class NonDcmtkSenderTest : public gw::test::ListenerFixture {};
+
+// raw_store_sender writes the PDUs by hand, without DCMTK (AWellFormedDatasetSentRawIsStored
+// covers explicit little endian); here implicit VR, compared byte for byte.
+TEST_F(NonDcmtkSenderTest, StoresAnImplicitLittleEndianInstanceByteForByte) {
+  gw::test::DicomBytes ds(/*explicit_vr=*/false);
+  ds.element(0x0008, 0x0016, "UI", gw::test::kCtImageStorage)
+      .element(0x0008, 0x0018, "UI", kSop)
+      .element(0x0008, 0x0060, "CS", "MR")
+      .element(0x0020, 0x000D, "UI", kStudy)
+      .element(0x0020, 0x000E, "UI", kStudy + ".1");
+  start();
+  const auto answer = gw::test::send_raw_store(options_.port, std::string(gw::test::kCtImageStorage),
+                                               kSop, std::string(gw::test::kImplicitLittle), ds.bytes());
+  ASSERT_TRUE(answer.status.has_value()) << answer.error;
+  EXPECT_EQ(*answer.status, 0x0000) << answer.error_comment;
+  ASSERT_EQ(sink_.stored(), 1u);
+  const std::string stored = gw::test::dataset_bytes((dir_ / "kept/1.dcm").string());
+  EXPECT_TRUE(stored == std::string(ds.bytes().begin(), ds.bytes().end()));
+}
 
 TEST(TransferSyntaxStoreCoverage, EveryKnownSyntaxHasAnEncodingInThisTest) {
   const auto known = gw::known_transfer_syntaxes();
