@@ -1,0 +1,97 @@
+// The dispatcher's order and its circuit breaker, with a fake viewer that answers at once and
+// a real registry: which study is sent when, deterministically.
+#include <gtest/gtest.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+
+#include "registration_dispatcher.hpp"
+#include "temp_dir.hpp"
+
+namespace gw::app {
+namespace {
+
+using registry::NewStudy;
+using registry::StudyState;
+
+/// Records each create and answers it on the io_context with `answer` (201 by default).
+class FakeViewer : public viewer::ViewerClient {
+ public:
+  explicit FakeViewer(boost::asio::io_context& io) : io_(io) {}
+  std::vector<std::string> bodies;
+  std::vector<int> outstanding_at_send;  // requests on the wire when each one was sent
+  viewer::CreateOutcome answer{viewer::CreateOutcome::Kind::created, 201, "stu_1", "", "", {}};
+
+  void create_study(std::string body, std::string, CreateHandler handler) override {
+    bodies.push_back(body);
+    outstanding_at_send.push_back(++outstanding_);
+    boost::asio::post(io_, [this, handler, a = answer] {
+      --outstanding_;
+      handler(a);
+    });
+  }
+  void get_study(std::string, GetHandler) override {}
+  void find_study(std::string, std::chrono::system_clock::time_point, FindHandler) override {}
+  void list_customers(CustomersHandler) override {}
+  boost::system::error_code set_api_key(std::string) override { return {}; }
+  void shutdown() override {}
+
+ private:
+  boost::asio::io_context& io_;
+  int outstanding_ = 0;
+};
+
+class DispatchOrder : public testing::Test {
+ protected:
+  void add_study(const std::string& uid, registry::TimestampMs first_seen) {
+    registry_->record_instance({uid, uid + ".1", 10, first_seen},
+                               [&] { return NewStudy{StudyState::pending, "r", uid, {}}; });
+  }
+  /// Runs the dispatcher until nothing is left to do (the 1 s idle poll ends it).
+  void drain(DispatchSettings settings) {
+    auto dispatcher = std::make_shared<RegistrationDispatcher>(io_, *registry_, viewer_, settings);
+    dispatcher->start();
+    io_.run_for(std::chrono::milliseconds(300));
+    dispatcher->stop();
+    io_.run_for(std::chrono::milliseconds(50));
+  }
+
+  test::TempDir dir_;
+  std::unique_ptr<registry::StudyRegistry> registry_ =
+      registry::StudyRegistry::open((dir_ / "state.db").string());
+  boost::asio::io_context io_;
+  FakeViewer viewer_{io_};
+};
+
+TEST_F(DispatchOrder, ABacklogDrainsOldestFirstWhileTheNewestStudyTakesTheSecondSlot) {
+  for (int i = 1; i <= 20; ++i) add_study("1.2." + std::to_string(i), i);  // the backlog
+  add_study("1.9.1", 1000);                                               // arrived last
+  DispatchSettings settings;
+  settings.max_in_flight = 1;
+  drain(settings);
+  ASSERT_EQ(viewer_.bodies.size(), 21u);
+  EXPECT_EQ(viewer_.bodies[0], "1.2.1") << "the oldest first";
+  EXPECT_EQ(viewer_.bodies[1], "1.9.1") << "the newest does not wait for the whole backlog";
+  EXPECT_EQ(viewer_.bodies[2], "1.2.2");
+  EXPECT_EQ(viewer_.bodies[3], "1.2.20");
+}
+
+TEST_F(DispatchOrder, AfterFailuresInARowOnlyOneRequestIsInFlight) {
+  for (int i = 1; i <= 6; ++i) add_study("1.2." + std::to_string(i), i);
+  viewer_.answer = {viewer::CreateOutcome::Kind::transient, 503, "", "HTTP 503", "", {}};
+  DispatchSettings settings;
+  settings.max_in_flight = 4;
+  settings.probe_after_failures = 2;
+  settings.retry.initial = std::chrono::hours(1);  // no study is due again during the test
+  settings.retry.max = std::chrono::hours(1);
+  drain(settings);
+  // Four at once; the first failure frees a slot for the fifth (one failure is not an
+  // outage); from the second failure in a row the breaker is open, so the sixth waits until
+  // nothing is on the wire and goes alone.
+  EXPECT_EQ(viewer_.bodies.size(), 6u);
+  EXPECT_EQ(viewer_.outstanding_at_send, (std::vector<int>{1, 2, 3, 4, 4, 1}));
+  EXPECT_EQ(registry_->count_by_state()[0].second, 6) << "all pending, waiting for their retry";
+}
+
+}  // namespace
+}  // namespace gw::app
