@@ -45,7 +45,7 @@ using AssociationTimeouts = ListenerFixture;
 
 TEST_F(AssociationTimeouts, AnIdleAssociationIsAbortedAndItsWorkerServesTheNextSender) {
   settings_.max_associations = 1;
-  settings_.idle_timeout = milliseconds(1000);
+  settings_.idle_timeout = milliseconds(3000)  // headroom: the second sender must try while the worker is still held;
   start();
   const auto before = rejected("idle_timeout");
 
@@ -63,7 +63,7 @@ TEST_F(AssociationTimeouts, AnIdleAssociationIsAbortedAndItsWorkerServesTheNextS
   ASSERT_TRUE(idle.negotiateAssociation().good());
   EXPECT_FALSE(send_files(options_, {kInstance}).associated) << "the only worker is taken";
 
-  // Watchdog rather than a fixed sleep: the worker frees itself about a second later.
+  // Watchdog rather than a fixed sleep: the worker frees itself about three seconds later.
   const auto deadline = Clock::now() + std::chrono::seconds(10);
   while (listener_->open_associations() != 0 && Clock::now() < deadline) {
     std::this_thread::sleep_for(milliseconds(50));
