@@ -45,7 +45,8 @@ using AssociationTimeouts = ListenerFixture;
 
 TEST_F(AssociationTimeouts, AnIdleAssociationIsAbortedAndItsWorkerServesTheNextSender) {
   settings_.max_associations = 1;
-  settings_.idle_timeout = milliseconds(3000)  // headroom: the second sender must try while the worker is still held;
+  // Headroom: the second sender must try while the worker is still held, on a loaded machine.
+  settings_.idle_timeout = milliseconds(3000);
   start();
   const auto before = rejected("idle_timeout");
 
