@@ -196,7 +196,7 @@ class DicomListener::Impl {
       auto now = Clock::now();
       int wait_ms = kPollSliceMs;
       for (const Pending& p : pending_) {
-        fds.push_back(pollfd{p.fd, POLLIN, 0});
+        fds.push_back(pollfd{p.fd, POLLIN | POLLRDHUP, 0});
         const auto left =
             std::chrono::duration_cast<std::chrono::milliseconds>(p.deadline - now).count();
         wait_ms = static_cast<int>(std::clamp<long long>(left + 1, 0, wait_ms));
@@ -211,8 +211,14 @@ class DicomListener::Impl {
       std::vector<Pending> still_pending;
       for (std::size_t i = 0; i < pending_.size(); ++i) {
         Pending& p = pending_[i];
-        const RequestState state =
-            fds[i + 1].revents != 0 ? request_state(p.fd) : RequestState::waiting;
+        const short revents = fds[i + 1].revents;
+        RequestState state = revents != 0 ? request_state(p.fd) : RequestState::waiting;
+        // A peer that stopped sending before its request was whole can never complete it;
+        // kept, its end-of-stream would wake poll() at once on every pass (a busy loop on
+        // this thread) until the ACSE deadline.
+        if (state == RequestState::waiting && (revents & (POLLRDHUP | POLLHUP | POLLERR))) {
+          state = RequestState::closed;
+        }
         if (state == RequestState::ready) {
           receive(p);
         } else if (state == RequestState::closed) {
