@@ -43,13 +43,19 @@ ssize_t GatewayConnection::write(void* buf, size_t nbyte) {
 OFBool GatewayConnection::networkDataAvailable(int timeout) {
   using std::chrono::milliseconds;
   long long wait_ms = timeout < 0 ? -1 : static_cast<long long>(timeout) * 1000;
+  // True when the idle limit, not DCMTK's own timeout, ends this wait: then a timed-out poll
+  // is an idle abort, whatever rounding left between the two clocks.
+  bool idle_bound = false;
   if (idle_.count() > 0) {
-    const auto left = std::chrono::duration_cast<milliseconds>(idle_ - (Clock::now() - last_io_));
+    const auto left = std::chrono::ceil<milliseconds>(idle_ - (Clock::now() - last_io_));
     if (left.count() <= 0) {
       state_->idle_expired = true;
       return OFFalse;
     }
-    wait_ms = wait_ms < 0 ? left.count() : std::min(wait_ms, static_cast<long long>(left.count()));
+    if (wait_ms < 0 || left.count() <= wait_ms) {
+      wait_ms = left.count();
+      idle_bound = true;
+    }
   }
   pollfd pfd{socket_fd(), POLLIN, 0};
   int ready = 0;
@@ -57,7 +63,7 @@ OFBool GatewayConnection::networkDataAvailable(int timeout) {
     ready = ::poll(&pfd, 1, static_cast<int>(std::min<long long>(wait_ms, INT_MAX)));
   } while (ready < 0 && errno == EINTR);
   if (ready > 0) return OFTrue;
-  if (idle_.count() > 0 && Clock::now() - last_io_ >= idle_) state_->idle_expired = true;
+  if (idle_bound) state_->idle_expired = true;
   return OFFalse;
 }
 
