@@ -74,16 +74,9 @@ void describe_gateway_metrics() {
 }
 
 double oldest_pending_age_seconds(registry::StudyRegistry& registry) {
-  registry::TimestampMs oldest = 0;
-  for (auto state : {registry::StudyState::pending, registry::StudyState::in_flight}) {
-    const auto waiting = registry.list(state);
-    // list() is oldest first.
-    if (!waiting.empty() && (oldest == 0 || waiting.front().first_seen < oldest)) {
-      oldest = waiting.front().first_seen;
-    }
-  }
-  if (oldest == 0) return 0;
-  return std::max(0.0, now_seconds() - static_cast<double>(oldest) / 1000.0);
+  const std::optional<registry::TimestampMs> oldest = registry.oldest_waiting();
+  if (!oldest) return 0;
+  return std::max(0.0, now_seconds() - static_cast<double>(*oldest) / 1000.0);
 }
 
 double free_bytes(const std::filesystem::path& dir) {

@@ -529,6 +529,14 @@ std::vector<std::pair<std::string, std::int64_t>> StudyRegistry::rule_hits(Times
   return out;
 }
 
+std::optional<TimestampMs> StudyRegistry::oldest_waiting() {
+  std::lock_guard lock(mutex_);
+  SqliteStatement s(db_,
+                    "SELECT MIN(first_seen) FROM studies WHERE state IN ('pending', 'in_flight')");
+  if (s.step() && !s.is_null(0)) return s.integer(0);
+  return std::nullopt;
+}
+
 std::vector<std::pair<StudyState, std::int64_t>> StudyRegistry::count_by_state() {
   std::lock_guard lock(mutex_);
   std::vector<std::pair<StudyState, std::int64_t>> out;

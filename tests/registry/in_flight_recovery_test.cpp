@@ -141,3 +141,18 @@ TEST_F(InFlightRecovery, AReceivingStudyBecomesDueOnlyAfterItsQuietPeriodAndKeep
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(InFlightRecovery, TheOldestWaitingStudyIsThePendingOrInFlightOneFirstSeen) {
+  auto registry = StudyRegistry::open(path_);
+  EXPECT_FALSE(registry->oldest_waiting());
+  registry->record_instance({"1.2.1", "1.2.1.1", 10, 1000}, pending_study);
+  registry->record_instance({"1.2.2", "1.2.2.1", 10, 2000}, pending_study);
+  registry->record_instance({"1.2.3", "1.2.3.1", 10, 3000}, pending_study);
+  registry->mark_registered("1.2.1", "stu_1", Attempt{4000, "created", 201, "", 5});
+  registry->mark_in_flight("1.2.2", 4100);
+  EXPECT_EQ(registry->oldest_waiting(), 2000) << "registered studies no longer wait";
+}
+
+}  // namespace

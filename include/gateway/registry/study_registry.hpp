@@ -115,6 +115,9 @@ class StudyRegistry {
   /// added later come last); `since` is when counting started.
   std::vector<std::pair<std::string, std::int64_t>> rule_hits(TimestampMs* since = nullptr);
 
+  /// The first_seen of the oldest study still waiting to be registered (pending or in_flight),
+  /// if any. One indexed query: metrics and readiness ask for it on every scrape.
+  std::optional<TimestampMs> oldest_waiting();
   /// Number of studies in each state, in StudyState order.
   std::vector<std::pair<StudyState, std::int64_t>> count_by_state();
 
