@@ -41,6 +41,16 @@ std::vector<RestartOnlyChange> restart_only_changes(const config::Config& runnin
           b.dicom.presentation.accept_unknown_sop_classes);
   compare(out, "dicom.transfer_syntaxes", a.dicom.presentation.transfer_syntaxes,
           b.dicom.presentation.transfer_syntaxes);
+  const auto& ta = a.dicom.tls;
+  const auto& tb = b.dicom.tls;
+  compare(out, "dicom.tls.enabled", ta.enabled, tb.enabled);
+  compare(out, "dicom.tls.port", ta.port, tb.port);
+  compare(out, "dicom.tls.certificate", ta.certificate, tb.certificate);
+  compare(out, "dicom.tls.private_key", ta.private_key, tb.private_key);
+  compare(out, "dicom.tls.ca_file", ta.ca_file, tb.ca_file);
+  compare(out, "dicom.tls.require_client_certificate", ta.require_client_certificate,
+          tb.require_client_certificate);
+  compare(out, "dicom.tls.min_version", ta.min_version, tb.min_version);
   compare(out, "storage.spool_dir", a.storage.spool_dir, b.storage.spool_dir);
   const auto retention = [](const config::StorageSettings& st) {
     return st.retention ? text(*st.retention) : std::string("forever");

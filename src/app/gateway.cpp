@@ -163,6 +163,15 @@ int run_gateway(const std::string& config_path, std::shared_ptr<const config::Co
   listener_settings.limits.max_elements = cfg.dicom.limits.max_elements;
   listener_settings.limits.max_dataset_bytes = cfg.dicom.limits.max_dataset_bytes;
   listener_settings.limits.min_free_bytes = cfg.storage.min_free_bytes;
+  if (cfg.dicom.tls.enabled) {
+    const config::DicomTlsSettings& tls = cfg.dicom.tls;
+    listener_settings.tls = dicom::TlsListenerSettings{tls.port,
+                                                       tls.certificate,
+                                                       tls.private_key,
+                                                       tls.ca_file,
+                                                       tls.require_client_certificate,
+                                                       tls.min_version};
+  }
   dicom::DicomListener listener(listener_settings, intake);
 
   ServiceNotifier notifier;
@@ -194,6 +203,7 @@ int run_gateway(const std::string& config_path, std::shared_ptr<const config::Co
   if (metrics_server) metrics_server->start();
   log::info("gateway_ready")
       .kv("port", static_cast<unsigned>(listener.port()))
+      .kv("tls_port", static_cast<unsigned>(listener.tls_port()))
       .kv("ae_title", cfg.dicom.ae_title)
       .kv("viewer", cfg.viewer_api.base_url)
       .kv("database", cfg.state.database)

@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <optional>
 
 #include "gateway/config/routing_yaml.hpp"
@@ -123,6 +124,46 @@ PresentationPolicy read_presentation(const YamlMappingReader& r, const std::stri
   return p;
 }
 
+/// dicom.tls. The files are checked here too, so that check-config names a missing one.
+void read_dicom_tls(const YamlMappingReader& r, DicomSettings& d, const std::string& file,
+                    Diagnostics& out) {
+  DicomTlsSettings& t = d.tls;
+  r.read("enabled", t.enabled);
+  r.read("port", t.port, 0, 65535);
+  r.read("certificate", t.certificate);
+  r.read("private_key", t.private_key);
+  r.read("ca_file", t.ca_file);
+  r.read("require_client_certificate", t.require_client_certificate);
+  r.read("min_version", t.min_version);
+  if (t.min_version != "1.2" && t.min_version != "1.3") {
+    report(out, file, r.node("min_version"),
+           "'dicom.tls.min_version' must be 1.2 or 1.3 (BCP 195 allows nothing older)");
+  }
+  if (!t.enabled) return;
+  const auto need_file = [&](const char* key, const std::string& path) {
+    std::error_code ec;
+    if (path.empty()) {
+      report(out, file, r.node("enabled"),
+             std::string("'dicom.tls.") + key + "' is required when dicom.tls is enabled");
+    } else if (!std::filesystem::is_regular_file(path, ec)) {
+      report(out, file, r.node(key), std::string("'dicom.tls.") + key + "': no such file: " + path);
+    }
+  };
+  need_file("certificate", t.certificate);
+  need_file("private_key", t.private_key);
+  if (t.require_client_certificate || !t.ca_file.empty()) need_file("ca_file", t.ca_file);
+  std::error_code ec;
+  const auto perms = std::filesystem::status(t.private_key, ec).permissions();
+  if (!ec && (perms & std::filesystem::perms::others_read) != std::filesystem::perms::none) {
+    report(out, file, r.node("private_key"),
+           "'dicom.tls.private_key' " + t.private_key +
+               " is readable by every user: chmod o-r it (0640 or 0600)");
+  }
+  if (t.port != 0 && t.port == d.port) {
+    report(out, file, r.node("port"), "'dicom.tls.port' must differ from 'dicom.port'");
+  }
+}
+
 void read_dicom(const YamlMappingReader& r, DicomSettings& d, const std::string& file,
                 Diagnostics& out) {
   r.read("ae_title", d.ae_title);
@@ -152,6 +193,12 @@ void read_dicom(const YamlMappingReader& r, DicomSettings& d, const std::string&
     limits.read("max_nesting", d.limits.max_nesting, 1, 1000);
     limits.read("max_elements", d.limits.max_elements, 100, 1'000'000'000);
     limits.read("max_dataset_bytes", d.limits.max_dataset_bytes, 1024, 1LL << 40);
+  }
+  if (r.present("tls")) {
+    read_dicom_tls(YamlMappingReader(r.node("tls"), "dicom.tls", file, out,
+                                     {"enabled", "port", "certificate", "private_key", "ca_file",
+                                      "require_client_certificate", "min_version"}),
+                   d, file, out);
   }
 }
 
@@ -220,7 +267,7 @@ LoadResult load_root(const YAML::Node& root, const std::string& file, const Load
                                 "acse_timeout", "dimse_timeout", "limits", "timeouts",
                                 "check_called_ae", "always_allow_echo", "allowed_callers",
                                 "extra_sop_classes", "accept_unknown_sop_classes",
-                                "transfer_syntaxes"}),
+                                "transfer_syntaxes", "tls"}),
              config->dicom, file, out);
   {
     YamlMappingReader storage(top.node("storage"), "storage", file, out,

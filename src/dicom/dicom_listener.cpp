@@ -14,6 +14,7 @@
 #include <cstring>
 #include <deque>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <stdexcept>
@@ -26,6 +27,8 @@
 #include "gateway_transport.hpp"
 #include "raw_socket.hpp"
 #include "storage_scp.hpp"
+#include "tls_accept.hpp"
+#include "tls_server_context.hpp"
 
 namespace gw::dicom {
 namespace {
@@ -37,6 +40,18 @@ using Clock = std::chrono::steady_clock;
 constexpr std::size_t kMaxPendingConnections = 512;
 // The accept thread's longest sleep: how soon stop() is noticed.
 constexpr int kPollSliceMs = 200;
+// Listening sockets at the head of the accept thread's poll set: plain, then TLS (-1 without).
+constexpr std::size_t kListenSockets = 2;
+
+struct SessionFree {
+  void operator()(SSL* session) const { SSL_free(session); }
+};
+using SessionPtr = std::unique_ptr<SSL, SessionFree>;
+
+void set_blocking(int fd, bool blocking) {
+  const int flags = ::fcntl(fd, F_GETFL);
+  if (flags >= 0) ::fcntl(fd, F_SETFL, blocking ? flags & ~O_NONBLOCK : flags | O_NONBLOCK);
+}
 
 void count_rejection(std::string_view reason) {
   metrics::counter("dicom_gateway_associations_rejected_total", {{"reason", std::string(reason)}})
@@ -84,7 +99,7 @@ T_ASC_RejectParameters reject_parameters(AssociationRefusal refusal) {
 /// worker alive (about 20 KB of RSS per association, without bound).
 /// The accept thread accepts TCP connections itself and hands one to DCMTK only once its
 /// A-ASSOCIATE-RQ is buffered whole, so a silent connection never blocks it; each is dropped
-/// at its own ACSE deadline.
+/// at its own ACSE deadline. On the TLS port it first carries the handshake, without blocking.
 class DicomListener::Impl {
  public:
   Impl(ListenerSettings settings, InstanceSink& sink)
@@ -93,7 +108,13 @@ class DicomListener::Impl {
     policy_ = settings_.policy;
   }
 
+  ~Impl() {
+    if (tls_listen_fd_ >= 0) ::close(tls_listen_fd_);
+  }
+
   void start() {
+    // Certificates first: a TLS setup that cannot work stops the start before any port opens.
+    if (settings_.tls) tls_context_ = std::make_unique<TlsServerContext>(*settings_.tls);
     std::filesystem::create_directories(settings_.incoming_dir);
     if (settings_.max_pdu > ASC_MAXIMUMPDUSIZE) {
       // dicom.max_pdu admits up to 1 MiB for newer DCMTKs; 3.6.7 receives at most 128 KiB.
@@ -126,6 +147,10 @@ class DicomListener::Impl {
     ::close(own);
     port_ = bound_port(listen_fd_);
     ASC_setTransportLayer(network_, &transport_, 0);
+    if (settings_.tls) {
+      tls_listen_fd_ = open_listen_socket(settings_.bind_address, settings_.tls->port);
+      tls_port_ = bound_port(tls_listen_fd_);
+    }
 
     shared_config_ = std::make_unique<DcmSharedSCPConfig>(config_);
     for (unsigned i = 0; i < settings_.max_associations; ++i) {
@@ -136,6 +161,7 @@ class DicomListener::Impl {
         .kv("ae_title", settings_.ae_title)
         .kv("address", settings_.bind_address)
         .kv("port", static_cast<unsigned>(port_))
+        .kv("tls_port", static_cast<unsigned>(tls_port_))
         .kv("max_associations", settings_.max_associations);
   }
 
@@ -166,6 +192,7 @@ class DicomListener::Impl {
   }
 
   std::uint16_t port() const { return port_; }
+  std::uint16_t tls_port() const { return tls_port_; }
   unsigned open_associations() const { return busy_.load(); }
 
  private:
@@ -174,6 +201,9 @@ class DicomListener::Impl {
     int fd;
     std::string peer;
     Clock::time_point deadline;
+    SessionPtr tls;            // on the TLS port: its session, the socket non-blocking
+    bool handshaken = false;   // the TLS handshake has completed
+    short events = POLLIN;     // what the TLS handshake waits for
   };
 
   /// An association accepted for service, waiting for a worker.
@@ -192,11 +222,11 @@ class DicomListener::Impl {
   void accept_loop() {
     std::vector<pollfd> fds;
     while (!stopping_) {
-      fds.assign(1, pollfd{listen_fd_, POLLIN, 0});
+      fds.assign({pollfd{listen_fd_, POLLIN, 0}, pollfd{tls_listen_fd_, POLLIN, 0}});
       auto now = Clock::now();
       int wait_ms = kPollSliceMs;
       for (const Pending& p : pending_) {
-        fds.push_back(pollfd{p.fd, POLLIN | POLLRDHUP, 0});
+        fds.push_back(pollfd{p.fd, static_cast<short>(p.events | POLLRDHUP), 0});
         const auto left =
             std::chrono::duration_cast<std::chrono::milliseconds>(p.deadline - now).count();
         wait_ms = static_cast<int>(std::clamp<long long>(left + 1, 0, wait_ms));
@@ -207,12 +237,14 @@ class DicomListener::Impl {
         continue;
       }
       now = Clock::now();
-      // Pending connections first (fds[i + 1] is pending_[i]); then new ones.
+      // Pending connections first (fds[kListenSockets + i] is pending_[i]); then new ones.
       std::vector<Pending> still_pending;
       for (std::size_t i = 0; i < pending_.size(); ++i) {
         Pending& p = pending_[i];
-        const short revents = fds[i + 1].revents;
-        RequestState state = revents != 0 ? request_state(p.fd) : RequestState::waiting;
+        const short revents = fds[kListenSockets + i].revents;
+        RequestState state = revents == 0 ? RequestState::waiting
+                             : p.tls      ? advance_tls(p)
+                                          : request_state(p.fd);
         // A peer that stopped sending before its request was whole can never complete it;
         // kept, its end-of-stream would wake poll() at once on every pass (a busy loop on
         // this thread) until the ACSE deadline.
@@ -231,23 +263,69 @@ class DicomListener::Impl {
         }
       }
       pending_ = std::move(still_pending);
-      if (fds[0].revents & POLLIN) accept_new(now);
+      if (fds[0].revents & POLLIN) accept_new(listen_fd_, now);
+      if (fds[1].revents & POLLIN) accept_new(tls_listen_fd_, now);
     }
     for (Pending& p : pending_) ::close(p.fd);
     pending_.clear();
   }
 
-  void accept_new(Clock::time_point now) {
+  void accept_new(int listen_fd, Clock::time_point now) {
     for (;;) {
       std::string peer;
-      const int fd = accept_connection(listen_fd_, peer);
+      const int fd = accept_connection(listen_fd, peer);
       if (fd < 0) return;
       if (pending_.size() >= kMaxPendingConnections) {
         drop_pending(pending_.front(), "pending_limit");
         pending_.erase(pending_.begin());
       }
-      pending_.push_back(Pending{fd, std::move(peer), now + settings_.acse_timeout});
+      Pending p{fd, std::move(peer), now + settings_.acse_timeout, nullptr};
+      if (listen_fd == tls_listen_fd_) {
+        try {
+          p.tls.reset(tls_context_->new_session());
+        } catch (const std::exception& e) {
+          log::error("tls_session_failed").kv("peer", p.peer).kv("reason", e.what());
+          ::close(fd);
+          continue;
+        }
+        SSL_set_fd(p.tls.get(), fd);
+        set_blocking(fd, false);
+      }
+      pending_.push_back(std::move(p));
     }
+  }
+
+  /// One step of a TLS connection on the accept thread: the handshake, then the wait for its
+  /// A-ASSOCIATE-RQ. A failed handshake (no client certificate, an untrusted one, TLS below
+  /// the floor, plain DICOM on the TLS port) is logged and counted here, once.
+  RequestState advance_tls(Pending& p) {
+    if (!p.handshaken) {
+      const TlsStep step = continue_handshake(p.tls.get());
+      switch (step.progress) {
+        case TlsProgress::want_read:
+          p.events = POLLIN;
+          return RequestState::waiting;
+        case TlsProgress::want_write:
+          p.events = POLLOUT;
+          return RequestState::waiting;
+        case TlsProgress::failed:
+          log::warning("association_rejected")
+              .kv("calling_ae", "")
+              .kv("peer", p.peer)
+              .kv("reason", "tls_handshake_failed")
+              .kv("detail", step.failure);
+          count_rejection("tls_handshake_failed");
+          return RequestState::closed;
+        case TlsProgress::done:
+          p.handshaken = true;
+          p.events = POLLIN;
+          log::debug("tls_established")
+              .kv("peer", p.peer)
+              .kv("session", describe_session(p.tls.get()));
+          break;
+      }
+    }
+    return tls_request_state(p.tls.get());
   }
 
   void drop_pending(Pending& p, std::string_view reason) {
@@ -261,11 +339,17 @@ class DicomListener::Impl {
   /// accepted socket through a process-wide setting.
   void receive(Pending& p) {
     T_ASC_Association* assoc = nullptr;
+    const OFBool secure = p.tls ? OFTrue : OFFalse;
+    if (p.tls) {
+      set_blocking(p.fd, true);  // as DCMTK reads every socket
+      transport_.hand_over(p.tls.release());
+    }
     dcmExternalSocketHandle.set(p.fd);
     const OFCondition status =
-        ASC_receiveAssociation(network_, &assoc, settings_.max_pdu, nullptr, nullptr, OFFalse,
+        ASC_receiveAssociation(network_, &assoc, settings_.max_pdu, nullptr, nullptr, secure,
                                DUL_NOBLOCK, static_cast<int>(seconds(settings_.acse_timeout)));
     dcmExternalSocketHandle.set(-1);
+    transport_.hand_over(nullptr);  // frees a session DCMTK never took
     if (status.bad()) {
       log_rejection("association_receive_failed", "", p.peer, status.text());
       count_rejection("receive_failed");
@@ -288,8 +372,8 @@ class DicomListener::Impl {
     request.verification_only = proposes_only_verification(assoc->params);
 
     std::shared_ptr<ConnectionState> state;
-    if (auto* connection = dynamic_cast<GatewayConnection*>(
-            DUL_getTransportConnection(assoc->DULassociation))) {
+    if (auto* connection =
+            dynamic_cast<GatewaySocket*>(DUL_getTransportConnection(assoc->DULassociation))) {
       state = connection->state();
     }
     AssociationRefusal refusal = AssociationRefusal::none;
@@ -338,7 +422,7 @@ class DicomListener::Impl {
       }
       // Our own descriptor of the socket, so abort_open() never hits a reused number.
       auto* connection =
-          dynamic_cast<GatewayConnection*>(DUL_getTransportConnection(job.assoc->DULassociation));
+          dynamic_cast<GatewaySocket*>(DUL_getTransportConnection(job.assoc->DULassociation));
       const int abort_fd = connection ? ::fcntl(connection->socket_fd(), F_DUPFD_CLOEXEC, 0) : -1;
       if (abort_fd >= 0) {
         std::lock_guard lock(mutex_);
@@ -380,6 +464,9 @@ class DicomListener::Impl {
   T_ASC_Network* network_ = nullptr;
   int listen_fd_ = -1;  // owned by network_
   std::uint16_t port_ = 0;
+  std::unique_ptr<TlsServerContext> tls_context_;  // with settings_.tls
+  int tls_listen_fd_ = -1;                         // owned; -1 without TLS
+  std::uint16_t tls_port_ = 0;
 
   std::thread accept_thread_;
   std::vector<Pending> pending_;  // accept thread only
@@ -403,6 +490,7 @@ DicomListener::~DicomListener() { impl_->stop(); }
 
 void DicomListener::start() { impl_->start(); }
 std::uint16_t DicomListener::port() const { return impl_->port(); }
+std::uint16_t DicomListener::tls_port() const { return impl_->tls_port(); }
 void DicomListener::stop() { impl_->stop(); }
 void DicomListener::abort_open() { impl_->abort_open(); }
 unsigned DicomListener::open_associations() const { return impl_->open_associations(); }

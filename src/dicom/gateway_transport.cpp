@@ -2,12 +2,14 @@
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <openssl/ssl.h>
 #include <poll.h>
 #include <sys/socket.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <climits>
+#include <utility>
 
 namespace gw::dicom {
 namespace {
@@ -19,28 +21,24 @@ void set_option(int fd, int option) {
 
 }  // namespace
 
-GatewayConnection::GatewayConnection(DcmNativeSocketType socket, std::chrono::milliseconds idle)
-    : DcmTCPConnection(socket), idle_(idle), last_io_(Clock::now()) {
+GatewaySocket::GatewaySocket(int fd, std::chrono::milliseconds idle)
+    : fd_(fd), idle_(idle), last_io_(Clock::now()) {
   // Our answers (A-ASSOCIATE-AC, C-STORE-RSP) are small and must leave at once.
-  set_option(static_cast<int>(socket), TCP_NODELAY);
+  set_option(fd_, TCP_NODELAY);
 }
 
-ssize_t GatewayConnection::read(void* buf, size_t nbyte) {
-  const ssize_t n = DcmTCPConnection::read(buf, nbyte);
+void GatewaySocket::after_read(ssize_t n) {
   if (n > 0) last_io_ = Clock::now();
   // Linux leaves quick-ACK mode on its own after a few segments; a Nagle-on sender then
   // waits for our delayed ACK (up to 40 ms) before each small PDU. Re-arm it every time.
-  set_option(socket_fd(), TCP_QUICKACK);
-  return n;
+  set_option(fd_, TCP_QUICKACK);
 }
 
-ssize_t GatewayConnection::write(void* buf, size_t nbyte) {
-  const ssize_t n = DcmTCPConnection::write(buf, nbyte);
+void GatewaySocket::after_write(ssize_t n) {
   if (n > 0) last_io_ = Clock::now();
-  return n;
 }
 
-OFBool GatewayConnection::networkDataAvailable(int timeout) {
+bool GatewaySocket::wait_readable(int timeout) {
   using std::chrono::milliseconds;
   long long wait_ms = timeout < 0 ? -1 : static_cast<long long>(timeout) * 1000;
   // True when the idle limit, not DCMTK's own timeout, ends this wait: then a timed-out poll
@@ -50,27 +48,78 @@ OFBool GatewayConnection::networkDataAvailable(int timeout) {
     const auto left = std::chrono::ceil<milliseconds>(idle_ - (Clock::now() - last_io_));
     if (left.count() <= 0) {
       state_->idle_expired = true;
-      return OFFalse;
+      return false;
     }
     if (wait_ms < 0 || left.count() <= wait_ms) {
       wait_ms = left.count();
       idle_bound = true;
     }
   }
-  pollfd pfd{socket_fd(), POLLIN, 0};
+  pollfd pfd{fd_, POLLIN, 0};
   int ready = 0;
   do {
     ready = ::poll(&pfd, 1, static_cast<int>(std::min<long long>(wait_ms, INT_MAX)));
   } while (ready < 0 && errno == EINTR);
-  if (ready > 0) return OFTrue;
+  if (ready > 0) return true;
   if (idle_bound) state_->idle_expired = true;
-  return OFFalse;
+  return false;
+}
+
+GatewayConnection::GatewayConnection(DcmNativeSocketType socket, std::chrono::milliseconds idle)
+    : DcmTCPConnection(socket), GatewaySocket(static_cast<int>(socket), idle) {}
+
+ssize_t GatewayConnection::read(void* buf, size_t nbyte) {
+  const ssize_t n = DcmTCPConnection::read(buf, nbyte);
+  after_read(n);
+  return n;
+}
+
+ssize_t GatewayConnection::write(void* buf, size_t nbyte) {
+  const ssize_t n = DcmTCPConnection::write(buf, nbyte);
+  after_write(n);
+  return n;
+}
+
+OFBool GatewayConnection::networkDataAvailable(int timeout) {
+  return wait_readable(timeout) ? OFTrue : OFFalse;
+}
+
+GatewayTlsConnection::GatewayTlsConnection(DcmNativeSocketType socket, SSL* session,
+                                           std::chrono::milliseconds idle)
+    : DcmTLSConnection(socket, session),
+      GatewaySocket(static_cast<int>(socket), idle),
+      session_(session) {}
+
+ssize_t GatewayTlsConnection::read(void* buf, size_t nbyte) {
+  const ssize_t n = DcmTLSConnection::read(buf, nbyte);
+  after_read(n);
+  return n;
+}
+
+ssize_t GatewayTlsConnection::write(void* buf, size_t nbyte) {
+  const ssize_t n = DcmTLSConnection::write(buf, nbyte);
+  after_write(n);
+  return n;
+}
+
+OFBool GatewayTlsConnection::networkDataAvailable(int timeout) {
+  // Bytes OpenSSL has already decrypted never wake poll().
+  if (SSL_pending(session_) > 0) return OFTrue;
+  return wait_readable(timeout) ? OFTrue : OFFalse;
+}
+
+GatewayTransportLayer::~GatewayTransportLayer() { SSL_free(handed_over_); }
+
+void GatewayTransportLayer::hand_over(SSL* handshaken_session) {
+  SSL_free(std::exchange(handed_over_, handshaken_session));
 }
 
 DcmTransportConnection* GatewayTransportLayer::createConnection(DcmNativeSocketType socket,
                                                                 OFBool use_secure_layer) {
-  if (use_secure_layer) return nullptr;  // no TLS on this listener
-  return new GatewayConnection(socket, idle_);
+  if (!use_secure_layer) return new GatewayConnection(socket, idle_);
+  SSL* session = std::exchange(handed_over_, nullptr);
+  if (session == nullptr) return nullptr;  // DCMTK closes the socket and refuses
+  return new GatewayTlsConnection(socket, session, idle_);
 }
 
 }  // namespace gw::dicom

@@ -1,9 +1,11 @@
 #pragma once
-// The TCP transport under every accepted association, installed into DCMTK's network with
+// The transport under every accepted association, installed into DCMTK's network with
 // ASC_setTransportLayer (DCMTK 3.6.7 creates plain connections through the layer too): Nagle
 // off, TCP quick-ACK re-armed after every read, and an idle limit on every wait for the peer.
+// TLS connections get the same, over a session whose handshake the accept thread has done.
 #include <dcmtk/dcmnet/dcmlayer.h>
 #include <dcmtk/dcmnet/dcmtrans.h>
+#include <dcmtk/dcmtls/tlstrans.h>
 
 #include <atomic>
 #include <chrono>
@@ -16,37 +18,78 @@ struct ConnectionState {
   std::atomic<bool> idle_expired{false};  // a wait for the peer ended at the idle limit
 };
 
-/// One association's socket. Used by one thread at a time (the accept thread while the
-/// A-ASSOCIATE-RQ is read, then its worker); owned and deleted by DCMTK's association.
-class GatewayConnection : public DcmTCPConnection {
+/// What the listener needs of an association's connection, plain or TLS, and the socket
+/// habits both share. Used by one thread at a time (the accept thread while the
+/// A-ASSOCIATE-RQ is read, then its worker).
+class GatewaySocket {
  public:
-  GatewayConnection(DcmNativeSocketType socket, std::chrono::milliseconds idle);
-
-  ssize_t read(void* buf, size_t nbyte) override;
-  ssize_t write(void* buf, size_t nbyte) override;
-  /// DCMTK's wait for data in non-blocking mode: ends early, as "no data", once the peer has
-  /// been silent for the idle limit, so DCMTK aborts the association and frees its worker.
-  OFBool networkDataAvailable(int timeout) override;
-
+  virtual ~GatewaySocket() = default;
   std::shared_ptr<ConnectionState> state() const { return state_; }
-  int socket_fd() { return static_cast<int>(getSocket()); }
+  virtual int socket_fd() = 0;
+
+ protected:
+  GatewaySocket(int fd, std::chrono::milliseconds idle);
+  /// After every read: re-arms quick-ACK and, when bytes came, restarts the idle clock.
+  void after_read(ssize_t n);
+  void after_write(ssize_t n);
+  /// DCMTK's wait for data in non-blocking mode (`timeout` in seconds, < 0: none): ends early,
+  /// as "no data", once the peer has been silent for the idle limit, so DCMTK aborts the
+  /// association and frees its worker.
+  bool wait_readable(int timeout);
 
  private:
   using Clock = std::chrono::steady_clock;
+  int fd_;
   std::chrono::milliseconds idle_;  // 0: no idle limit
   Clock::time_point last_io_;       // last byte read or written
   std::shared_ptr<ConnectionState> state_ = std::make_shared<ConnectionState>();
 };
 
-/// Creates GatewayConnections. Owned by the listener; must outlive DCMTK's network.
+/// A plain association's socket; owned and deleted by DCMTK's association.
+class GatewayConnection : public DcmTCPConnection, public GatewaySocket {
+ public:
+  GatewayConnection(DcmNativeSocketType socket, std::chrono::milliseconds idle);
+
+  ssize_t read(void* buf, size_t nbyte) override;
+  ssize_t write(void* buf, size_t nbyte) override;
+  OFBool networkDataAvailable(int timeout) override;
+  int socket_fd() override { return static_cast<int>(getSocket()); }
+};
+
+/// A TLS association's socket and session; owned and deleted by DCMTK's association, which
+/// frees the session.
+class GatewayTlsConnection : public DcmTLSConnection, public GatewaySocket {
+ public:
+  /// `session`: its handshake completed, on `socket`.
+  GatewayTlsConnection(DcmNativeSocketType socket, SSL* session, std::chrono::milliseconds idle);
+
+  /// DCMTK would run a blocking SSL_accept here, without a timeout; the accept thread has
+  /// done the handshake without blocking already.
+  OFCondition serverSideHandshake() override { return EC_Normal; }
+  ssize_t read(void* buf, size_t nbyte) override;
+  ssize_t write(void* buf, size_t nbyte) override;
+  OFBool networkDataAvailable(int timeout) override;
+  int socket_fd() override { return static_cast<int>(getSocket()); }
+
+ private:
+  SSL* session_;  // owned by DcmTLSConnection
+};
+
+/// Creates the connections. Owned by the listener; must outlive DCMTK's network.
 class GatewayTransportLayer : public DcmTransportLayer {
  public:
   explicit GatewayTransportLayer(std::chrono::milliseconds idle) : idle_(idle) {}
+  ~GatewayTransportLayer() override;
+
+  /// The accept thread, before ASC_receiveAssociation with the secure layer: the session
+  /// DCMTK's next secure connection wraps. Ownership passes to that connection.
+  void hand_over(SSL* handshaken_session);
   DcmTransportConnection* createConnection(DcmNativeSocketType socket,
                                            OFBool use_secure_layer) override;
 
  private:
   std::chrono::milliseconds idle_;
+  SSL* handed_over_ = nullptr;
 };
 
 }  // namespace gw::dicom

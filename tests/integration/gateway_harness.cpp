@@ -46,6 +46,7 @@ void GatewayHarness::start_gateway(const std::string& extra_yaml) {
             "  bind: 127.0.0.1\n"
             "  port: 0\n"
             "  max_associations: 4\n"
+         << dicom_extra_ <<
             "storage:\n"
             "  spool_dir: " << (dir_ / "spool").string() << "\n"
          << storage_extra_ <<
@@ -70,6 +71,7 @@ void GatewayHarness::start_gateway(const std::string& extra_yaml) {
   ASSERT_TRUE(ready) << "the gateway did not start:\n" << gateway_->output();
   port_ = static_cast<std::uint16_t>(std::stoi(log_field(*ready, "port")));
   metrics_port_ = static_cast<std::uint16_t>(std::stoi(log_field(*ready, "metrics_port")));
+  tls_port_ = static_cast<std::uint16_t>(std::stoi(log_field(*ready, "tls_port")));
 }
 
 void GatewayHarness::write_api_key_file(const std::string& key) {

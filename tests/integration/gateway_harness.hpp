@@ -41,6 +41,11 @@ class GatewayHarness {
   void add_storage_setting(const std::string& key, const std::string& value) {
     storage_extra_ += "  " + key + ": " + value + "\n";
   }
+  /// Adds lines (indented two spaces, e.g. "  tls:\n    enabled: true\n") under `dicom:` in
+  /// the configuration of the next start_gateway().
+  void add_dicom_setting(const std::string& lines) { dicom_extra_ += lines; }
+  /// The DICOM TLS port the gateway logged as ready; 0 without dicom.tls.
+  std::uint16_t tls_port() const { return tls_port_; }
   /// Replaces the `routing:` section (test_routing_yaml()) of the next start_gateway().
   void set_routing_yaml(std::string yaml) { routing_yaml_ = std::move(yaml); }
   /// SIGTERM, and the exit code.
@@ -67,6 +72,8 @@ class GatewayHarness {
   std::unique_ptr<ChildProcess> gateway_;
   std::uint16_t port_ = 0;
   std::uint16_t metrics_port_ = 0;
+  std::uint16_t tls_port_ = 0;
+  std::string dicom_extra_;
   std::string storage_extra_;
   std::string routing_yaml_;
   std::string api_key_file_;  // empty: the key comes from the environment

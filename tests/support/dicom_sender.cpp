@@ -4,8 +4,11 @@
 #include <dcmtk/dcmdata/dcfilefo.h>
 #include <dcmtk/dcmdata/dcuid.h>
 #include <dcmtk/dcmnet/scu.h>
+#include <dcmtk/dcmtls/tlslayer.h>
+#include <openssl/ssl.h>
 
 #include <cstdlib>
+#include <memory>
 #include <set>
 
 namespace gw::test {
@@ -26,11 +29,58 @@ void configure(DcmSCU& scu, const SendOptions& o) {
   scu.setVerbosePCMode(OFFalse);
 }
 
+/// DcmSCU with its TLS switch made reachable (DcmTLSSCU would own the TLS setup itself).
+class Scu : public DcmSCU {
+ public:
+  using DcmSCU::useSecureConnection;
+};
+
+/// The TLS layer the SCU uses (DcmSCU borrows it: it must outlive the association), or an
+/// error. Null without TLS.
+std::unique_ptr<DcmTLSTransportLayer> tls_layer(const SendOptions& o, std::string& error) {
+  if (!o.tls) return nullptr;
+  auto layer = std::make_unique<DcmTLSTransportLayer>(NET_REQUESTOR, nullptr, OFTrue);
+  OFCondition status = layer->setTLSProfile(TSP_Profile_BCP195_ND);
+  if (status.good()) status = layer->activateCipherSuites();
+  if (status.good() && !o.tls->certificate.empty()) {
+    status = layer->setPrivateKeyFile(o.tls->private_key.c_str(), DCF_Filetype_PEM);
+    if (status.good()) status = layer->setCertificateFile(o.tls->certificate.c_str(), DCF_Filetype_PEM);
+  }
+  if (status.good() && !o.tls->ca_file.empty()) {
+    status = layer->addTrustedCertificateFile(o.tls->ca_file.c_str(), DCF_Filetype_PEM);
+  }
+  if (status.bad()) {
+    error = std::string("TLS setup: ") + status.text();
+    return nullptr;
+  }
+  if (o.tls->max_version == "1.2") {
+    SSL_CTX_set_max_proto_version(layer->getNativeHandle(), TLS1_2_VERSION);
+  }
+  layer->setCertificateVerification(o.tls->ca_file.empty() ? DCV_ignoreCertificate
+                                                            : DCV_requireCertificate);
+  return layer;
+}
+
+/// initNetwork, TLS when asked, negotiateAssociation.
+OFCondition associate(Scu& scu, const SendOptions& o,
+                      std::unique_ptr<DcmTLSTransportLayer>& layer) {
+  OFCondition status = scu.initNetwork();
+  if (status.good() && o.tls) {
+    std::string error;
+    layer = tls_layer(o, error);
+    if (!layer) return makeOFCondition(0, 1, OF_error, error.c_str());
+    status = scu.useSecureConnection(layer.get());
+  }
+  if (status.good()) status = scu.negotiateAssociation();
+  return status;
+}
+
 }  // namespace
 
 SendResult send_files(const SendOptions& options, const std::vector<std::string>& files) {
   SendResult result;
-  DcmSCU scu;
+  std::unique_ptr<DcmTLSTransportLayer> layer;  // DcmSCU borrows it: declared first, freed last
+  Scu scu;
   configure(scu, options);
   std::set<std::pair<std::string, std::string>> contexts;
   for (const auto& file : files) {
@@ -55,8 +105,7 @@ SendResult send_files(const SendOptions& options, const std::vector<std::string>
     syntaxes.push_back(UID_LittleEndianExplicitTransferSyntax);
     scu.addPresentationContext(UID_VerificationSOPClass, syntaxes);
   }
-  OFCondition status = scu.initNetwork();
-  if (status.good()) status = scu.negotiateAssociation();
+  OFCondition status = associate(scu, options, layer);
   if (status.bad()) {
     result.error = status.text();
     return result;
@@ -78,12 +127,13 @@ SendResult send_files(const SendOptions& options, const std::vector<std::string>
 }
 
 bool echo(const SendOptions& options) {
-  DcmSCU scu;
+  std::unique_ptr<DcmTLSTransportLayer> layer;
+  Scu scu;
   configure(scu, options);
   OFList<OFString> syntaxes;
   syntaxes.push_back(UID_LittleEndianImplicitTransferSyntax);
   scu.addPresentationContext(UID_VerificationSOPClass, syntaxes);
-  if (scu.initNetwork().bad() || scu.negotiateAssociation().bad()) return false;
+  if (associate(scu, options, layer).bad()) return false;
   const bool ok = scu.sendECHORequest(0).good();
   scu.releaseAssociation();
   return ok;

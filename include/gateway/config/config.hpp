@@ -24,6 +24,18 @@ struct DicomLimits {
   std::uint64_t max_dataset_bytes = 4ull << 30;  // 4 GiB; larger instances are refused (0xA700)
 };
 
+/// dicom.tls: a second port for DICOM over TLS (BCP 195 profile, TLS 1.2 minimum). Needs a
+/// restart to change.
+struct DicomTlsSettings {
+  bool enabled = false;
+  std::uint16_t port = 2762;  // the port IANA registered for DICOM over TLS
+  std::string certificate;    // PEM, the gateway's certificate (and chain)
+  std::string private_key;    // PEM, unencrypted, not readable by others
+  std::string ca_file;        // PEM, the CA(s) that sign the callers' certificates
+  bool require_client_certificate = true;
+  std::string min_version = "1.2";  // or "1.3"
+};
+
 struct DicomSettings {
   std::string ae_title = "AVARA_GW";
   std::string bind = "0.0.0.0";
@@ -38,6 +50,7 @@ struct DicomSettings {
   DicomLimits limits;
   /// extra_sop_classes, accept_unknown_sop_classes, transfer_syntaxes (UIDs); needs a restart.
   PresentationPolicy presentation;
+  DicomTlsSettings tls;
 };
 
 struct StorageSettings {

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "gateway/dicom/instance_sink.hpp"
@@ -12,6 +13,17 @@
 #include "gateway/domain/presentation_policy.hpp"
 
 namespace gw::dicom {
+
+/// A second port speaking DICOM over TLS (PS3.15 B.9, BCP 195), served by the same workers
+/// and under the same caller rules and limits as the plain port.
+struct TlsListenerSettings {
+  std::uint16_t port = 2762;  // 0: any free port; tls_port() tells which
+  std::filesystem::path certificate;  // PEM: the gateway's certificate (chain)
+  std::filesystem::path private_key;  // PEM, unencrypted
+  std::filesystem::path ca_file;      // PEM: the CA(s) callers' certificates must chain to
+  bool require_client_certificate = true;
+  std::string min_version = "1.2";  // "1.2" or "1.3"
+};
 
 struct ListenerSettings {
   std::string ae_title = "AVARA_GW";
@@ -26,6 +38,7 @@ struct ListenerSettings {
   std::filesystem::path incoming_dir;  // where datasets stream to before the sink takes them
   PresentationPolicy presentation;     // SOP classes and transfer syntaxes accepted
   ReceiveLimits limits;                // dicom.limits and the spool's reserve, per C-STORE
+  std::optional<TlsListenerSettings> tls;  // absent: no TLS port
 };
 
 /// Accepts associations and serves C-ECHO and C-STORE on them. Owns its threads; the sink
@@ -37,10 +50,13 @@ class DicomListener {
   DicomListener(const DicomListener&) = delete;
   DicomListener& operator=(const DicomListener&) = delete;
 
-  /// Binds the port and starts accepting. Throws std::runtime_error when it cannot listen.
+  /// Binds the port(s) and starts accepting. Throws std::runtime_error when it cannot listen
+  /// or the TLS certificate, key or CA cannot be used.
   void start();
   /// The port actually listened on.
   std::uint16_t port() const;
+  /// The TLS port actually listened on; 0 without TLS.
+  std::uint16_t tls_port() const;
   /// Stops accepting new associations, waits for open ones to finish, joins every thread.
   void stop();
   /// Thread-safe: breaks every open association now (its unanswered instance is resent by
