@@ -119,6 +119,20 @@ void StorageScp::notifyAbortRequest() {
       .kv("instances", instances_);
 }
 
+void StorageScp::notifyDIMSEError(const OFCondition& cond) {
+  // A wait that timed out is the idle or DIMSE limit, which the listener logs; anything else
+  // is a message DCMTK could not take (a command without its required fields, a broken PDU),
+  // after which it aborts the association.
+  if (cond == DIMSE_NODATAAVAILABLE) return;
+  log::warning("association_aborted")
+      .kv("calling_ae", association_.calling_ae)
+      .kv("peer", association_.peer_address)
+      .kv("reason", "dimse_error")
+      .kv("detail", cond.text())
+      .kv("instances", instances_);
+  metrics::counter("dicom_gateway_associations_rejected_total", {{"reason", "dimse_error"}}).inc();
+}
+
 void StorageScp::notifyAssociationTermination() {
   log::info("association_closed")
       .kv("calling_ae", association_.calling_ae)

@@ -31,6 +31,7 @@ class StorageScp : public DcmThreadSCP {
                                 DcmSCPActionType& desired_action) override;
   void notifyAssociationTermination() override;
   void notifyAbortRequest() override;
+  void notifyDIMSEError(const OFCondition& cond) override;
   OFCondition negotiateAssociation() override;
 
  private:

@@ -84,7 +84,7 @@ TEST_F(AssociationTimeouts, SilentConnectionsDoNotStarveARealSenderAndAreDropped
   start();
   const auto before = rejected("acse_timeout");
   std::vector<int> silent;
-  for (int i = 0; i < 60; ++i) {
+  for (int i = 0; i < 200; ++i) {
     const int fd = connect_silently(options_.port);
     ASSERT_GE(fd, 0);
     silent.push_back(fd);
@@ -95,13 +95,13 @@ TEST_F(AssociationTimeouts, SilentConnectionsDoNotStarveARealSenderAndAreDropped
   const auto took = Clock::now() - started;
   ASSERT_TRUE(result.associated) << result.error;
   EXPECT_EQ(result.statuses, (std::vector<std::uint16_t>{0x0000}));
-  EXPECT_LT(took, milliseconds(1500)) << "served before the silent connections' deadline";
+  EXPECT_LT(took, settings_.acse_timeout) << "served before the silent connections' deadline";
 
   for (const int fd : silent) {
     EXPECT_TRUE(closed_by_peer_within(fd, milliseconds(5000)));
     ::close(fd);
   }
-  EXPECT_EQ(rejected("acse_timeout"), before + 60);
+  EXPECT_EQ(rejected("acse_timeout"), before + 200);
 }
 
 }  // namespace

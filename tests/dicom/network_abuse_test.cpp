@@ -166,15 +166,16 @@ Bytes p_data(std::uint8_t control, const Bytes& fragment) {
 
 Bytes a_abort() { return pdu(0x07, Bytes{0, 0, 0, 0}); }
 
-/// The C-STORE-RQ command set, implicit VR little endian (PS3.7 §9.3.1.1).
-Bytes store_command(std::string_view sop_instance) {
+/// The C-STORE-RQ command set, implicit VR little endian (PS3.7 §9.3.1.1), without the
+/// command element `omit` when one is named (0x0110 MessageID, 0x1000 AffectedSOPInstanceUID).
+Bytes store_command(std::string_view sop_instance, std::uint16_t omit = 0xFFFF) {
   DicomBytes body(false);
   body.element(0x0000, 0x0002, "UI", kCtImageStorage)
-      .tag(0x0000, 0x0100).u32(2).u16(0x0001)  // C-STORE-RQ
-      .tag(0x0000, 0x0110).u32(2).u16(1)       // MessageID
-      .tag(0x0000, 0x0700).u32(2).u16(0)       // medium priority
-      .tag(0x0000, 0x0800).u32(2).u16(0)       // a dataset follows
-      .element(0x0000, 0x1000, "UI", sop_instance);
+      .tag(0x0000, 0x0100).u32(2).u16(0x0001);  // C-STORE-RQ
+  if (omit != 0x0110) body.tag(0x0000, 0x0110).u32(2).u16(1);  // MessageID
+  body.tag(0x0000, 0x0700).u32(2).u16(0)                       // medium priority
+      .tag(0x0000, 0x0800).u32(2).u16(0);                      // a dataset follows
+  if (omit != 0x1000) body.element(0x0000, 0x1000, "UI", sop_instance);
   DicomBytes command(false);
   command.tag(0x0000, 0x0000)
       .u32(4)
@@ -405,6 +406,39 @@ TEST_F(NetworkAbuse, ADatasetFragmentBeforeAnyCommandAbortsTheAssociation) {
   EXPECT_EQ(sink_.stored(), 0u);
   expect_next_sender_served();
 }
+
+class MissingCommandField : public NetworkAbuse,
+                            public testing::WithParamInterface<std::uint16_t> {};
+
+TEST_P(MissingCommandField, AStoreCommandWithoutARequiredFieldStoresNothing) {
+  // A C-STORE-RQ without its MessageID or AffectedSOPInstanceUID cannot be answered as the
+  // standard asks: DCMTK refuses to parse the command and the association is aborted (the
+  // peer sees an A-ABORT or a closed connection), nothing is stored, the next sender is served.
+  start();
+  const auto before = rejected("dimse_error");
+  RawPeer peer(options_.port);
+  associate(peer);
+  const std::string uid = "1.2.826.0.1.3680043.10.543.705";
+  ASSERT_TRUE(peer.send(p_data(kCommand | kLast, store_command(uid, GetParam()))));
+  peer.send(p_data(kLast, ct_dataset(uid)));  // may fail: the gateway may have closed already
+  const auto answer = peer.read_pdu(milliseconds(3000));
+  if (answer) {
+    EXPECT_EQ((*answer)[0], 0x07) << "expected an A-ABORT, got PDU type " << int((*answer)[0]);
+  }
+  peer.close();
+  EXPECT_EQ(sink_.stored(), 0u);
+  EXPECT_TRUE(wait_until([this] { return incoming_empty(); }));
+  EXPECT_TRUE(wait_until([&] { return rejected("dimse_error") == before + 1; }))
+      << "logged once as event=association_aborted reason=dimse_error";
+  expect_next_sender_served();
+}
+
+INSTANTIATE_TEST_SUITE_P(NetworkAbuse, MissingCommandField,
+                         testing::Values(std::uint16_t{0x0110}, std::uint16_t{0x1000}),
+                         [](const testing::TestParamInfo<std::uint16_t>& info) {
+                           return info.param == 0x0110 ? std::string("MessageID")
+                                                       : std::string("AffectedSOPInstanceUID");
+                         });
 
 }  // namespace
 }  // namespace gw::test
