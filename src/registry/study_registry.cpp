@@ -194,14 +194,64 @@ void StudyRegistry::add_missing_columns() {
 bool StudyRegistry::record_instance(const InstanceArrival& arrival,
                                     const std::function<NewStudy()>& decide,
                                     const ArrivalDetails& details) {
+  PendingArrival me{arrival, decide, details, false, false, nullptr};
+  std::unique_lock group(group_mutex_);
+  group_queue_.push_back(&me);
+  while (!me.done) {
+    if (group_committing_) {
+      group_done_.wait(group);
+      continue;
+    }
+    // Leader: commit everything queued so far (this call included), then hand over.
+    group_committing_ = true;
+    std::vector<PendingArrival*> batch;
+    batch.swap(group_queue_);
+    group.unlock();
+    commit_arrivals(batch);
+    group.lock();
+    for (PendingArrival* p : batch) p->done = true;
+    group_committing_ = false;
+    group_done_.notify_all();  // the batch's callers, and a next leader for the new queue
+  }
+  if (me.error) std::rethrow_exception(me.error);
+  return me.created;
+}
+
+void StudyRegistry::commit_arrivals(const std::vector<PendingArrival*>& group) noexcept {
   std::lock_guard lock(mutex_);
-  Transaction tx(db_);
+  try {
+    Transaction tx(db_);
+    for (PendingArrival* p : group) {
+      exec("SAVEPOINT arrival");
+      try {
+        p->created = insert_arrival(*p);
+        exec("RELEASE arrival");
+      } catch (...) {
+        p->error = std::current_exception();
+        p->created = false;
+        sqlite3_exec(db_, "ROLLBACK TO arrival; RELEASE arrival", nullptr, nullptr, nullptr);
+      }
+    }
+    tx.commit();
+  } catch (...) {
+    // BEGIN or COMMIT failed (a full disk, a broken file): nothing of the group is durable.
+    const std::exception_ptr error = std::current_exception();
+    for (PendingArrival* p : group) {
+      if (!p->error) p->error = error;
+      p->created = false;
+    }
+  }
+}
+
+bool StudyRegistry::insert_arrival(const PendingArrival& p) {
+  const InstanceArrival& arrival = p.arrival;
+  const ArrivalDetails& details = p.details;
   bool created = false;
   {
     SqliteStatement exists(db_, "SELECT 1 FROM studies WHERE study_instance_uid = ?");
     exists.bind(1, arrival.study_instance_uid);
     if (!exists.step()) {
-      const NewStudy study = decide();
+      const NewStudy study = p.decide();
       SqliteStatement insert(db_,
                              "INSERT INTO studies (study_instance_uid, state, rule_name, "
                              "request_body, idempotency_key, first_seen, last_instance, "
@@ -261,7 +311,6 @@ bool StudyRegistry::record_instance(const InstanceArrival& arrival,
       .bind(5, details.modality)
       .bind(6, arrival.received + details.stable_after.value_or(0))
       .run();
-  tx.commit();
   return created;
 }
 

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -74,6 +75,47 @@ TEST_F(StudyRegistryTest, ConcurrentWritersCreateEachStudyExactlyOnce) {
   EXPECT_EQ(created.load(), 10);
   EXPECT_EQ(decisions.load(), 10);
   EXPECT_EQ(registry_->list().size(), 10u);
+}
+
+TEST_F(StudyRegistryTest, InAGroupCommitOneCallersFailureUndoesOnlyItsOwnArrival) {
+  // Eight associations at once share commits. Every 7th arrival opens a study whose routing
+  // throws: that caller gets the exception and its study has no row; every other arrival,
+  // whichever group it shared, is recorded, and still is after reopening the file.
+  constexpr int kThreads = 8, kPerThread = 25;
+  std::atomic<int> thrown{0}, expected_failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        const bool fails = (t * kPerThread + i) % 7 == 0;
+        const std::string study =
+            fails ? "9.9." + std::to_string(t) + "." + std::to_string(i) : "1.5." + std::to_string(i % 5);
+        const std::string sop = study + ".1." + std::to_string(t) + "." + std::to_string(i);
+        if (fails) ++expected_failures;
+        try {
+          registry_->record_instance({study, sop, 10, i}, [&]() -> NewStudy {
+            if (fails) throw std::runtime_error("routing failed");
+            return pending_study();
+          });
+        } catch (const std::runtime_error& e) {
+          EXPECT_STREQ(e.what(), "routing failed");
+          ++thrown;
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(thrown.load(), expected_failures.load());
+  registry_.reset();
+  registry_ = StudyRegistry::open(path_);
+  std::int64_t recorded = 0;
+  for (const auto& study : registry_->list()) {
+    EXPECT_EQ(study.study_instance_uid.rfind("9.9.", 0), std::string::npos)
+        << "a failed arrival left a row: " << study.study_instance_uid;
+    recorded += study.instances;
+  }
+  EXPECT_EQ(registry_->list().size(), 5u);
+  EXPECT_EQ(recorded, kThreads * kPerThread - expected_failures.load());
 }
 
 TEST_F(StudyRegistryTest, DueReturnsPendingStudiesOldestFirstAndSkipsFutureRetries) {

@@ -1,5 +1,7 @@
 #pragma once
 // The durable record of every study the gateway accepted, and the outbox of registrations.
+#include <condition_variable>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -39,7 +41,8 @@ struct ArrivalDetails {
 
 /// A SQLite database (WAL, synchronous=FULL) holding one row per study and one per instance.
 /// Thread-safe: every call takes the registry's mutex, so DICOM workers and the dispatcher
-/// share one connection. Throws std::runtime_error only from open(); later failures are
+/// share one connection. Arrivals from several associations at once share a commit (and
+/// its fsync): see record_instance(). Throws std::runtime_error only from open(); later failures are
 /// reported as std::runtime_error too, since they mean the disk or the file broke.
 class StudyRegistry {
  public:
@@ -49,9 +52,13 @@ class StudyRegistry {
   StudyRegistry(const StudyRegistry&) = delete;
   StudyRegistry& operator=(const StudyRegistry&) = delete;
 
-  /// Records `arrival` in one transaction. When its study is unknown, `decide()` is called
-  /// (inside the transaction, so two associations cannot both create the study) and a row
-  /// is created from its answer. Returns true when this call created the study.
+  /// Records `arrival` durably: returns once it is committed. When its study is unknown,
+  /// `decide()` is called (inside the transaction, so two associations cannot both create the
+  /// study) and a row is created from its answer. Returns true when this call created the
+  /// study. Group commit: calls that arrive while a commit is running wait for it, then one
+  /// of them commits them all in one transaction (one fsync), each under its own savepoint,
+  /// so one call's failure (thrown to that caller only) never undoes another's arrival.
+  /// `decide` may run on another caller's thread, while this one waits.
   bool record_instance(const InstanceArrival& arrival, const std::function<NewStudy()>& decide,
                        const ArrivalDetails& details = {});
 
@@ -123,6 +130,19 @@ class StudyRegistry {
 
  private:
   explicit StudyRegistry(sqlite3* db);
+  /// One record_instance() call waiting for its group's commit.
+  struct PendingArrival {
+    const InstanceArrival& arrival;
+    const std::function<NewStudy()>& decide;
+    const ArrivalDetails& details;
+    bool created = false;
+    bool done = false;
+    std::exception_ptr error;
+  };
+  /// Commits `group` in one transaction; each call's outcome goes into its entry.
+  void commit_arrivals(const std::vector<PendingArrival*>& group) noexcept;
+  /// record_instance()'s statements, inside an open transaction. Returns `created`.
+  bool insert_arrival(const PendingArrival& p);
   void exec(const char* sql);
   void add_missing_columns();
   void set_state(const std::string& uid, StudyState state, const std::string* study_id,
@@ -130,6 +150,11 @@ class StudyRegistry {
 
   std::mutex mutex_;
   sqlite3* db_;
+
+  std::mutex group_mutex_;  // guards the three below; never held while mutex_ is wanted
+  std::condition_variable group_done_;
+  std::vector<PendingArrival*> group_queue_;  // waiting for the next commit
+  bool group_committing_ = false;             // a caller is committing a group now
 };
 
 }  // namespace gw::registry
