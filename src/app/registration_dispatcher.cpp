@@ -79,14 +79,29 @@ void RegistrationDispatcher::pump() {
   // Slots alternate between the oldest and the newest due study: a backlog left by an outage
   // drains oldest first, and a study that arrives meanwhile waits for one slot, not for the
   // whole backlog.
-  while (in_flight_.size() < slots()) {
-    using Order = registry::StudyRegistry::DueOrder;
-    const auto next = registry_.due(now, 1, newest_turn_ ? Order::newest_first : Order::oldest_first);
-    if (next.empty()) break;
-    newest_turn_ = !newest_turn_;
-    send(next.front());
-  }
+  send(claim_due(now));
   schedule_next_due();
+}
+
+std::vector<registry::StudyRecord> RegistrationDispatcher::claim_due(registry::TimestampMs now) {
+  std::vector<registry::StudyRecord> claimed;
+  if (in_flight_.size() >= slots()) return claimed;
+  const std::size_t free = slots() - in_flight_.size();
+  using Order = registry::StudyRegistry::DueOrder;
+  const auto oldest = registry_.due(now, free, Order::oldest_first);
+  const auto newest = registry_.due(now, free, Order::newest_first);
+  std::size_t o = 0, n = 0;
+  std::set<std::string> taken;
+  while (claimed.size() < free && (o < oldest.size() || n < newest.size())) {
+    const auto& from = newest_turn_ ? newest : oldest;
+    std::size_t& at = newest_turn_ ? n : o;
+    newest_turn_ = !newest_turn_;
+    while (at < from.size() && taken.count(from[at].study_instance_uid) != 0) ++at;
+    if (at == from.size()) continue;
+    taken.insert(from[at].study_instance_uid);
+    claimed.push_back(from[at++]);
+  }
+  return claimed;
 }
 
 void RegistrationDispatcher::route_stable_studies(registry::TimestampMs now) {
@@ -136,13 +151,22 @@ void RegistrationDispatcher::schedule_next_due() {
   });
 }
 
-void RegistrationDispatcher::send(const registry::StudyRecord& study) {
-  in_flight_.insert(study.study_instance_uid);
-  registry_.mark_in_flight(study.study_instance_uid, now_ms());
-  if (study.lookup_first) {
-    look_up(study);
-  } else {
-    create(study);
+void RegistrationDispatcher::send(const std::vector<registry::StudyRecord>& studies) {
+  if (studies.empty()) return;
+  std::vector<std::string> uids;
+  for (const auto& study : studies) uids.push_back(study.study_instance_uid);
+  // One commit for every free slot: in_flight is durable before any request leaves, so a
+  // crash during the requests is followed by a lookup, never a blind second create.
+  registry_.mark_in_flight(uids, now_ms());
+  // All slots are taken before the first request: an answer that comes back at once (and
+  // pumps again) must see them.
+  in_flight_.insert(uids.begin(), uids.end());
+  for (const auto& study : studies) {
+    if (study.lookup_first) {
+      look_up(study);
+    } else {
+      create(study);
+    }
   }
 }
 

@@ -55,7 +55,9 @@ class RegistrationDispatcher : public std::enable_shared_from_this<RegistrationD
 
  private:
   void pump();
-  void send(const registry::StudyRecord& study);
+  /// Due studies for the free slots, alternating between the oldest and the newest.
+  std::vector<registry::StudyRecord> claim_due(registry::TimestampMs now);
+  void send(const std::vector<registry::StudyRecord>& studies);
   void create(const registry::StudyRecord& study);
   /// For a study left in flight by a dead process: search the viewer's list first.
   void look_up(const registry::StudyRecord& study);

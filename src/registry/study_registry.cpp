@@ -343,6 +343,13 @@ void StudyRegistry::set_state(const std::string& uid, StudyState state,
                               const Attempt* attempt, TimestampMs now) {
   std::lock_guard lock(mutex_);
   Transaction tx(db_);
+  update_state(uid, state, study_id, next_attempt, attempt, now);
+  tx.commit();
+}
+
+void StudyRegistry::update_state(const std::string& uid, StudyState state,
+                                 const std::string* study_id, const TimestampMs* next_attempt,
+                                 const Attempt* attempt, TimestampMs now) {
   SqliteStatement s(db_,
                     "UPDATE studies SET state = ?, study_id = COALESCE(?, study_id), "
                     "last_error = COALESCE(?, last_error), "
@@ -370,11 +377,20 @@ void StudyRegistry::set_state(const std::string& uid, StudyState state,
         .bind(6, attempt->duration_ms)
         .run();
   }
-  tx.commit();
 }
 
 void StudyRegistry::mark_in_flight(const std::string& uid, TimestampMs now) {
   set_state(uid, StudyState::in_flight, nullptr, nullptr, nullptr, now);
+}
+
+void StudyRegistry::mark_in_flight(const std::vector<std::string>& uids, TimestampMs now) {
+  if (uids.empty()) return;
+  std::lock_guard lock(mutex_);
+  Transaction tx(db_);
+  for (const std::string& uid : uids) {
+    update_state(uid, StudyState::in_flight, nullptr, nullptr, nullptr, now);
+  }
+  tx.commit();
 }
 
 void StudyRegistry::mark_registered(const std::string& uid, const std::string& study_id,

@@ -72,6 +72,9 @@ class StudyRegistry {
   std::optional<TimestampMs> next_due();
 
   void mark_in_flight(const std::string& uid, TimestampMs now);
+  /// Several at once, in one transaction (one fsync): the dispatcher's claims for its free
+  /// slots. Durable before any of their requests is sent.
+  void mark_in_flight(const std::vector<std::string>& uids, TimestampMs now);
   /// Each outcome below also appends `attempt` to the study's history, in one transaction.
   void mark_registered(const std::string& uid, const std::string& study_id, const Attempt& attempt);
   /// Back to pending after a transient failure; tried again at `next_attempt`.
@@ -147,6 +150,9 @@ class StudyRegistry {
   void add_missing_columns();
   void set_state(const std::string& uid, StudyState state, const std::string* study_id,
                  const TimestampMs* next_attempt, const Attempt* attempt, TimestampMs now);
+  /// set_state()'s statements, inside an open transaction.
+  void update_state(const std::string& uid, StudyState state, const std::string* study_id,
+                    const TimestampMs* next_attempt, const Attempt* attempt, TimestampMs now);
 
   std::mutex mutex_;
   sqlite3* db_;
