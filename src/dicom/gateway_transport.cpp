@@ -65,41 +65,8 @@ bool GatewaySocket::wait_readable(int timeout) {
   return false;
 }
 
-GatewayConnection::GatewayConnection(DcmNativeSocketType socket, std::chrono::milliseconds idle)
-    : DcmTCPConnection(socket), GatewaySocket(static_cast<int>(socket), idle) {}
-
-ssize_t GatewayConnection::read(void* buf, size_t nbyte) {
-  const ssize_t n = DcmTCPConnection::read(buf, nbyte);
-  after_read(n);
-  return n;
-}
-
-ssize_t GatewayConnection::write(void* buf, size_t nbyte) {
-  const ssize_t n = DcmTCPConnection::write(buf, nbyte);
-  after_write(n);
-  return n;
-}
-
 OFBool GatewayConnection::networkDataAvailable(int timeout) {
   return wait_readable(timeout) ? OFTrue : OFFalse;
-}
-
-GatewayTlsConnection::GatewayTlsConnection(DcmNativeSocketType socket, SSL* session,
-                                           std::chrono::milliseconds idle)
-    : DcmTLSConnection(socket, session),
-      GatewaySocket(static_cast<int>(socket), idle),
-      session_(session) {}
-
-ssize_t GatewayTlsConnection::read(void* buf, size_t nbyte) {
-  const ssize_t n = DcmTLSConnection::read(buf, nbyte);
-  after_read(n);
-  return n;
-}
-
-ssize_t GatewayTlsConnection::write(void* buf, size_t nbyte) {
-  const ssize_t n = DcmTLSConnection::write(buf, nbyte);
-  after_write(n);
-  return n;
 }
 
 OFBool GatewayTlsConnection::networkDataAvailable(int timeout) {

@@ -45,31 +45,46 @@ class GatewaySocket {
   std::shared_ptr<ConnectionState> state_ = std::make_shared<ConnectionState>();
 };
 
-/// A plain association's socket; owned and deleted by DCMTK's association.
-class GatewayConnection : public DcmTCPConnection, public GatewaySocket {
+/// DCMTK's connection `Transport` (plain or TLS) with the GatewaySocket habits on every
+/// read and write. Owned and deleted by DCMTK's association.
+template <class Transport>
+class WatchedConnection : public Transport, public GatewaySocket {
  public:
-  GatewayConnection(DcmNativeSocketType socket, std::chrono::milliseconds idle);
+  template <class... Extra>
+  WatchedConnection(DcmNativeSocketType socket, std::chrono::milliseconds idle, Extra... extra)
+      : Transport(socket, extra...), GatewaySocket(static_cast<int>(socket), idle) {}
 
-  ssize_t read(void* buf, size_t nbyte) override;
-  ssize_t write(void* buf, size_t nbyte) override;
-  OFBool networkDataAvailable(int timeout) override;
-  int socket_fd() override { return static_cast<int>(getSocket()); }
+  ssize_t read(void* buf, size_t nbyte) override {
+    const ssize_t n = Transport::read(buf, nbyte);
+    after_read(n);
+    return n;
+  }
+  ssize_t write(void* buf, size_t nbyte) override {
+    const ssize_t n = Transport::write(buf, nbyte);
+    after_write(n);
+    return n;
+  }
+  int socket_fd() override { return static_cast<int>(this->getSocket()); }
 };
 
-/// A TLS association's socket and session; owned and deleted by DCMTK's association, which
-/// frees the session.
-class GatewayTlsConnection : public DcmTLSConnection, public GatewaySocket {
+/// A plain association's socket.
+class GatewayConnection : public WatchedConnection<DcmTCPConnection> {
+ public:
+  using WatchedConnection::WatchedConnection;
+  OFBool networkDataAvailable(int timeout) override;
+};
+
+/// A TLS association's socket and session (DcmTLSConnection frees the session).
+class GatewayTlsConnection : public WatchedConnection<DcmTLSConnection> {
  public:
   /// `session`: its handshake completed, on `socket`.
-  GatewayTlsConnection(DcmNativeSocketType socket, SSL* session, std::chrono::milliseconds idle);
+  GatewayTlsConnection(DcmNativeSocketType socket, SSL* session, std::chrono::milliseconds idle)
+      : WatchedConnection(socket, idle, session), session_(session) {}
 
   /// DCMTK would run a blocking SSL_accept here, without a timeout; the accept thread has
   /// done the handshake without blocking already.
   OFCondition serverSideHandshake() override { return EC_Normal; }
-  ssize_t read(void* buf, size_t nbyte) override;
-  ssize_t write(void* buf, size_t nbyte) override;
   OFBool networkDataAvailable(int timeout) override;
-  int socket_fd() override { return static_cast<int>(getSocket()); }
 
  private:
   SSL* session_;  // owned by DcmTLSConnection
