@@ -19,6 +19,7 @@
 #include <set>
 #include <stdexcept>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "dataset_facts.hpp"
@@ -168,6 +169,7 @@ class DicomListener::Impl {
   void stop() {
     if (stopping_.exchange(true)) return;
     if (accept_thread_.joinable()) accept_thread_.join();
+    if (tls_listen_fd_ >= 0) ::close(std::exchange(tls_listen_fd_, -1));
     {
       std::lock_guard lock(mutex_);
       shutting_down_ = true;
