@@ -44,10 +44,13 @@ class HostileDatasetTest : public testing::Test {
     settings.port = 0;
     settings.max_associations = 2;
     settings.incoming_dir = dir_ / "incoming";
+    settings.limits = limits();
     listener_ = std::make_unique<gw::dicom::DicomListener>(settings, sink_);
     listener_->start();
     options_.port = listener_->port();
   }
+
+  virtual gw::dicom::ReceiveLimits limits() const { return {}; }
 
   gw::test::TempDir dir_;
   KeepingSink sink_{dir_ / "kept"};
@@ -99,6 +102,37 @@ TEST_F(HostileDatasetTest, AWellFormedDatasetSentRawIsStored) {
   ASSERT_TRUE(answer.status.has_value()) << answer.error;
   EXPECT_EQ(*answer.status, 0x0000) << answer.error_comment;
   EXPECT_EQ(sink_.studies, (std::vector<std::string>{study}));
+}
+
+class OversizedDatasetTest : public HostileDatasetTest {
+ protected:
+  gw::dicom::ReceiveLimits limits() const override {
+    gw::dicom::ReceiveLimits l;
+    l.max_dataset_bytes = 64 * 1024;
+    return l;
+  }
+};
+
+TEST_F(OversizedDatasetTest, ADatasetOverMaxDatasetBytesIsAnsweredOutOfResourcesAndRemoved) {
+  // dicom.limits.max_dataset_bytes: 64 KiB here. A 128 KiB instance: the modality sees 0xA700
+  // (out of resources: it keeps the instance), nothing is parsed or spooled, and the
+  // association serves the next, smaller instance.
+  const std::string study = "1.2.826.0.1.3680043.10.543.997";
+  gw::test::DicomBytes d;
+  d.element(0x0008, 0x0016, "UI", gw::test::kCtImageStorage)
+      .element(0x0008, 0x0018, "UI", study + ".1")
+      .element(0x0020, 0x000D, "UI", study)
+      .element(0x7FE0, 0x0010, "OW", std::string(128 * 1024, '\x5a'));
+  const auto answer = gw::test::send_raw_store(options_.port, std::string(gw::test::kCtImageStorage),
+                                               study + ".1", std::string(gw::test::kExplicitLittle), d.bytes());
+  ASSERT_TRUE(answer.status.has_value()) << answer.error;
+  EXPECT_EQ(*answer.status, 0xA700);
+  EXPECT_TRUE(std::filesystem::is_empty(dir_ / "incoming")) << "the received file is removed";
+  EXPECT_TRUE(sink_.studies.empty());
+
+  const auto normal = gw::test::send_files(options_, {kFixtures + "/ct_chest_s1_i1.dcm"});
+  ASSERT_TRUE(normal.associated) << normal.error;
+  EXPECT_EQ(normal.statuses, (std::vector<std::uint16_t>{0x0000}));
 }
 
 }  // namespace
