@@ -68,22 +68,40 @@ void RegistrationDispatcher::stop() {
   timer_.cancel();
 }
 
-void RegistrationDispatcher::pump() {
-  if (stopped_) return;
-  const registry::TimestampMs now = now_ms();
-  if (now < paused_until_) {
-    schedule_next_due();
-    return;
+bool RegistrationDispatcher::pump(const std::function<void()>& write_outcome,
+                                  std::string_view study_uid) {
+  registry::TimestampMs now = now_ms();
+  if (!stopped_ && now >= paused_until_ && settings_.route_stable) route_stable_studies(now);
+  // One transaction, one fsync: the outcome just learned, and the claims on the slots it
+  // freed. The claims are durable (in_flight) before any of their requests leaves, so a
+  // crash during the requests is followed by a lookup, never a blind second create.
+  std::vector<registry::StudyRecord> claimed;
+  bool committed = true;
+  try {
+    registry_.batch([&] {
+      if (write_outcome) write_outcome();
+      now = now_ms();
+      if (stopped_ || now < paused_until_) return;  // the outcome may have paused sending
+      claimed = claim_due(now);
+      std::vector<std::string> uids;
+      for (const auto& study : claimed) uids.push_back(study.study_instance_uid);
+      registry_.mark_in_flight(uids, now);
+    });
+  } catch (const std::exception& e) {
+    // An outcome not recorded leaves its row in_flight: it is looked up after a restart.
+    log::error("registry_update_failed").kv("study_uid", std::string(study_uid)).kv("reason", e.what());
+    claimed.clear();
+    committed = false;
   }
-  if (settings_.route_stable) route_stable_studies(now);
-  // Slots alternate between the oldest and the newest due study: a backlog left by an outage
-  // drains oldest first, and a study that arrives meanwhile waits for one slot, not for the
-  // whole backlog.
-  send(claim_due(now));
+  send(claimed);
   schedule_next_due();
+  return committed;
 }
 
 std::vector<registry::StudyRecord> RegistrationDispatcher::claim_due(registry::TimestampMs now) {
+  // Slots alternate between the oldest and the newest due study: a backlog left by an outage
+  // drains oldest first, and a study that arrives meanwhile waits for one slot, not for the
+  // whole backlog.
   std::vector<registry::StudyRecord> claimed;
   if (in_flight_.size() >= slots()) return claimed;
   const std::size_t free = slots() - in_flight_.size();
@@ -152,15 +170,9 @@ void RegistrationDispatcher::schedule_next_due() {
 }
 
 void RegistrationDispatcher::send(const std::vector<registry::StudyRecord>& studies) {
-  if (studies.empty()) return;
-  std::vector<std::string> uids;
-  for (const auto& study : studies) uids.push_back(study.study_instance_uid);
-  // One commit for every free slot: in_flight is durable before any request leaves, so a
-  // crash during the requests is followed by a lookup, never a blind second create.
-  registry_.mark_in_flight(uids, now_ms());
   // All slots are taken before the first request: an answer that comes back at once (and
   // pumps again) must see them.
-  in_flight_.insert(uids.begin(), uids.end());
+  for (const auto& study : studies) in_flight_.insert(study.study_instance_uid);
   for (const auto& study : studies) {
     if (study.lookup_first) {
       look_up(study);
@@ -266,28 +278,35 @@ void RegistrationDispatcher::on_outcome(const registry::StudyRecord& study,
   // The circuit breaker counts the API's health, not the study's: any HTTP answer other
   // than a transient one shows the API is up. Not when shutting down (shut down ≠ API down).
   if (!stopped_) note_api_health(outcome.kind != Kind::transient);
-  try {
+  // The registry write goes into pump()'s transaction; what is logged about it waits for
+  // the commit, so the log never claims what the database does not hold.
+  std::function<void()> report;
+  const auto write = [&] {
     switch (outcome.kind) {
       case Kind::created:
       case Kind::already_registered:
         registry_.mark_registered(study.study_instance_uid, outcome.study_id, attempt);
-        metrics::gauge("dicom_gateway_last_registration_timestamp_seconds")
-            .set(static_cast<double>(now) / 1000.0);
-        log::info("study_registered")
-            .kv("study_uid", study.study_instance_uid)
-            .kv("study_id", outcome.study_id)
-            .kv("rule", study.rule_name)
-            .kv("attempts", attempts)
-            .kv("already_known", outcome.kind == Kind::already_registered)
-            .kv("adopted", via == "adopted")
-            .kv("ms", static_cast<std::int64_t>(elapsed_ms));
+        report = [&] {
+          metrics::gauge("dicom_gateway_last_registration_timestamp_seconds")
+              .set(static_cast<double>(now) / 1000.0);
+          log::info("study_registered")
+              .kv("study_uid", study.study_instance_uid)
+              .kv("study_id", outcome.study_id)
+              .kv("rule", study.rule_name)
+              .kv("attempts", attempts)
+              .kv("already_known", outcome.kind == Kind::already_registered)
+              .kv("adopted", via == "adopted")
+              .kv("ms", static_cast<std::int64_t>(elapsed_ms));
+        };
         break;
       case Kind::permanent:
         registry_.mark_failed(study.study_instance_uid, attempt);
-        log::error("study_failed")
-            .kv("study_uid", study.study_instance_uid)
-            .kv("status", outcome.http_status)
-            .kv("reason", describe(outcome));
+        report = [&] {
+          log::error("study_failed")
+              .kv("study_uid", study.study_instance_uid)
+              .kv("status", outcome.http_status)
+              .kv("reason", describe(outcome));
+        };
         break;
       case Kind::unauthorized: {
         // A wrong or revoked key fails every study alike: pause all sending, alarm once.
@@ -295,9 +314,11 @@ void RegistrationDispatcher::on_outcome(const registry::StudyRecord& study,
         paused_until_ = now + settings_.auth_pause.count();
         registry_.mark_retry(study.study_instance_uid, paused_until_, attempt);
         if (first) {
-          log::error("alarm_api_key_rejected")
-              .kv("status", outcome.http_status)
-              .kv("pause_s", static_cast<std::int64_t>(settings_.auth_pause.count() / 1000));
+          report = [&] {
+            log::error("alarm_api_key_rejected")
+                .kv("status", outcome.http_status)
+                .kv("pause_s", static_cast<std::int64_t>(settings_.auth_pause.count() / 1000));
+          };
         }
         break;
       }
@@ -305,31 +326,29 @@ void RegistrationDispatcher::on_outcome(const registry::StudyRecord& study,
         if (settings_.give_up_after.count() > 0 &&
             now - study.first_seen >= settings_.give_up_after.count()) {
           registry_.mark_failed(study.study_instance_uid, attempt);
-          log::error("study_failed")
-              .kv("study_uid", study.study_instance_uid)
-              .kv("status", outcome.http_status)
-              .kv("reason", "gave up after viewer_api.retry.give_up_after: " + describe(outcome));
+          report = [&] {
+            log::error("study_failed")
+                .kv("study_uid", study.study_instance_uid)
+                .kv("status", outcome.http_status)
+                .kv("reason", "gave up after viewer_api.retry.give_up_after: " + describe(outcome));
+          };
           break;
         }
         const double unit = std::uniform_real_distribution<double>(0.0, 1.0)(rng_);
         const auto delay = settings_.retry.delay(attempts, outcome.retry_after, unit);
         registry_.mark_retry(study.study_instance_uid, now + delay.count(), attempt);
-        log::warning("registration_retry")
-            .kv("study_uid", study.study_instance_uid)
-            .kv("attempt", attempts)
-            .kv("retry_in_ms", static_cast<std::int64_t>(delay.count()))
-            .kv("reason", describe(outcome));
+        report = [&, delay] {
+          log::warning("registration_retry")
+              .kv("study_uid", study.study_instance_uid)
+              .kv("attempt", attempts)
+              .kv("retry_in_ms", static_cast<std::int64_t>(delay.count()))
+              .kv("reason", describe(outcome));
+        };
         break;
       }
     }
-  } catch (const std::exception& e) {
-    // The registry could not record the outcome; the row stays in_flight and is retried
-    // with the same idempotency key after a restart.
-    log::error("registry_update_failed")
-        .kv("study_uid", study.study_instance_uid)
-        .kv("reason", e.what());
-  }
-  pump();
+  };
+  if (pump(write, study.study_instance_uid) && report) report();
 }
 
 }  // namespace gw::app

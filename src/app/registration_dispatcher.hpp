@@ -54,7 +54,10 @@ class RegistrationDispatcher : public std::enable_shared_from_this<RegistrationD
   std::size_t in_flight() const { return in_flight_.size(); }
 
  private:
-  void pump();
+  /// Records `write_outcome` (when given, for `study_uid`) and claims the free slots in one
+  /// transaction, sends the claimed studies, and sets the timer. False when the transaction
+  /// failed (logged).
+  bool pump(const std::function<void()>& write_outcome = {}, std::string_view study_uid = {});
   /// Due studies for the free slots, alternating between the oldest and the newest.
   std::vector<registry::StudyRecord> claim_due(registry::TimestampMs now);
   void send(const std::vector<registry::StudyRecord>& studies);

@@ -120,22 +120,29 @@ std::string new_idempotency_key() {
 }
 
 /// Rolls back unless committed; keeps every early exit (and exception) from leaving a
-/// transaction open on the shared connection.
+/// transaction open on the shared connection. Inside StudyRegistry::batch() it is a savepoint
+/// of the batch's transaction, so each call stays all-or-nothing there too.
 class Transaction {
  public:
-  explicit Transaction(sqlite3* db) : db_(db) {
-    check_sqlite(db_, sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), "begin");
+  Transaction(sqlite3* db, bool nested) : db_(db), nested_(nested) {
+    check_sqlite(db_, sqlite3_exec(db_, nested_ ? "SAVEPOINT tx" : "BEGIN IMMEDIATE", nullptr,
+                                   nullptr, nullptr),
+                 "begin");
   }
   ~Transaction() {
-    if (!done_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    if (done_) return;
+    sqlite3_exec(db_, nested_ ? "ROLLBACK TO tx; RELEASE tx" : "ROLLBACK", nullptr, nullptr,
+                 nullptr);
   }
   void commit() {
-    check_sqlite(db_, sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr), "commit");
+    check_sqlite(db_, sqlite3_exec(db_, nested_ ? "RELEASE tx" : "COMMIT", nullptr, nullptr, nullptr),
+                 "commit");
     done_ = true;
   }
 
  private:
   sqlite3* db_;
+  bool nested_;
   bool done_ = false;
 };
 
@@ -217,10 +224,28 @@ bool StudyRegistry::record_instance(const InstanceArrival& arrival,
   return me.created;
 }
 
+void StudyRegistry::batch(const std::function<void()>& work) {
+  std::lock_guard lock(mutex_);
+  if (in_batch_) {  // a batch inside a batch joins it
+    work();
+    return;
+  }
+  Transaction tx(db_, false);
+  in_batch_ = true;
+  try {
+    work();
+  } catch (...) {
+    in_batch_ = false;
+    throw;  // tx rolls everything back
+  }
+  in_batch_ = false;
+  tx.commit();
+}
+
 void StudyRegistry::commit_arrivals(const std::vector<PendingArrival*>& group) noexcept {
   std::lock_guard lock(mutex_);
   try {
-    Transaction tx(db_);
+    Transaction tx(db_, in_batch_);
     for (PendingArrival* p : group) {
       exec("SAVEPOINT arrival");
       try {
@@ -342,7 +367,7 @@ void StudyRegistry::set_state(const std::string& uid, StudyState state,
                               const std::string* study_id, const TimestampMs* next_attempt,
                               const Attempt* attempt, TimestampMs now) {
   std::lock_guard lock(mutex_);
-  Transaction tx(db_);
+  Transaction tx(db_, in_batch_);
   update_state(uid, state, study_id, next_attempt, attempt, now);
   tx.commit();
 }
@@ -386,7 +411,7 @@ void StudyRegistry::mark_in_flight(const std::string& uid, TimestampMs now) {
 void StudyRegistry::mark_in_flight(const std::vector<std::string>& uids, TimestampMs now) {
   if (uids.empty()) return;
   std::lock_guard lock(mutex_);
-  Transaction tx(db_);
+  Transaction tx(db_, in_batch_);
   for (const std::string& uid : uids) {
     update_state(uid, StudyState::in_flight, nullptr, nullptr, nullptr, now);
   }
@@ -444,7 +469,7 @@ int StudyRegistry::resend(const std::string& uid, TimestampMs now) {
 
 int StudyRegistry::forget(const std::string& uid) {
   std::lock_guard lock(mutex_);
-  Transaction tx(db_);
+  Transaction tx(db_, in_batch_);
   SqliteStatement(db_, "DELETE FROM instances WHERE study_instance_uid = ?").bind(1, uid).run();
   SqliteStatement(db_, "DELETE FROM attempts WHERE study_instance_uid = ?").bind(1, uid).run();
   SqliteStatement study(db_, "DELETE FROM studies WHERE study_instance_uid = ?");
@@ -490,7 +515,7 @@ std::vector<StudyRecord> StudyRegistry::stable(TimestampMs now, std::size_t limi
 
 bool StudyRegistry::route_stable(const std::string& uid, const NewStudy& study, TimestampMs now) {
   std::lock_guard lock(mutex_);
-  Transaction tx(db_);
+  Transaction tx(db_, in_batch_);
   SqliteStatement s(db_,
                     "UPDATE studies SET state = ?, rule_name = ?, request_body = ?, "
                     "next_attempt = ?, updated = ?, facts_json = '' "
@@ -571,7 +596,7 @@ std::vector<StudyRecord> StudyRegistry::list(std::optional<StudyState> state,
 
 void StudyRegistry::reset_rule_hits(const std::vector<std::string>& rules, TimestampMs since) {
   std::lock_guard lock(mutex_);
-  Transaction tx(db_);
+  Transaction tx(db_, in_batch_);
   SqliteStatement(db_, "DELETE FROM rule_hits").run();
   std::int64_t position = 0;
   for (const auto& rule : rules) {

@@ -62,6 +62,11 @@ class StudyRegistry {
   bool record_instance(const InstanceArrival& arrival, const std::function<NewStudy()>& decide,
                        const ArrivalDetails& details = {});
 
+  /// Runs `work` (calls of this registry on this thread, record_instance() excepted) in one
+  /// transaction: one commit, one fsync, for all of them. Each call inside is still
+  /// all-or-nothing. Throws what `work` or the commit throws; then none of it happened.
+  void batch(const std::function<void()>& work);
+
   /// Which end of the due queue to take from (the dispatcher alternates, so that a backlog
   /// drains oldest first while a new study never waits behind all of it).
   enum class DueOrder { oldest_first, newest_first };
@@ -154,8 +159,9 @@ class StudyRegistry {
   void update_state(const std::string& uid, StudyState state, const std::string* study_id,
                     const TimestampMs* next_attempt, const Attempt* attempt, TimestampMs now);
 
-  std::mutex mutex_;
+  std::recursive_mutex mutex_;  // recursive: calls inside batch() take it again
   sqlite3* db_;
+  bool in_batch_ = false;  // guarded by mutex_: transactions become savepoints
 
   std::mutex group_mutex_;  // guards the three below; never held while mutex_ is wanted
   std::condition_variable group_done_;
