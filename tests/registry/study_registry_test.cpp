@@ -118,6 +118,38 @@ TEST_F(StudyRegistryTest, InAGroupCommitOneCallersFailureUndoesOnlyItsOwnArrival
   EXPECT_EQ(recorded, kThreads * kPerThread - expected_failures.load());
 }
 
+TEST_F(StudyRegistryTest, ABatchCommitsEverythingInsideOrNothing) {
+  // The dispatcher records an answer and claims the next studies in one batch (one fsync).
+  registry_->record_instance({"1.6", "1.6.1", 1, 10}, [] { return pending_study(); });
+  registry_->record_instance({"1.7", "1.7.1", 1, 11}, [] { return pending_study(); });
+  registry_->mark_in_flight("1.6", 20);
+  const gw::registry::Attempt ok{30, "created", 201, "", 5};
+
+  // A failure inside: neither the outcome nor the claim happened.
+  EXPECT_THROW(registry_->batch([&] {
+    registry_->mark_registered("1.6", "std_1", ok);
+    registry_->mark_in_flight(std::vector<std::string>{"1.7"}, 30);
+    EXPECT_EQ(registry_->find("1.6")->state, StudyState::registered) << "visible inside";
+    throw std::runtime_error("disk gone");
+  }),
+               std::runtime_error);
+  EXPECT_EQ(registry_->find("1.6")->state, StudyState::in_flight);
+  EXPECT_EQ(registry_->find("1.7")->state, StudyState::pending);
+  EXPECT_TRUE(registry_->attempts("1.6").empty());
+
+  // Success: both, durable across a reopen.
+  registry_->batch([&] {
+    registry_->mark_registered("1.6", "std_1", ok);
+    registry_->mark_in_flight(std::vector<std::string>{"1.7"}, 30);
+  });
+  registry_.reset();
+  registry_ = StudyRegistry::open(path_);
+  EXPECT_EQ(registry_->find("1.6")->state, StudyState::registered);
+  EXPECT_EQ(registry_->find("1.6")->study_id, "std_1");
+  EXPECT_EQ(registry_->find("1.7")->state, StudyState::in_flight);
+  EXPECT_EQ(registry_->attempts("1.6").size(), 1u);
+}
+
 TEST_F(StudyRegistryTest, DueReturnsPendingStudiesOldestFirstAndSkipsFutureRetries) {
   registry_->record_instance({"1.3", "1.3.1", 1, 300}, [] { return pending_study(); });
   registry_->record_instance({"1.1", "1.1.1", 1, 100}, [] { return pending_study(); });
