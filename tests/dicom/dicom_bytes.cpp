@@ -86,13 +86,24 @@ std::vector<std::uint8_t> nested_sequences(unsigned depth, const std::string& so
 
 std::vector<std::uint8_t> nested_defined_sequences(unsigned depth, bool explicit_vr,
                                                    bool big_endian) {
-  std::vector<std::uint8_t> content;
+  // Each level is only a sequence header and an item header whose lengths count everything
+  // inside, so the levels are written innermost first and joined outermost first: linear in
+  // `depth`. Wrapping the content level by level copied it once per level (about 1 GB for
+  // 10,000 levels), at every start of dicom_tests: 7 s under ASan, 20 s under TSan, longer
+  // than gtest_discover_tests allows for listing the tests.
+  std::vector<std::vector<std::uint8_t>> headers;  // innermost first
+  std::size_t inside = 0;
   for (unsigned i = 0; i < depth; ++i) {
     DicomBytes level(explicit_vr, big_endian);
-    level.sequence(0x0040, 0x0275, static_cast<std::uint32_t>(content.size() + 8))
-        .item(static_cast<std::uint32_t>(content.size()))
-        .raw(content);
-    content = level.bytes();
+    level.sequence(0x0040, 0x0275, static_cast<std::uint32_t>(inside + 8))
+        .item(static_cast<std::uint32_t>(inside));
+    headers.push_back(level.bytes());
+    inside += headers.back().size();
+  }
+  std::vector<std::uint8_t> content;
+  content.reserve(inside);
+  for (auto it = headers.rbegin(); it != headers.rend(); ++it) {
+    content.insert(content.end(), it->begin(), it->end());
   }
   return content;
 }
