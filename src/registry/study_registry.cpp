@@ -247,14 +247,13 @@ void StudyRegistry::commit_arrivals(const std::vector<PendingArrival*>& group) n
   try {
     Transaction tx(db_, in_batch_);
     for (PendingArrival* p : group) {
-      exec("SAVEPOINT arrival");
       try {
+        Transaction arrival(db_, true);  // a savepoint: a failure undoes this arrival only
         p->created = insert_arrival(*p);
-        exec("RELEASE arrival");
+        arrival.commit();
       } catch (...) {
         p->error = std::current_exception();
         p->created = false;
-        sqlite3_exec(db_, "ROLLBACK TO arrival; RELEASE arrival", nullptr, nullptr, nullptr);
       }
     }
     tx.commit();
