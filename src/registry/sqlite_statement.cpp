@@ -10,11 +10,58 @@ void check_sqlite(sqlite3* db, int rc, std::string_view what) {
                            (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc)));
 }
 
+StatementCache::~StatementCache() { clear(); }
+
+void StatementCache::clear() {
+  for (auto& [sql, statements] : idle_) {
+    for (sqlite3_stmt* stmt : statements) sqlite3_finalize(stmt);
+  }
+  idle_.clear();
+}
+
+sqlite3_stmt* StatementCache::take(std::string_view sql) {
+  if (auto it = idle_.find(sql); it != idle_.end() && !it->second.empty()) {
+    sqlite3_stmt* stmt = it->second.back();
+    it->second.pop_back();
+    return stmt;
+  }
+  sqlite3_stmt* stmt = nullptr;
+  check_sqlite(db_,
+               sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                                  SQLITE_PREPARE_PERSISTENT, &stmt, nullptr),
+               sql);
+  // give_back() files a statement under sqlite3_sql(): it must be this very text.
+  if (std::string_view(sqlite3_sql(stmt)) != sql) {
+    sqlite3_finalize(stmt);
+    throw std::logic_error("statement cache: not exactly one SQL statement: " + std::string(sql));
+  }
+  return stmt;
+}
+
+void StatementCache::give_back(sqlite3_stmt* stmt) {
+  if (stmt == nullptr) return;
+  sqlite3_reset(stmt);  // its error, if any, was thrown by step() already
+  sqlite3_clear_bindings(stmt);
+  const std::string_view sql = sqlite3_sql(stmt);
+  auto it = idle_.find(sql);
+  if (it == idle_.end()) it = idle_.emplace(std::string(sql), std::vector<sqlite3_stmt*>{}).first;
+  it->second.push_back(stmt);
+}
+
 SqliteStatement::SqliteStatement(sqlite3* db, const char* sql) : db_(db) {
   check_sqlite(db_, sqlite3_prepare_v2(db_, sql, -1, &stmt_, nullptr), sql);
 }
 
-SqliteStatement::~SqliteStatement() { sqlite3_finalize(stmt_); }
+SqliteStatement::SqliteStatement(StatementCache& cache, std::string_view sql)
+    : db_(cache.db()), stmt_(cache.take(sql)), cache_(&cache) {}
+
+SqliteStatement::~SqliteStatement() {
+  if (cache_ != nullptr) {
+    cache_->give_back(stmt_);
+  } else {
+    sqlite3_finalize(stmt_);
+  }
+}
 
 SqliteStatement& SqliteStatement::bind(int index, std::string_view text) {
   check_sqlite(db_,

@@ -15,6 +15,8 @@ struct sqlite3;
 
 namespace gw::registry {
 
+class StatementCache;
+
 /// What the intake decides for a study the first time one of its instances arrives.
 struct NewStudy {
   StudyState state = StudyState::pending;  // pending, ignored, or receiving (routed later)
@@ -39,10 +41,10 @@ struct ArrivalDetails {
   std::optional<TimestampMs> stable_after;
 };
 
-/// A SQLite database (WAL, synchronous=FULL) holding one row per study and one per instance.
-/// Thread-safe: every call takes the registry's mutex, so DICOM workers and the dispatcher
-/// share one connection. Arrivals from several associations at once share a commit (and
-/// its fsync): see record_instance(). Throws std::runtime_error only from open(); later failures are
+/// A SQLite database (WAL, synchronous=FULL but for arrivals) holding one row per study and
+/// one per instance. Thread-safe: every call takes the registry's mutex, so DICOM workers and
+/// the dispatcher share one connection. Arrivals from several associations at once share a
+/// commit: see record_instance(). Throws std::runtime_error only from open(); later failures are
 /// reported as std::runtime_error too, since they mean the disk or the file broke.
 class StudyRegistry {
  public:
@@ -52,11 +54,14 @@ class StudyRegistry {
   StudyRegistry(const StudyRegistry&) = delete;
   StudyRegistry& operator=(const StudyRegistry&) = delete;
 
-  /// Records `arrival` durably: returns once it is committed. When its study is unknown,
+  /// Records `arrival`: returns once it is committed, without waiting for the WAL's fsync.
+  /// Its instance file is durable already, and reconcile_spool() records it again after a
+  /// power cut; any later synced commit (such as its study's claim) makes it durable, in
+  /// order, with every arrival before it. When its study is unknown,
   /// `decide()` is called (inside the transaction, so two associations cannot both create the
   /// study) and a row is created from its answer. Returns true when this call created the
   /// study. Group commit: calls that arrive while a commit is running wait for it, then one
-  /// of them commits them all in one transaction (one fsync), each under its own savepoint,
+  /// of them commits them all in one transaction, each under its own savepoint,
   /// so one call's failure (thrown to that caller only) never undoes another's arrival.
   /// `decide` may run on another caller's thread, while this one waits.
   bool record_instance(const InstanceArrival& arrival, const std::function<NewStudy()>& decide,
@@ -161,6 +166,7 @@ class StudyRegistry {
 
   std::recursive_mutex mutex_;  // recursive: calls inside batch() take it again
   sqlite3* db_;
+  std::unique_ptr<StatementCache> statements_;  // the registry's statements, prepared once
   bool in_batch_ = false;  // guarded by mutex_: transactions become savepoints
 
   std::mutex group_mutex_;  // guards the three below; never held while mutex_ is wanted
