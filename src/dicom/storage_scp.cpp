@@ -119,6 +119,10 @@ void StorageScp::notifyAbortRequest() {
       .kv("instances", instances_);
 }
 
+void StorageScp::notifyRECEIVEProgress(unsigned long byteCount) {
+  if (writeback_) writeback_->progress(byteCount);
+}
+
 void StorageScp::notifyDIMSEError(const OFCondition& cond) {
   // A wait that timed out is the idle or DIMSE limit, which the listener logs; anything else
   // is a message DCMTK could not take (a command without its required fields, a broken PDU),
@@ -188,7 +192,9 @@ StoreResult StorageScp::receive_and_store(T_DIMSE_C_StoreRQ& request,
   // read off the association (into /dev/null), which then goes on; C-ECHO is unaffected.
   const bool spool_full = free_bytes(incoming_dir_) < limits_.min_free_bytes;
   const std::filesystem::path temp = spool_full ? std::filesystem::path("/dev/null") : next_temp_file();
+  if (!spool_full) writeback_.emplace(temp);
   network_status = receiveSTORERequest(request, context_id, OFString(temp.c_str()));
+  writeback_.reset();
   if (network_status.bad()) {
     if (!spool_full) remove_quietly(temp);
     log::warning("store_interrupted")

@@ -9,6 +9,7 @@
 #include "gateway/dicom/instance_sink.hpp"
 #include "gateway/dicom/receive_limits.hpp"
 #include "gateway/domain/presentation_policy.hpp"
+#include "gateway/storage/early_writeback.hpp"
 
 namespace gw::dicom {
 
@@ -32,6 +33,8 @@ class StorageScp : public DcmThreadSCP {
   void notifyAssociationTermination() override;
   void notifyAbortRequest() override;
   void notifyDIMSEError(const OFCondition& cond) override;
+  /// Called by DCMTK after each PDV of a dataset reaches the file: starts its disk writes.
+  void notifyRECEIVEProgress(unsigned long byteCount) override;
   OFCondition negotiateAssociation() override;
 
  private:
@@ -51,6 +54,7 @@ class StorageScp : public DcmThreadSCP {
   T_ASC_Parameters* params_ = nullptr;  // of the association being served
   AssociationInfo association_;
   unsigned instances_ = 0;
+  std::optional<storage::EarlyWriteback> writeback_;  // of the dataset being received
 };
 
 }  // namespace gw::dicom
