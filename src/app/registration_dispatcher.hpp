@@ -5,6 +5,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <atomic>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <random>
@@ -54,12 +55,17 @@ class RegistrationDispatcher : public std::enable_shared_from_this<RegistrationD
   std::size_t in_flight() const { return in_flight_.size(); }
 
  private:
-  /// Records `write_outcome` (when given, for `study_uid`) and claims the free slots in one
-  /// transaction, sends the claimed studies, and sets the timer. False when the transaction
+  /// Sends ready studies into the free slots; then records `write_outcome` (when given, for
+  /// `study_uid`) and claims studies for the slots still free and for the ready queue in one
+  /// transaction, sends those the slots take, and sets the timer. False when the transaction
   /// failed (logged).
   bool pump(const std::function<void()>& write_outcome = {}, std::string_view study_uid = {});
-  /// Due studies for the free slots, alternating between the oldest and the newest.
-  std::vector<registry::StudyRecord> claim_due(registry::TimestampMs now);
+  /// Up to `free` due studies, alternating between the oldest and the newest.
+  std::vector<registry::StudyRecord> claim_due(registry::TimestampMs now, std::size_t free);
+  /// Ready studies for the free slots, oldest claim first.
+  std::vector<registry::StudyRecord> take_ready();
+  std::size_t free_slots() const;
+  std::size_t ready_room() const;
   void send(const std::vector<registry::StudyRecord>& studies);
   void create(const registry::StudyRecord& study);
   /// For a study left in flight by a dead process: search the viewer's list first.
@@ -82,7 +88,10 @@ class RegistrationDispatcher : public std::enable_shared_from_this<RegistrationD
   viewer::ViewerClient& client_;
   DispatchSettings settings_;
   boost::asio::steady_timer timer_;
-  std::set<std::string> in_flight_;
+  std::set<std::string> in_flight_;  // requests on the wire
+  // Claimed (durably in_flight) but not sent yet: the next free slot takes one at once, with
+  // no commit to wait for. At most slots() of them; given back to pending by stop().
+  std::deque<registry::StudyRecord> ready_;
   std::atomic<bool> wake_posted_{false};
   bool stopped_ = false;
   registry::TimestampMs paused_until_ = 0;

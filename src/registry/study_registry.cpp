@@ -449,6 +449,23 @@ void StudyRegistry::mark_in_flight(const std::vector<std::string>& uids, Timesta
   tx.commit();
 }
 
+void StudyRegistry::release_unsent(const std::vector<std::string>& uids, TimestampMs now) {
+  if (uids.empty()) return;
+  std::lock_guard lock(mutex_);
+  Transaction tx(*statements_, in_batch_);
+  for (const std::string& uid : uids) {
+    // The right-hand sides read the row as it was: `attempts` is the count before the update.
+    SqliteStatement(*statements_,
+                    "UPDATE studies SET state = 'pending', attempts = MAX(attempts - 1, 0), "
+                    "first_attempt = CASE WHEN attempts <= 1 THEN 0 ELSE first_attempt END, "
+                    "updated = ? WHERE study_instance_uid = ? AND state = 'in_flight'")
+        .bind(1, now)
+        .bind(2, uid)
+        .run();
+  }
+  tx.commit();
+}
+
 void StudyRegistry::mark_registered(const std::string& uid, const std::string& study_id,
                                     const Attempt& attempt) {
   set_state(uid, StudyState::registered, &study_id, nullptr, &attempt, attempt.at);

@@ -1,9 +1,12 @@
-// The dispatcher's order and its circuit breaker, with a fake viewer that answers at once and
-// a real registry: which study is sent when, deterministically.
+// The dispatcher's order, its ready queue and its circuit breaker, with a fake viewer that
+// answers at once and a real registry: which study is sent when, deterministically.
 #include <gtest/gtest.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
+
+#include <functional>
+#include <map>
 
 #include "registration_dispatcher.hpp"
 #include "temp_dir.hpp"
@@ -21,10 +24,14 @@ class FakeViewer : public viewer::ViewerClient {
   std::vector<std::string> bodies;
   std::vector<int> outstanding_at_send;  // requests on the wire when each one was sent
   viewer::CreateOutcome answer{viewer::CreateOutcome::Kind::created, 201, "stu_1", "", "", {}};
+  std::function<void()> on_create;  // runs as each request is sent
+  bool never_answer = false;        // a hung API: requests stay on the wire
 
   void create_study(std::string body, std::string, CreateHandler handler) override {
     bodies.push_back(body);
     outstanding_at_send.push_back(++outstanding_);
+    if (on_create) on_create();
+    if (never_answer) return;
     boost::asio::post(io_, [this, handler, a = answer] {
       --outstanding_;
       handler(a);
@@ -91,6 +98,48 @@ TEST_F(DispatchOrder, AfterFailuresInARowOnlyOneRequestIsInFlight) {
   EXPECT_EQ(viewer_.bodies.size(), 6u);
   EXPECT_EQ(viewer_.outstanding_at_send, (std::vector<int>{1, 2, 3, 4, 4, 1}));
   EXPECT_EQ(registry_->count_by_state()[0].second, 6) << "all pending, waiting for their retry";
+}
+
+TEST_F(DispatchOrder, TheRequestAfterAnAnswerLeavesBeforeThatAnswerIsCommitted) {
+  for (int i = 1; i <= 4; ++i) add_study("1.2." + std::to_string(i), i);
+  std::vector<std::int64_t> registered_at_send;
+  viewer_.on_create = [&] {
+    std::int64_t registered = 0;
+    for (const auto& [state, count] : registry_->count_by_state()) {
+      if (state == StudyState::registered) registered = count;
+    }
+    registered_at_send.push_back(registered);
+  };
+  DispatchSettings settings;
+  settings.max_in_flight = 1;
+  drain(settings);
+  ASSERT_EQ(viewer_.bodies.size(), 4u);
+  // Each next study was claimed (and synced) together with an earlier answer, so it goes out
+  // as soon as its slot frees, while the answer that freed it is still being committed: the
+  // second request leaves before the first study is recorded as registered.
+  EXPECT_EQ(registered_at_send, (std::vector<std::int64_t>{0, 0, 1, 2}));
+  EXPECT_EQ(viewer_.outstanding_at_send, (std::vector<int>{1, 1, 1, 1})) << "never two at once";
+}
+
+TEST_F(DispatchOrder, AStopGivesReadyStudiesBackAsTheyWereAndLeavesSentOnesInFlight) {
+  for (int i = 1; i <= 6; ++i) add_study("1.2." + std::to_string(i), i);
+  viewer_.never_answer = true;
+  DispatchSettings settings;
+  settings.max_in_flight = 2;
+  drain(settings);  // two on the wire, two claimed ready, two never claimed; then stop()
+  EXPECT_EQ(viewer_.bodies, (std::vector<std::string>{"1.2.1", "1.2.6"}));
+  std::map<StudyState, std::int64_t> states;
+  for (const auto& [state, count] : registry_->count_by_state()) states[state] = count;
+  EXPECT_EQ(states[StudyState::in_flight], 2) << "sent: looked up on the next start";
+  EXPECT_EQ(states[StudyState::pending], 4);
+  for (const char* ready : {"1.2.2", "1.2.5"}) {  // the next oldest and the next newest
+    const auto study = registry_->find(ready);
+    ASSERT_TRUE(study);
+    EXPECT_EQ(study->state, StudyState::pending) << ready;
+    EXPECT_EQ(study->attempts, 0) << ready << ": never sent, so never attempted";
+    EXPECT_EQ(study->first_attempt, 0) << ready;
+    EXPECT_FALSE(study->lookup_first) << ready;
+  }
 }
 
 }  // namespace

@@ -85,6 +85,10 @@ class StudyRegistry {
   /// Several at once, in one transaction (one fsync): the dispatcher's claims for its free
   /// slots. Durable before any of their requests is sent.
   void mark_in_flight(const std::vector<std::string>& uids, TimestampMs now);
+  /// Claims that were never sent (the dispatcher's ready studies at a stop): back to pending
+  /// as they were, the attempt their claim counted taken back. Rows no longer in_flight are
+  /// left alone.
+  void release_unsent(const std::vector<std::string>& uids, TimestampMs now);
   /// Each outcome below also appends `attempt` to the study's history, in one transaction.
   void mark_registered(const std::string& uid, const std::string& study_id, const Attempt& attempt);
   /// Back to pending after a transient failure; tried again at `next_attempt`.
