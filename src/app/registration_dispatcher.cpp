@@ -193,7 +193,11 @@ void RegistrationDispatcher::note_api_health(bool answered) {
 
 void RegistrationDispatcher::schedule_next_due() {
   if (stopped_) return;
-  std::optional<registry::TimestampMs> due = registry_.next_due();
+  // With every slot and the ready queue full, a due study can wait for the next answer, which
+  // pumps again: waking for it now would spin (once per registry read) for as long as the
+  // backlog lasts, taking a core from the DICOM workers.
+  const bool room = free_slots() > 0 || ready_room() > 0;
+  std::optional<registry::TimestampMs> due = room ? registry_.next_due() : std::nullopt;
   if (paused_until_ > now_ms()) due = paused_until_;
   // Look at least once a second even when nothing is due: an operator's `studies retry`
   // from another process changes the registry without waking us.
@@ -319,74 +323,90 @@ void RegistrationDispatcher::on_outcome(const registry::StudyRecord& study,
   // before pump(), which would otherwise send a ready study first.
   const bool first_refusal = outcome.kind == Kind::unauthorized && paused_until_ <= now;
   if (outcome.kind == Kind::unauthorized) paused_until_ = now + settings_.auth_pause.count();
-  // The registry write goes into pump()'s transaction; what is logged about it waits for
-  // the commit, so the log never claims what the database does not hold.
+  // The outcome's registry write joins the transaction of a pump() posted behind the request
+  // that takes the freed slot (below); what is logged about it waits for that commit, so the
+  // log never claims what the database does not hold. Both run later: they hold copies.
+  const std::string uid = study.study_instance_uid;
+  std::function<void()> write;
   std::function<void()> report;
-  const auto write = [&] {
-    switch (outcome.kind) {
-      case Kind::created:
-      case Kind::already_registered:
-        registry_.mark_registered(study.study_instance_uid, outcome.study_id, attempt);
-        report = [&] {
-          metrics::gauge("dicom_gateway_last_registration_timestamp_seconds")
-              .set(static_cast<double>(now) / 1000.0);
-          log::info("study_registered")
-              .kv("study_uid", study.study_instance_uid)
-              .kv("study_id", outcome.study_id)
-              .kv("rule", study.rule_name)
-              .kv("attempts", attempts)
-              .kv("already_known", outcome.kind == Kind::already_registered)
-              .kv("adopted", via == "adopted")
-              .kv("ms", static_cast<std::int64_t>(elapsed_ms));
+  switch (outcome.kind) {
+    case Kind::created:
+    case Kind::already_registered:
+      write = [this, uid, study_id = outcome.study_id, attempt] {
+        registry_.mark_registered(uid, study_id, attempt);
+      };
+      report = [uid, study_id = outcome.study_id, rule = study.rule_name, attempts, now,
+                already = outcome.kind == Kind::already_registered, adopted = via == "adopted",
+                elapsed_ms] {
+        metrics::gauge("dicom_gateway_last_registration_timestamp_seconds")
+            .set(static_cast<double>(now) / 1000.0);
+        log::info("study_registered")
+            .kv("study_uid", uid)
+            .kv("study_id", study_id)
+            .kv("rule", rule)
+            .kv("attempts", attempts)
+            .kv("already_known", already)
+            .kv("adopted", adopted)
+            .kv("ms", static_cast<std::int64_t>(elapsed_ms));
+      };
+      break;
+    case Kind::permanent:
+      write = [this, uid, attempt] { registry_.mark_failed(uid, attempt); };
+      report = [uid, status = outcome.http_status, reason = describe(outcome)] {
+        log::error("study_failed").kv("study_uid", uid).kv("status", status).kv("reason", reason);
+      };
+      break;
+    case Kind::unauthorized:
+      write = [this, uid, until = paused_until_, attempt] {
+        registry_.mark_retry(uid, until, attempt);
+      };
+      if (first_refusal) {
+        report = [status = outcome.http_status,
+                  pause_s = static_cast<std::int64_t>(settings_.auth_pause.count() / 1000)] {
+          log::error("alarm_api_key_rejected").kv("status", status).kv("pause_s", pause_s);
         };
-        break;
-      case Kind::permanent:
-        registry_.mark_failed(study.study_instance_uid, attempt);
-        report = [&] {
-          log::error("study_failed")
-              .kv("study_uid", study.study_instance_uid)
-              .kv("status", outcome.http_status)
-              .kv("reason", describe(outcome));
-        };
-        break;
-      case Kind::unauthorized: {
-        registry_.mark_retry(study.study_instance_uid, paused_until_, attempt);
-        if (first_refusal) {
-          report = [&] {
-            log::error("alarm_api_key_rejected")
-                .kv("status", outcome.http_status)
-                .kv("pause_s", static_cast<std::int64_t>(settings_.auth_pause.count() / 1000));
-          };
-        }
-        break;
       }
-      case Kind::transient: {
-        if (settings_.give_up_after.count() > 0 &&
-            now - study.first_seen >= settings_.give_up_after.count()) {
-          registry_.mark_failed(study.study_instance_uid, attempt);
-          report = [&] {
-            log::error("study_failed")
-                .kv("study_uid", study.study_instance_uid)
-                .kv("status", outcome.http_status)
-                .kv("reason", "gave up after viewer_api.retry.give_up_after: " + describe(outcome));
-          };
-          break;
-        }
-        const double unit = std::uniform_real_distribution<double>(0.0, 1.0)(rng_);
-        const auto delay = settings_.retry.delay(attempts, outcome.retry_after, unit);
-        registry_.mark_retry(study.study_instance_uid, now + delay.count(), attempt);
-        report = [&, delay] {
-          log::warning("registration_retry")
-              .kv("study_uid", study.study_instance_uid)
-              .kv("attempt", attempts)
-              .kv("retry_in_ms", static_cast<std::int64_t>(delay.count()))
-              .kv("reason", describe(outcome));
+      break;
+    case Kind::transient: {
+      if (settings_.give_up_after.count() > 0 &&
+          now - study.first_seen >= settings_.give_up_after.count()) {
+        write = [this, uid, attempt] { registry_.mark_failed(uid, attempt); };
+        report = [uid, status = outcome.http_status,
+                  reason = "gave up after viewer_api.retry.give_up_after: " + describe(outcome)] {
+          log::error("study_failed").kv("study_uid", uid).kv("status", status).kv("reason", reason);
         };
         break;
       }
+      const double unit = std::uniform_real_distribution<double>(0.0, 1.0)(rng_);
+      const auto delay = settings_.retry.delay(attempts, outcome.retry_after, unit);
+      write = [this, uid, next = now + delay.count(), attempt] {
+        registry_.mark_retry(uid, next, attempt);
+      };
+      report = [uid, attempts, delay, reason = describe(outcome)] {
+        log::warning("registration_retry")
+            .kv("study_uid", uid)
+            .kv("attempt", attempts)
+            .kv("retry_in_ms", static_cast<std::int64_t>(delay.count()))
+            .kv("reason", reason);
+      };
+      break;
     }
+  }
+  // The slot this answer freed goes to a ready study (claimed and synced by an earlier commit)
+  // at once, and the commit below, which holds this thread for its fsync, waits until the
+  // client has written that request: the disk stays off the viewer's critical path.
+  std::vector<registry::StudyRecord> ready;
+  if (!stopped_ && now >= paused_until_) ready = take_ready();
+  auto commit = [self = shared_from_this(), write = std::move(write), report = std::move(report),
+                 uid] {
+    if (self->pump(write, uid) && report) report();
   };
-  if (pump(write, study.study_instance_uid) && report) report();
+  if (ready.empty()) {
+    boost::asio::post(io_, std::move(commit));
+    return;
+  }
+  send(ready);
+  client_.after_started(std::move(commit));
 }
 
 }  // namespace gw::app

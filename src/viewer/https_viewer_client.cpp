@@ -178,6 +178,14 @@ std::uint64_t HttpsViewerClient::handshakes() const noexcept { return context_->
 
 bool HttpsViewerClient::uses_proxy() const noexcept { return context_->proxy.has_value(); }
 
+void HttpsViewerClient::after_started(std::function<void()> then) {
+  // The strand runs its handlers in the order they were posted: every submit() before this
+  // one has been enqueued, and started where a connection was free, when this one runs.
+  asio::post(strand_, [executor = executor_, then = std::move(then)]() mutable {
+    asio::post(executor, std::move(then));
+  });
+}
+
 void HttpsViewerClient::fetch(std::string target, ExchangeDone done) {
   submit(Pending{false, std::move(target), {}, {}, std::move(done)});
 }

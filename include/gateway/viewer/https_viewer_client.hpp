@@ -64,6 +64,7 @@ class HttpsViewerClient final : public ViewerClient,
   /// Answers queued and in-flight requests with transient "shut down", closes every pooled
   /// connection and refuses later calls the same way. Idempotent.
   void shutdown() override;
+  void after_started(std::function<void()> then) override;
 
   /// Completed TLS handshakes since construction: at most one per pooled connection while the
   /// server keeps connections alive. Thread-safe (atomic); for tests and benchmarks.

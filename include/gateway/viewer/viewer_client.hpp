@@ -68,6 +68,11 @@ class ViewerClient {
   /// Cancels everything in flight (handlers then see `transient` with error "shut down")
   /// and closes pooled connections.
   virtual void shutdown() = 0;
+
+  /// Calls `then` on the caller's executor once every request started before this call has
+  /// been handed to a connection (written, where one was idle). Lets a caller run blocking
+  /// work, such as a commit, behind its requests instead of ahead of them.
+  virtual void after_started(std::function<void()> then) = 0;
 };
 
 }  // namespace gw::viewer
