@@ -2,64 +2,17 @@
 
 #include <sqlite3.h>
 
-#include <algorithm>
 #include <limits>
 #include <optional>
 #include <random>
 #include <stdexcept>
 
+#include "registry_schema.hpp"
+#include "registry_transaction.hpp"
 #include "sqlite_statement.hpp"
 
 namespace gw::registry {
 namespace {
-
-constexpr const char* kSchema = R"sql(
-CREATE TABLE IF NOT EXISTS studies (
-  study_instance_uid TEXT PRIMARY KEY,
-  state              TEXT NOT NULL,
-  rule_name          TEXT NOT NULL,
-  request_body       TEXT NOT NULL,
-  idempotency_key    TEXT NOT NULL,
-  attempts           INTEGER NOT NULL DEFAULT 0,
-  last_error         TEXT NOT NULL DEFAULT '',
-  study_id           TEXT NOT NULL DEFAULT '',
-  first_seen         INTEGER NOT NULL,
-  last_instance      INTEGER NOT NULL,
-  next_attempt       INTEGER NOT NULL,
-  updated            INTEGER NOT NULL,
-  instances          INTEGER NOT NULL DEFAULT 0,
-  bytes              INTEGER NOT NULL DEFAULT 0,
-  lookup_first       INTEGER NOT NULL DEFAULT 0,
-  first_attempt      INTEGER NOT NULL DEFAULT 0,
-  spool_removed      INTEGER NOT NULL DEFAULT 0,
-  modalities         TEXT NOT NULL DEFAULT '',
-  facts_json         TEXT NOT NULL DEFAULT ''
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS studies_by_due ON studies(state, next_attempt, first_seen);
-CREATE INDEX IF NOT EXISTS studies_by_age ON studies(state, first_seen);
-CREATE TABLE IF NOT EXISTS instances (
-  sop_instance_uid   TEXT PRIMARY KEY,
-  study_instance_uid TEXT NOT NULL,
-  bytes              INTEGER NOT NULL,
-  received           INTEGER NOT NULL,
-  series_instance_uid TEXT NOT NULL DEFAULT ''
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS attempts (
-  study_instance_uid TEXT NOT NULL,
-  at                 INTEGER NOT NULL,
-  outcome            TEXT NOT NULL,
-  http_status        INTEGER NOT NULL,
-  error              TEXT NOT NULL,
-  duration_ms        INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS attempts_by_study ON attempts(study_instance_uid, at);
-CREATE TABLE IF NOT EXISTS rule_hits (
-  position INTEGER NOT NULL,
-  rule     TEXT PRIMARY KEY,
-  hits     INTEGER NOT NULL,
-  since    INTEGER NOT NULL
-);
-)sql";
 
 constexpr const char* kColumns =
     "study_instance_uid, state, rule_name, request_body, idempotency_key, attempts, last_error, "
@@ -68,21 +21,6 @@ constexpr const char* kColumns =
     "(SELECT COUNT(DISTINCT series_instance_uid) FROM instances i WHERE i.study_instance_uid = "
     "studies.study_instance_uid AND series_instance_uid <> '')";
 
-// Columns added after the first release, with their definitions: a database written by an
-// older gateway gains them at open, so an upgrade keeps every study.
-struct AddedColumn {
-  const char* table;
-  const char* name;
-  const char* definition;
-};
-constexpr AddedColumn kAddedColumns[] = {
-    {"studies", "lookup_first", "INTEGER NOT NULL DEFAULT 0"},
-    {"studies", "first_attempt", "INTEGER NOT NULL DEFAULT 0"},
-    {"studies", "spool_removed", "INTEGER NOT NULL DEFAULT 0"},
-    {"studies", "modalities", "TEXT NOT NULL DEFAULT ''"},
-    {"studies", "facts_json", "TEXT NOT NULL DEFAULT ''"},
-    {"instances", "series_instance_uid", "TEXT NOT NULL DEFAULT ''"},
-};
 
 StudyRecord read_record(const SqliteStatement& s) {
   StudyRecord r;
@@ -120,58 +58,6 @@ std::string new_idempotency_key() {
   return key;
 }
 
-/// Rolls back unless committed; keeps every early exit (and exception) from leaving a
-/// transaction open on the shared connection. Inside StudyRegistry::batch() it is a savepoint
-/// of the batch's transaction, so each call stays all-or-nothing there too.
-class Transaction {
- public:
-  Transaction(StatementCache& statements, bool nested)
-      : statements_(statements), nested_(nested) {
-    SqliteStatement(statements_, nested_ ? "SAVEPOINT tx" : "BEGIN IMMEDIATE").run();
-  }
-  ~Transaction() {
-    if (done_) return;
-    sqlite3_exec(statements_.db(), nested_ ? "ROLLBACK TO tx; RELEASE tx" : "ROLLBACK", nullptr,
-                 nullptr, nullptr);
-  }
-  void commit() {
-    SqliteStatement(statements_, nested_ ? "RELEASE tx" : "COMMIT").run();
-    done_ = true;
-  }
-
- private:
-  StatementCache& statements_;
-  bool nested_;
-  bool done_ = false;
-};
-
-/// Commits made while it lives do not fsync the WAL (synchronous=NORMAL): for arrivals only.
-/// An arrival's instance file and its name are already durable (Spool::commit), and after a
-/// power cut reconcile_spool() records every spooled instance the registry lost, so the row
-/// can wait for the next synced commit. Every other commit (a claim before its request goes
-/// out, an outcome, an operator's change) stays FULL, and since the WAL is one sequential log,
-/// syncing it makes every earlier arrival durable too: a study can never be durably in flight
-/// or registered while its arrivals are not. Saves one fdatasync (about 0.5 ms) per C-STORE.
-class UnsyncedCommits {
- public:
-  explicit UnsyncedCommits(StatementCache& statements) : statements_(statements) {
-    SqliteStatement(statements_, "PRAGMA synchronous=NORMAL").run();
-  }
-  ~UnsyncedCommits() {
-    try {
-      SqliteStatement(statements_, "PRAGMA synchronous=FULL").run();
-    } catch (...) {
-      // Setting a flag on an open connection does not fail; were it to, later commits would
-      // still be consistent, only not synced: there is nothing better to do in a destructor.
-    }
-  }
-  UnsyncedCommits(const UnsyncedCommits&) = delete;
-  UnsyncedCommits& operator=(const UnsyncedCommits&) = delete;
-
- private:
-  StatementCache& statements_;
-};
-
 }  // namespace
 
 std::unique_ptr<StudyRegistry> StudyRegistry::open(const std::string& path) {
@@ -185,14 +71,8 @@ std::unique_ptr<StudyRegistry> StudyRegistry::open(const std::string& path) {
     throw std::runtime_error("cannot open state database " + path + ": " + message);
   }
   std::unique_ptr<StudyRegistry> registry(new StudyRegistry(db));
-  // WAL lets the `studies` command read while the daemon writes; synchronous=FULL makes
-  // every commit durable before anything depends on it (arrivals: see UnsyncedCommits).
-  registry->exec("PRAGMA journal_mode=WAL");
-  registry->exec("PRAGMA synchronous=FULL");
-  registry->exec("PRAGMA foreign_keys=ON");
   sqlite3_busy_timeout(db, 5000);
-  registry->exec(kSchema);
-  registry->add_missing_columns();
+  apply_schema(db);
   return registry;
 }
 
@@ -202,30 +82,6 @@ StudyRegistry::StudyRegistry(sqlite3* db)
 StudyRegistry::~StudyRegistry() {
   statements_->clear();  // sqlite3_close refuses a connection with statements left
   sqlite3_close(db_);
-}
-
-void StudyRegistry::exec(const char* sql) {
-  char* error = nullptr;
-  const int rc = sqlite3_exec(db_, sql, nullptr, nullptr, &error);
-  if (rc != SQLITE_OK) {
-    std::string message = error ? error : sqlite3_errstr(rc);
-    sqlite3_free(error);
-    throw std::runtime_error("state database: " + message);
-  }
-}
-
-void StudyRegistry::add_missing_columns() {
-  for (const auto& [table, name, definition] : kAddedColumns) {
-    std::vector<std::string> present;
-    {
-      SqliteStatement info(db_, (std::string("PRAGMA table_info(") + table + ")").c_str());
-      while (info.step()) present.push_back(info.text(1));
-    }
-    if (std::find(present.begin(), present.end(), name) != present.end()) continue;
-    exec((std::string("ALTER TABLE ") + table + " ADD COLUMN " + name + ' ' + definition).c_str());
-  }
-  exec("CREATE INDEX IF NOT EXISTS instances_by_study ON instances(study_instance_uid, "
-       "series_instance_uid)");
 }
 
 bool StudyRegistry::record_instance(const InstanceArrival& arrival,

@@ -160,8 +160,6 @@ class StudyRegistry {
   void commit_arrivals(const std::vector<PendingArrival*>& group) noexcept;
   /// record_instance()'s statements, inside an open transaction. Returns `created`.
   bool insert_arrival(const PendingArrival& p);
-  void exec(const char* sql);
-  void add_missing_columns();
   void set_state(const std::string& uid, StudyState state, const std::string* study_id,
                  const TimestampMs* next_attempt, const Attempt* attempt, TimestampMs now);
   /// set_state()'s statements, inside an open transaction.

@@ -1,0 +1,113 @@
+#include "registry_schema.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "sqlite_statement.hpp"
+
+namespace gw::registry {
+namespace {
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS studies (
+  study_instance_uid TEXT PRIMARY KEY,
+  state              TEXT NOT NULL,
+  rule_name          TEXT NOT NULL,
+  request_body       TEXT NOT NULL,
+  idempotency_key    TEXT NOT NULL,
+  attempts           INTEGER NOT NULL DEFAULT 0,
+  last_error         TEXT NOT NULL DEFAULT '',
+  study_id           TEXT NOT NULL DEFAULT '',
+  first_seen         INTEGER NOT NULL,
+  last_instance      INTEGER NOT NULL,
+  next_attempt       INTEGER NOT NULL,
+  updated            INTEGER NOT NULL,
+  instances          INTEGER NOT NULL DEFAULT 0,
+  bytes              INTEGER NOT NULL DEFAULT 0,
+  lookup_first       INTEGER NOT NULL DEFAULT 0,
+  first_attempt      INTEGER NOT NULL DEFAULT 0,
+  spool_removed      INTEGER NOT NULL DEFAULT 0,
+  modalities         TEXT NOT NULL DEFAULT '',
+  facts_json         TEXT NOT NULL DEFAULT ''
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS studies_by_due ON studies(state, next_attempt, first_seen);
+CREATE INDEX IF NOT EXISTS studies_by_age ON studies(state, first_seen);
+CREATE TABLE IF NOT EXISTS instances (
+  sop_instance_uid   TEXT PRIMARY KEY,
+  study_instance_uid TEXT NOT NULL,
+  bytes              INTEGER NOT NULL,
+  received           INTEGER NOT NULL,
+  series_instance_uid TEXT NOT NULL DEFAULT ''
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS attempts (
+  study_instance_uid TEXT NOT NULL,
+  at                 INTEGER NOT NULL,
+  outcome            TEXT NOT NULL,
+  http_status        INTEGER NOT NULL,
+  error              TEXT NOT NULL,
+  duration_ms        INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS attempts_by_study ON attempts(study_instance_uid, at);
+CREATE TABLE IF NOT EXISTS rule_hits (
+  position INTEGER NOT NULL,
+  rule     TEXT PRIMARY KEY,
+  hits     INTEGER NOT NULL,
+  since    INTEGER NOT NULL
+);
+)sql";
+
+// Columns added after the first release, with their definitions: a database written by an
+// older gateway gains them at open, so an upgrade keeps every study.
+struct AddedColumn {
+  const char* table;
+  const char* name;
+  const char* definition;
+};
+constexpr AddedColumn kAddedColumns[] = {
+    {"studies", "lookup_first", "INTEGER NOT NULL DEFAULT 0"},
+    {"studies", "first_attempt", "INTEGER NOT NULL DEFAULT 0"},
+    {"studies", "spool_removed", "INTEGER NOT NULL DEFAULT 0"},
+    {"studies", "modalities", "TEXT NOT NULL DEFAULT ''"},
+    {"studies", "facts_json", "TEXT NOT NULL DEFAULT ''"},
+    {"instances", "series_instance_uid", "TEXT NOT NULL DEFAULT ''"},
+};
+
+void exec(sqlite3* db, const std::string& sql) {
+  char* error = nullptr;
+  const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
+  if (rc != SQLITE_OK) {
+    std::string message = error ? error : sqlite3_errstr(rc);
+    sqlite3_free(error);
+    throw std::runtime_error("state database: " + message);
+  }
+}
+
+void add_missing_columns(sqlite3* db) {
+  for (const auto& [table, name, definition] : kAddedColumns) {
+    std::vector<std::string> present;
+    {
+      SqliteStatement info(db, (std::string("PRAGMA table_info(") + table + ")").c_str());
+      while (info.step()) present.push_back(info.text(1));
+    }
+    if (std::find(present.begin(), present.end(), name) != present.end()) continue;
+    exec(db, std::string("ALTER TABLE ") + table + " ADD COLUMN " + name + ' ' + definition);
+  }
+  exec(db, "CREATE INDEX IF NOT EXISTS instances_by_study ON instances(study_instance_uid, "
+           "series_instance_uid)");
+}
+
+}  // namespace
+
+void apply_schema(sqlite3* db) {
+  // WAL lets the `studies` command read while the daemon writes; synchronous=FULL makes
+  // every commit durable before anything depends on it (arrivals: see UnsyncedCommits).
+  exec(db, "PRAGMA journal_mode=WAL");
+  exec(db, "PRAGMA synchronous=FULL");
+  exec(db, "PRAGMA foreign_keys=ON");
+  exec(db, kSchema);
+  add_missing_columns(db);
+}
+
+}  // namespace gw::registry
