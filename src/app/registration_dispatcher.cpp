@@ -84,9 +84,9 @@ bool RegistrationDispatcher::pump(const std::function<void()>& write_outcome,
   registry::TimestampMs now = now_ms();
   const bool sending = !stopped_ && now >= paused_until_;
   if (sending && settings_.route_stable) route_stable_studies(now);
-  // Studies claimed by an earlier commit (durably in_flight already) take the free slots
-  // first, so the request that follows an answer leaves before this commit's fsync instead
-  // of after it: the disk's latency stays off the viewer's critical path.
+  // Studies claimed by an earlier commit (durably in_flight already) take any free slot before
+  // new claims are made. After an answer, on_outcome() has sent them already, and runs this
+  // commit only once their requests are written.
   if (sending) send(take_ready());
   // One transaction, one fsync: the outcome just learned, and the claims for the slots still
   // free and for the ready queue. The claims are durable (in_flight) before any of their
