@@ -1,6 +1,7 @@
 // The viewer-simulator executable, run as scripts/run runs it: a separate process that
 // prints where it listens, writes its certificate for the gateway to trust, logs each call
-// without the key, and exits 0 on SIGTERM or SIGINT.
+// without the key, and exits 0 on SIGTERM or SIGINT. Its stdout and stderr are read as one
+// stream of lines (gw::test::ChildProcess, as the gateway's integration tests read it).
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
@@ -38,13 +39,13 @@ class TheExecutable : public ::testing::TestWithParam<StopSignal> {
 
 TEST_P(TheExecutable, ServesTheApiOnTheUrlItPrintsAndExitsZeroOnTheSignal) {
   const std::string secret = "process-test-secret-key";
-  ChildProcess child(VIEWER_SIMULATOR_EXE,
-                     {"--port", "0", "--api-key-env", "SIM_TEST_KEY", "--cert-out",
-                      (dir_ / "ca.pem").string(), "--latency", "1ms"},
-                     {"SIM_TEST_KEY=" + secret}, (dir_ / "stderr.log").string());
+  gw::test::ChildProcess child(VIEWER_SIMULATOR_EXE,
+                               {"--port", "0", "--api-key-env", "SIM_TEST_KEY", "--cert-out",
+                                (dir_ / "ca.pem").string(), "--latency", "1ms"},
+                               {{"SIM_TEST_KEY", secret}});
 
-  const auto line = child.read_line(10s);
-  ASSERT_TRUE(line) << read_file(dir_ / "stderr.log");
+  const auto line = child.wait_for_line("viewer-simulator listening on", 10s);
+  ASSERT_TRUE(line) << child.output();
   static const std::regex announcement(
       R"(viewer-simulator listening on https://127\.0\.0\.1:(\d+)/v1)");
   std::smatch url;
@@ -60,15 +61,14 @@ TEST_P(TheExecutable, ServesTheApiOnTheUrlItPrintsAndExitsZeroOnTheSignal) {
   const Exchange recorded = client.send(make_request(http::verb::get, "/_sim/requests", {}, ""));
   EXPECT_EQ(recorded.json().as_array().size(), 2u);
 
-  child.send_signal(GetParam().number);
-  EXPECT_EQ(child.wait(10s), 0);
+  EXPECT_EQ(child.stop(GetParam().number, 10s), 0);
 
-  const std::string log = read_file(dir_ / "stderr.log");
+  // stdout and stderr arrive through one pipe read by another thread: wait for the lines.
   const std::string id(created.json().at("studyId").as_string());
-  EXPECT_NE(log.find("POST /v1/viewer/studies 201 study=" + id + " uid=1.2.3"), std::string::npos)
-      << log;
-  EXPECT_NE(log.find("GET /v1/express 401"), std::string::npos) << log;
-  EXPECT_EQ(log.find(secret), std::string::npos) << "the API key leaked into the log";
+  EXPECT_TRUE(child.wait_for_line("POST /v1/viewer/studies 201 study=" + id + " uid=1.2.3", 5s))
+      << child.output();
+  EXPECT_TRUE(child.wait_for_line("GET /v1/express 401", 5s)) << child.output();
+  EXPECT_EQ(child.output().find(secret), std::string::npos) << "the API key leaked into the log";
 }
 
 INSTANTIATE_TEST_SUITE_P(WhenStoppedBy, TheExecutable,
@@ -77,11 +77,9 @@ INSTANTIATE_TEST_SUITE_P(WhenStoppedBy, TheExecutable,
                          [](const auto& info) { return std::string(info.param.name); });
 
 TEST(TheExecutableWithoutItsKeyVariable, RefusesToStart) {
-  gw::test::TempDir dir;
-  ChildProcess child(VIEWER_SIMULATOR_EXE, {"--api-key-env", "SIM_TEST_UNSET_VARIABLE"}, {},
-                     (dir / "stderr.log").string());
-  EXPECT_EQ(child.wait(10s), 2);
-  EXPECT_NE(read_file(dir / "stderr.log").find("SIM_TEST_UNSET_VARIABLE"), std::string::npos);
+  gw::test::ChildProcess child(VIEWER_SIMULATOR_EXE, {"--api-key-env", "SIM_TEST_UNSET_VARIABLE"});
+  EXPECT_EQ(child.wait_exit(10s), 2);
+  EXPECT_TRUE(child.wait_for_line("SIM_TEST_UNSET_VARIABLE", 5s)) << child.output();
 }
 
 }  // namespace
