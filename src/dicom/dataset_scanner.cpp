@@ -1,20 +1,21 @@
 #include "dataset_scanner.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-#include <zlib.h>
-
 #include <algorithm>
-#include <array>
 #include <cstdio>
 #include <cstring>
-#include <optional>
 #include <string_view>
 #include <vector>
 
+#include "scanner_input.hpp"
+
 namespace gw::dicom {
 namespace {
+
+using scan_input::FileSource;
+using scan_input::InflateSource;
+using scan_input::MemorySource;
+using scan_input::Reader;
+using scan_input::Source;
 
 constexpr std::uint32_t kUndefined = 0xFFFFFFFFu;
 constexpr std::uint32_t kItem = 0xFFFEE000u;
@@ -22,249 +23,6 @@ constexpr std::uint32_t kItemDelimiter = 0xFFFEE00Du;
 constexpr std::uint32_t kSequenceDelimiter = 0xFFFEE0DDu;
 constexpr std::uint32_t kPixelData = 0x7FE00010u;
 constexpr std::uint64_t kNoEnd = ~std::uint64_t{0};
-
-// ---- byte sources: forward-only, so an inflating one fits the same walk ----
-
-class Source {
- public:
-  virtual ~Source() = default;
-  /// Up to `n` bytes; 0 at the end or on error (then error() is set).
-  virtual std::size_t read(std::uint8_t* out, std::size_t n) = 0;
-  /// Skips exactly `n` bytes; false when fewer remain or on error.
-  virtual bool skip(std::uint64_t n) = 0;
-  /// Bytes left, when known without reading them.
-  virtual std::optional<std::uint64_t> remaining() const = 0;
-  const std::string& error() const { return error_; }
-
- protected:
-  std::string error_;
-};
-
-class MemorySource final : public Source {
- public:
-  explicit MemorySource(std::span<const std::uint8_t> bytes) : bytes_(bytes) {}
-  std::size_t read(std::uint8_t* out, std::size_t n) override {
-    const std::size_t take = std::min<std::size_t>(n, bytes_.size() - pos_);
-    if (take) std::memcpy(out, bytes_.data() + pos_, take);
-    pos_ += take;
-    return take;
-  }
-  bool skip(std::uint64_t n) override {
-    if (n > bytes_.size() - pos_) return false;
-    pos_ += static_cast<std::size_t>(n);
-    return true;
-  }
-  std::optional<std::uint64_t> remaining() const override { return bytes_.size() - pos_; }
-
- private:
-  std::span<const std::uint8_t> bytes_;
-  std::size_t pos_ = 0;
-};
-
-/// Owns a read-only descriptor; values are skipped with lseek, never read.
-class FileSource final : public Source {
- public:
-  explicit FileSource(const std::filesystem::path& file) : fd_(::open(file.c_str(), O_RDONLY | O_CLOEXEC)) {
-    struct stat st {};
-    if (fd_ < 0 || ::fstat(fd_, &st) != 0) {
-      error_ = "cannot open the received file";
-    } else {
-      size_ = static_cast<std::uint64_t>(st.st_size);
-    }
-  }
-  ~FileSource() override {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  FileSource(const FileSource&) = delete;
-  FileSource& operator=(const FileSource&) = delete;
-
-  bool opened() const { return error_.empty(); }
-  std::size_t read(std::uint8_t* out, std::size_t n) override {
-    if (!opened()) return 0;
-    for (;;) {
-      const ssize_t got = ::read(fd_, out, n);
-      if (got >= 0) {
-        pos_ += static_cast<std::uint64_t>(got);
-        return static_cast<std::size_t>(got);
-      }
-      if (errno != EINTR) {
-        error_ = "cannot read the received file";
-        return 0;
-      }
-    }
-  }
-  bool skip(std::uint64_t n) override {
-    if (!opened() || n > size_ - pos_) return false;
-    if (::lseek(fd_, static_cast<off_t>(pos_ + n), SEEK_SET) < 0) {
-      error_ = "cannot seek in the received file";
-      return false;
-    }
-    pos_ += n;
-    return true;
-  }
-  std::optional<std::uint64_t> remaining() const override { return size_ - pos_; }
-
- private:
-  int fd_ = -1;
-  std::uint64_t size_ = 0;
-  std::uint64_t pos_ = 0;
-};
-
-class Reader;
-
-/// Raw deflate (RFC 1951, as the Deflated Explicit VR Little Endian syntax uses) over the
-/// rest of another reader, capped so that a decompression bomb stops at `max_out` bytes.
-class InflateSource final : public Source {
- public:
-  InflateSource(Reader& in, std::uint64_t max_out);
-  ~InflateSource() override {
-    if (ready_) inflateEnd(&z_);
-  }
-  InflateSource(const InflateSource&) = delete;
-  InflateSource& operator=(const InflateSource&) = delete;
-  std::size_t read(std::uint8_t* out, std::size_t n) override;
-  bool skip(std::uint64_t n) override {
-    std::array<std::uint8_t, 16384> sink;
-    while (n > 0) {
-      const std::size_t got = read(sink.data(), static_cast<std::size_t>(std::min<std::uint64_t>(n, sink.size())));
-      if (got == 0) return false;
-      n -= got;
-    }
-    return true;
-  }
-  std::optional<std::uint64_t> remaining() const override { return std::nullopt; }
-
- private:
-  Reader& in_;
-  z_stream z_{};
-  bool ready_ = false;
-  bool finished_ = false;
-  std::uint64_t produced_ = 0;
-  std::uint64_t max_out_;
-  std::array<std::uint8_t, 16384> input_{};
-};
-
-/// A 64 KiB window over a source; tracks the absolute offset for reasons and bounds.
-class Reader {
- public:
-  explicit Reader(Source& source) : source_(source), buffer_(64 * 1024) {}
-
-  std::uint64_t position() const { return position_; }
-  const std::string& error() const { return source_.error(); }
-
-  bool read(std::uint8_t* out, std::size_t n) {
-    while (n > 0) {
-      if (begin_ == end_ && !fill()) return false;
-      const std::size_t take = std::min(n, end_ - begin_);
-      std::memcpy(out, buffer_.data() + begin_, take);
-      begin_ += take;
-      position_ += take;
-      out += take;
-      n -= take;
-    }
-    return true;
-  }
-
-  /// The next `n` (≤ 16) bytes without consuming them; false when fewer remain.
-  bool peek(std::uint8_t* out, std::size_t n) {
-    if (end_ - begin_ < n) {
-      std::memmove(buffer_.data(), buffer_.data() + begin_, end_ - begin_);
-      end_ -= begin_;
-      begin_ = 0;
-      while (end_ < n) {
-        const std::size_t got = source_.read(buffer_.data() + end_, buffer_.size() - end_);
-        if (got == 0) return false;
-        end_ += got;
-      }
-    }
-    std::memcpy(out, buffer_.data() + begin_, n);
-    return true;
-  }
-
-  bool skip(std::uint64_t n) {
-    const std::size_t buffered = std::min<std::uint64_t>(n, end_ - begin_);
-    begin_ += buffered;
-    position_ += buffered;
-    n -= buffered;
-    if (n == 0) return true;
-    if (!source_.skip(n)) return false;
-    position_ += n;
-    return true;
-  }
-
-  bool at_end() {
-    if (begin_ != end_) return false;
-    return !fill();
-  }
-
-  /// Bytes left, when the source knows without reading.
-  std::optional<std::uint64_t> remaining() const {
-    const auto rest = source_.remaining();
-    if (!rest) return std::nullopt;
-    return *rest + (end_ - begin_);
-  }
-
-  /// Hands the unread buffered bytes to `out` first (for the inflater taking over).
-  std::size_t read_some(std::uint8_t* out, std::size_t n) {
-    if (begin_ == end_ && !fill()) return 0;
-    const std::size_t take = std::min(n, end_ - begin_);
-    std::memcpy(out, buffer_.data() + begin_, take);
-    begin_ += take;
-    position_ += take;
-    return take;
-  }
-
- private:
-  bool fill() {
-    begin_ = 0;
-    end_ = source_.read(buffer_.data(), buffer_.size());
-    return end_ > 0;
-  }
-
-  Source& source_;
-  std::vector<std::uint8_t> buffer_;
-  std::size_t begin_ = 0;
-  std::size_t end_ = 0;
-  std::uint64_t position_ = 0;
-};
-
-InflateSource::InflateSource(Reader& in, std::uint64_t max_out) : in_(in), max_out_(max_out) {
-  ready_ = inflateInit2(&z_, -MAX_WBITS) == Z_OK;
-  if (!ready_) error_ = "cannot start inflating the deflated dataset";
-}
-
-std::size_t InflateSource::read(std::uint8_t* out, std::size_t n) {
-  if (!ready_ || finished_ || !error_.empty() || n == 0) return 0;
-  z_.next_out = out;
-  z_.avail_out = static_cast<uInt>(std::min<std::size_t>(n, 1u << 30));
-  while (z_.avail_out > 0) {
-    if (z_.avail_in == 0) {
-      const std::size_t got = in_.read_some(input_.data(), input_.size());
-      if (got == 0) {
-        if (!in_.error().empty()) error_ = in_.error();
-        break;  // a truncated stream: the walk reports where it ran out
-      }
-      z_.next_in = input_.data();
-      z_.avail_in = static_cast<uInt>(got);
-    }
-    const int rc = inflate(&z_, Z_NO_FLUSH);
-    if (rc == Z_STREAM_END) {
-      finished_ = true;
-      break;
-    }
-    if (rc != Z_OK && rc != Z_BUF_ERROR) {
-      error_ = "the deflated dataset is corrupt";
-      break;
-    }
-  }
-  const std::size_t produced = static_cast<std::size_t>(z_.next_out - out);
-  produced_ += produced;
-  if (produced_ > max_out_) {
-    error_ = "the deflated dataset inflates beyond " + std::to_string(max_out_) + " bytes";
-    return 0;
-  }
-  return produced;
-}
 
 // ---- the walk ----
 
