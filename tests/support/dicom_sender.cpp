@@ -9,6 +9,7 @@
 
 #include <cstdlib>
 #include <memory>
+#include <mutex>
 #include <set>
 
 namespace gw::test {
@@ -61,9 +62,13 @@ std::unique_ptr<DcmTLSTransportLayer> tls_layer(const SendOptions& o, std::strin
   return layer;
 }
 
-/// initNetwork, TLS when asked, negotiateAssociation.
+/// initNetwork, TLS when asked, negotiateAssociation. One thread at a time: DCMTK 3.6.7's
+/// requestor formats into a static buffer while it negotiates (ThreadSanitizer caught two
+/// test senders doing it at once); the associations themselves still run side by side.
 OFCondition associate(Scu& scu, const SendOptions& o,
                       std::unique_ptr<DcmTLSTransportLayer>& layer) {
+  static std::mutex negotiation;
+  const std::lock_guard lock(negotiation);
   OFCondition status = scu.initNetwork();
   if (status.good() && o.tls) {
     std::string error;
