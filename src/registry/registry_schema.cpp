@@ -33,7 +33,8 @@ CREATE TABLE IF NOT EXISTS studies (
   facts_json         TEXT NOT NULL DEFAULT ''
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS studies_by_due ON studies(state, next_attempt, first_seen);
-CREATE INDEX IF NOT EXISTS studies_by_age ON studies(state, first_seen);
+CREATE INDEX IF NOT EXISTS studies_by_age_due ON studies(state, first_seen, study_instance_uid,
+                                                   next_attempt);
 CREATE TABLE IF NOT EXISTS instances (
   sop_instance_uid   TEXT PRIMARY KEY,
   study_instance_uid TEXT NOT NULL,
@@ -94,9 +95,18 @@ void add_missing_columns(sqlite3* db) {
     if (std::find(present.begin(), present.end(), name) != present.end()) continue;
     exec(db, std::string("ALTER TABLE ") + table + " ADD COLUMN " + name + ' ' + definition);
   }
-  exec(db, "CREATE INDEX IF NOT EXISTS instances_by_study ON instances(study_instance_uid, "
-           "series_instance_uid)");
 }
+
+// Indexes on added columns: created once those columns exist.
+constexpr const char* kIndexesOnAddedColumns = R"sql(
+CREATE INDEX IF NOT EXISTS instances_by_study ON instances(study_instance_uid, series_instance_uid);
+-- Registered studies whose files are still in the spool, for the janitor: the rows that have
+-- left the spool (nearly all of them, after a few years) are not in this index at all.
+CREATE INDEX IF NOT EXISTS studies_to_unspool ON studies(updated)
+  WHERE state = 'registered' AND spool_removed = 0;
+-- studies_by_age(state, first_seen) is a prefix of studies_by_age_due, which replaced it.
+DROP INDEX IF EXISTS studies_by_age;
+)sql";
 
 }  // namespace
 
@@ -108,6 +118,7 @@ void apply_schema(sqlite3* db) {
   exec(db, "PRAGMA foreign_keys=ON");
   exec(db, kSchema);
   add_missing_columns(db);
+  exec(db, kIndexesOnAddedColumns);
 }
 
 }  // namespace gw::registry

@@ -58,6 +58,21 @@ std::string new_idempotency_key() {
   return key;
 }
 
+// Rows in `state` whose next_attempt has come, oldest (or newest) first; binds: now, limit.
+// The inner query walks studies_by_age_due in age order and stops after `limit` due rows,
+// reading only the index; the columns are then read for those rows alone. Filtering on
+// studies_by_due and sorting instead read every due row and its columns: with a backlog of
+// 10,000 studies that took ~10 ms per claim, a whole core, and half the ideal drain rate.
+std::string select_due_by_age(const char* state, StudyRegistry::DueOrder order) {
+  const std::string by = order == StudyRegistry::DueOrder::oldest_first
+                             ? "ORDER BY first_seen, study_instance_uid"
+                             : "ORDER BY first_seen DESC, study_instance_uid DESC";
+  return std::string("SELECT ") + kColumns +
+         " FROM studies WHERE study_instance_uid IN (SELECT study_instance_uid FROM studies "
+         "INDEXED BY studies_by_age_due WHERE state = '" + state + "' AND next_attempt <= ? " +
+         by + " LIMIT ?) " + by;
+}
+
 }  // namespace
 
 std::unique_ptr<StudyRegistry> StudyRegistry::open(const std::string& path) {
@@ -228,12 +243,7 @@ bool StudyRegistry::insert_arrival(const PendingArrival& p) {
 
 std::vector<StudyRecord> StudyRegistry::due(TimestampMs now, std::size_t limit, DueOrder order) {
   std::lock_guard lock(mutex_);
-  SqliteStatement s(*statements_, (std::string("SELECT ") + kColumns +
-                          " FROM studies WHERE state = 'pending' AND next_attempt <= ? " +
-                          (order == DueOrder::oldest_first
-                               ? "ORDER BY first_seen, study_instance_uid LIMIT ?"
-                               : "ORDER BY first_seen DESC, study_instance_uid DESC LIMIT ?"))
-                             .c_str());
+  SqliteStatement s(*statements_, select_due_by_age("pending", order).c_str());
   s.bind(1, now).bind(2, static_cast<std::int64_t>(limit));
   std::vector<StudyRecord> out;
   while (s.step()) out.push_back(read_record(s));
@@ -387,8 +397,9 @@ std::vector<std::string> StudyRegistry::spooled_registered_before(TimestampMs cu
                                                                   std::size_t limit) {
   std::lock_guard lock(mutex_);
   SqliteStatement s(*statements_,
-                    "SELECT study_instance_uid FROM studies WHERE state = 'registered' AND "
-                    "spool_removed = 0 AND updated <= ? AND last_instance <= ? "
+                    "SELECT study_instance_uid FROM studies INDEXED BY studies_to_unspool "
+                    "WHERE state = 'registered' AND spool_removed = 0 AND updated <= ? AND "
+                    "last_instance <= ? "
                     "ORDER BY updated LIMIT ?");
   s.bind(1, cutoff).bind(2, cutoff).bind(3, static_cast<std::int64_t>(limit));
   std::vector<std::string> out;
@@ -407,10 +418,8 @@ void StudyRegistry::mark_spool_removed(const std::string& uid, TimestampMs remov
 
 std::vector<StudyRecord> StudyRegistry::stable(TimestampMs now, std::size_t limit) {
   std::lock_guard lock(mutex_);
-  SqliteStatement s(*statements_, (std::string("SELECT ") + kColumns +
-                          " FROM studies WHERE state = 'receiving' AND next_attempt <= ? "
-                          "ORDER BY first_seen, study_instance_uid LIMIT ?")
-                             .c_str());
+  SqliteStatement s(*statements_,
+                    select_due_by_age("receiving", DueOrder::oldest_first).c_str());
   s.bind(1, now).bind(2, static_cast<std::int64_t>(limit));
   std::vector<StudyRecord> out;
   while (s.step()) out.push_back(read_record(s));

@@ -166,6 +166,28 @@ TEST_F(StudyRegistryTest, DueReturnsPendingStudiesOldestFirstAndSkipsFutureRetri
   EXPECT_EQ(registry_->due(10'000, 10).size(), 3u);
 }
 
+TEST_F(StudyRegistryTest, ABacklogIsClaimedFromEitherEndPastStudiesWaitingForARetry) {
+  // 200 pending studies, every third waiting for a retry: a claim of 4 takes the 4 oldest (or
+  // newest) of those due, whatever the limit cuts off and whatever waits in between.
+  for (int i = 0; i < 200; ++i) {
+    const std::string uid = "1." + std::to_string(1000 + i);
+    registry_->record_instance({uid, uid + ".1", 1, 100 + i}, [] { return pending_study(); });
+    if (i % 3 == 0) registry_->mark_retry(uid, 50'000, {400, "transient", 503, "HTTP 503", 5});
+  }
+  using Order = StudyRegistry::DueOrder;
+  auto uids = [](const std::vector<gw::registry::StudyRecord>& rows) {
+    std::vector<std::string> out;
+    for (const auto& r : rows) out.push_back(r.study_instance_uid);
+    return out;
+  };
+  EXPECT_EQ(uids(registry_->due(1'000, 4, Order::oldest_first)),
+            (std::vector<std::string>{"1.1001", "1.1002", "1.1004", "1.1005"}));
+  EXPECT_EQ(uids(registry_->due(1'000, 4, Order::newest_first)),
+            (std::vector<std::string>{"1.1199", "1.1197", "1.1196", "1.1194"}));
+  EXPECT_EQ(registry_->due(1'000, 1'000).size(), 133u) << "every due study, none waiting";
+  EXPECT_EQ(registry_->due(60'000, 1'000).size(), 200u) << "retries due too";
+}
+
 TEST_F(StudyRegistryTest, TransitionsKeepStudyIdErrorAndAttempts) {
   registry_->record_instance({"1.2", "1.2.1", 1, 1}, [] { return pending_study(); });
   registry_->mark_in_flight("1.2", 2);
