@@ -31,7 +31,7 @@ def _matrix(result):
     """(corpus, nodelay, associations) -> receiver -> row, simulator at 0 ms only."""
     table = {}
     for row in result["cells"]:
-        if row.get("simulator_latency_ms", 0) == 0:
+        if row.get("simulator_latency_ms", 0) == 0 and row.get("label") != "paired":
             table.setdefault(_key(row), {})[row["receiver"]] = row
     return table
 
@@ -59,14 +59,20 @@ def summarize(result):
             and r["corpus"] in ("A", "B") for v in r.get("registration_latency_ms", [])]
     lat50 = [v for r in result["cells"] if r["receiver"] == "gateway"
              and r.get("simulator_latency_ms") == 50 for v in r.get("registration_latency_ms", [])]
-    slow = []
+    # Paired trials (0, 50, 50, 0 ms, adjacent): mean rate at 50 ms over mean rate at 0 ms.
+    pairs = {}
     for r in result["cells"]:
-        if r["receiver"] == "gateway" and r.get("simulator_latency_ms") == 50:
-            base = table.get(_key(r), {}).get("gateway")
-            if base:
-                slow.append(dict(corpus=r["corpus"], associations=r["associations"],
-                                 at_0ms=base["instances_per_s"], at_50ms=r["instances_per_s"],
-                                 ratio=_ratio(r["instances_per_s"], base["instances_per_s"])))
+        if r["receiver"] == "gateway" and r.get("label") == "paired":
+            by = pairs.setdefault((r["corpus"], r["associations"], r["instances"]), {})
+            by.setdefault(r["simulator_latency_ms"], []).append(r["instances_per_s"])
+    slow = []
+    for (corpus, associations, instances), by in sorted(pairs.items()):
+        if by.get(0) and by.get(50):
+            at_0, at_50 = sum(by[0]) / len(by[0]), sum(by[50]) / len(by[50])
+            slow.append(dict(corpus=corpus, associations=associations, instances=instances,
+                             at_0ms=round(at_0, 1), at_50ms=round(at_50, 1),
+                             trials_0ms=by[0], trials_50ms=by[50],
+                             ratio=_ratio(at_50, at_0)))
     rss = {}
     for key, by in table.items():
         if "gateway" in by and key[1]:
@@ -149,9 +155,11 @@ def markdown(result):
                   l50["n"]))
     out.append("")
     if s["throughput_50ms_vs_0ms"]:
-        out.append("Gateway throughput with the simulator at 50 ms vs 0 ms: " + "; ".join(
-            "%s x%d %s → %s inst/s (%s×)" % (t["corpus"], t["associations"], _fmt(t["at_0ms"]),
-                                              _fmt(t["at_50ms"]), _fmt(t["ratio"], 2))
+        out.append("Gateway throughput with the simulator at 50 ms vs 0 ms (adjacent trials at "
+                   "0, 50, 50, 0 ms; mean of each pair): " + "; ".join(
+            "%s x%d, %d inst: %s → %s inst/s (%s×)" % (
+                t["corpus"], t["associations"], t["instances"], _fmt(t["at_0ms"]),
+                _fmt(t["at_50ms"]), _fmt(t["ratio"], 2))
             for t in s["throughput_50ms_vs_0ms"]) + ".")
         out.append("")
     d = result.get("backlog_drain")
