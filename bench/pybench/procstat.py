@@ -49,7 +49,7 @@ def children_of(pid):
 
 class Sampler:
     """Samples, every `interval` s, the peak RSS of a process and of its children, the CPU of
-    children not yet reaped, and which client ports hold a connection to `watch_port`."""
+    children not yet reaped, and which of its own connections to `watch_port` exist (by local port)."""
 
     def __init__(self, pid, watch_port=None, interval=0.05):
         self.pid, self.watch_port, self.interval = pid, watch_port, interval
@@ -80,15 +80,27 @@ class Sampler:
             if cpu is not None:
                 self.child_cpu[child] = cpu
         if self.watch_port:
-            self.client_ports |= connected_clients(self.watch_port)
+            self.client_ports |= connected_clients(self.watch_port, self.pid)
 
     def _run(self):
         while not self._stop.wait(self.interval):
             self._sample()
 
 
-def connected_clients(port):
-    """Remote ports of established TCP connections whose local port is `port`."""
+def connected_clients(port, pid):
+    """Local ports of `pid`'s established TCP connections to `port` (its sockets' inodes matched
+    in /proc/net/tcp): the benchmark's own requests to the same server are not counted."""
+    inodes = set()
+    try:
+        for fd in os.listdir("/proc/%d/fd" % pid):
+            try:
+                target = os.readlink("/proc/%d/fd/%s" % (pid, fd))
+            except OSError:
+                continue
+            if target.startswith("socket:["):
+                inodes.add(target[8:-1])
+    except OSError:
+        return set()
     found = set()
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
         try:
@@ -96,9 +108,10 @@ def connected_clients(port):
                 next(f)
                 for line in f:
                     parts = line.split()
-                    local, remote, state = parts[1], parts[2], parts[3]
-                    if state == "01" and int(local.rsplit(":", 1)[1], 16) == port:
-                        found.add(int(remote.rsplit(":", 1)[1], 16))
+                    local, remote, state, inode = parts[1], parts[2], parts[3], parts[9]
+                    if state == "01" and int(remote.rsplit(":", 1)[1], 16) == port \
+                            and inode in inodes:
+                        found.add(int(local.rsplit(":", 1)[1], 16))
         except OSError:
             pass
     return found
