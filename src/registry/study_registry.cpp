@@ -9,6 +9,7 @@
 
 #include "registry_schema.hpp"
 #include "registry_transaction.hpp"
+#include "wal_writeback.hpp"
 #include "sqlite_statement.hpp"
 
 namespace gw::registry {
@@ -73,6 +74,14 @@ std::string select_due_by_age(const char* state, StudyRegistry::DueOrder order) 
          by + " LIMIT ?) " + by;
 }
 
+// The WAL file's path; empty for a database without a file (":memory:").
+std::string wal_path(sqlite3* db) {
+  const char* main = sqlite3_db_filename(db, "main");
+  if (main == nullptr || *main == '\0') return {};
+  const char* wal = sqlite3_filename_wal(main);
+  return wal ? wal : "";
+}
+
 }  // namespace
 
 std::unique_ptr<StudyRegistry> StudyRegistry::open(const std::string& path) {
@@ -92,7 +101,9 @@ std::unique_ptr<StudyRegistry> StudyRegistry::open(const std::string& path) {
 }
 
 StudyRegistry::StudyRegistry(sqlite3* db)
-    : db_(db), statements_(std::make_unique<StatementCache>(db)) {}
+    : db_(db),
+      statements_(std::make_unique<StatementCache>(db)),
+      wal_writeback_(std::make_unique<WalWriteback>(wal_path(db))) {}
 
 StudyRegistry::~StudyRegistry() {
   statements_->clear();  // sqlite3_close refuses a connection with statements left
@@ -160,6 +171,7 @@ void StudyRegistry::commit_arrivals(const std::vector<PendingArrival*>& group) n
       }
     }
     tx.commit();
+    if (unsynced) wal_writeback_->start();
   } catch (...) {
     // BEGIN or COMMIT failed (a full disk, a broken file): nothing of the group is durable.
     const std::exception_ptr error = std::current_exception();

@@ -16,6 +16,7 @@ struct sqlite3;
 namespace gw::registry {
 
 class StatementCache;
+class WalWriteback;
 
 /// What the intake decides for a study the first time one of its instances arrives.
 struct NewStudy {
@@ -170,6 +171,7 @@ class StudyRegistry {
   sqlite3* db_;
   std::unique_ptr<StatementCache> statements_;  // the registry's statements, prepared once
   bool in_batch_ = false;  // guarded by mutex_: transactions become savepoints
+  std::unique_ptr<WalWriteback> wal_writeback_;  // after unsynced commits; guarded by mutex_
 
   std::mutex group_mutex_;  // guards the three below; never held while mutex_ is wanted
   std::condition_variable group_done_;
