@@ -171,7 +171,7 @@ void StudyRegistry::commit_arrivals(const std::vector<PendingArrival*>& group) n
       }
     }
     tx.commit();
-    if (unsynced) wal_writeback_->start();
+    if (unsynced) wal_writeback_->committed();
   } catch (...) {
     // BEGIN or COMMIT failed (a full disk, a broken file): nothing of the group is durable.
     const std::exception_ptr error = std::current_exception();
@@ -238,17 +238,23 @@ bool StudyRegistry::insert_arrival(const PendingArrival& p) {
                            // a new modality is appended once, '\\'-separated as DICOM does
                            "modalities = CASE WHEN ?5 = '' OR ('\\' || modalities || '\\') "
                            "LIKE ('%\\' || ?5 || '\\%') THEN modalities WHEN modalities = '' "
-                           "THEN ?5 ELSE modalities || '\\' || ?5 END, "
-                           // a receiving study is due once it has been quiet for stable_after
-                           "next_attempt = CASE WHEN state = 'receiving' THEN MAX(next_attempt, ?6) "
-                           "ELSE next_attempt END "
+                           "THEN ?5 ELSE modalities || '\\' || ?5 END "
                            "WHERE study_instance_uid = ?4");
   counters.bind(1, std::int64_t{new_instance ? 1 : 0})
       .bind(2, new_instance ? arrival.bytes : std::int64_t{0})
       .bind(3, arrival.received)
       .bind(4, arrival.study_instance_uid)
       .bind(5, details.modality)
-      .bind(6, arrival.received + details.stable_after.value_or(0))
+      .run();
+  // A receiving study is due once it has been quiet for stable_after. A statement of its own,
+  // matching receiving studies only: an UPDATE that assigns next_attempt rewrites both indexes
+  // that hold it, two of the seven pages each arrival added to the WAL, for every instance of
+  // a study already pending.
+  SqliteStatement quiet(*statements_,
+                        "UPDATE studies SET next_attempt = MAX(next_attempt, ?) "
+                        "WHERE study_instance_uid = ? AND state = 'receiving'");
+  quiet.bind(1, arrival.received + details.stable_after.value_or(0))
+      .bind(2, arrival.study_instance_uid)
       .run();
   return created;
 }

@@ -5,6 +5,12 @@
 
 namespace gw::registry {
 
+void WalWriteback::committed() noexcept {
+  if (++since_last_ < every_) return;
+  since_last_ = 0;
+  start();
+}
+
 void WalWriteback::start() noexcept {
   if (unusable_ || wal_path_.empty()) return;
   // Read-only is enough: sync_file_range, like fsync, needs no write access.

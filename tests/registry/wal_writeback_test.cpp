@@ -28,6 +28,24 @@ TEST(WalWriteback, QueuesTheFilesDirtyPagesAndLeavesItIntact) {
   EXPECT_EQ(std::filesystem::file_size(wal), 64u * 1024u);
 }
 
+TEST(WalWriteback, CommitsAreWrittenBackInGroupsOfEightNotOneByOne) {
+  // One writeback per commit made each arrival's 30 KB of frames a small write of its own.
+  gw::test::TempDir dir;
+  const auto wal = dir / "state.db-wal";
+  std::ofstream(wal, std::ios::binary) << std::string(16 * 1024, 'w');
+  WalWriteback writeback(wal.string());
+  for (unsigned i = 1; i < WalWriteback::kDefaultEvery; ++i) writeback.committed();
+  EXPECT_EQ(writeback.requests(), 0u) << "seven commits: nothing queued yet";
+  writeback.committed();
+  EXPECT_EQ(writeback.requests(), 1u) << "the eighth queues the pages of all eight";
+  for (unsigned i = 0; i < 2 * WalWriteback::kDefaultEvery; ++i) writeback.committed();
+  EXPECT_EQ(writeback.requests(), 3u);
+  WalWriteback each(wal.string(), 1);
+  each.committed();
+  each.committed();
+  EXPECT_EQ(each.requests(), 2u);
+}
+
 TEST(WalWriteback, NoWalYetOrNoFileAtAllIsIgnoredNotAnError) {
   gw::test::TempDir dir;
   WalWriteback missing((dir / "state.db-wal").string());
