@@ -123,6 +123,12 @@ void ViewerConnection::on_connect(error_code ec, const asio::ip::tcp::endpoint&)
   if (ec) {
     return fail(context_->proxy ? "connect to proxy " + context_->proxy->display : "connect", ec);
   }
+  // Nagle off: TLS writes a request's header and body as two records, and with Nagle on the
+  // second waits for the first one's ACK, which the server may delay by 40 ms. Measured in the
+  // benchmark: requests of 26-80 ms during ingest at 8 associations, where the API answered at
+  // once. A failure only costs speed, so it is ignored.
+  error_code ignored;
+  beast::get_lowest_layer(*stream_).socket().set_option(asio::ip::tcp::no_delay(true), ignored);
   if (!context_->proxy) return start_handshake();
   const ProxyRoute& proxy = *context_->proxy;
   ProxyTunnel::open(beast::get_lowest_layer(*stream_), authority(context_->endpoint),

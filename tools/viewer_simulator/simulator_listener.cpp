@@ -37,7 +37,13 @@ void SimulatorListener::do_accept() {
 void SimulatorListener::on_accept(boost::system::error_code ec, net::ip::tcp::socket socket) {
   if (ec == net::error::operation_aborted) return;  // stopping
   // Other accept errors (e.g. too many open files) are for this connection only: keep serving.
-  if (!ec) std::make_shared<SimulatorSession>(std::move(socket), ssl_context_, state_)->run();
+  if (!ec) {
+    // Nagle off, as on any real API's front end: a response's header and body are two TLS
+    // records, and the second must not wait for the client's delayed ACK.
+    boost::system::error_code ignored;
+    socket.set_option(net::ip::tcp::no_delay(true), ignored);
+    std::make_shared<SimulatorSession>(std::move(socket), ssl_context_, state_)->run();
+  }
   do_accept();
 }
 
