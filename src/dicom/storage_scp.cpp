@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <system_error>
+#include <utility>
 
 #include "dataset_facts.hpp"
 #include "dataset_scanner.hpp"
@@ -42,6 +43,23 @@ std::string dataset_string(DcmDataset& dataset, const DcmTagKey& tag) {
 void remove_quietly(const std::filesystem::path& file) {
   std::error_code ec;
   std::filesystem::remove(file, ec);
+}
+
+/// "StudyInstanceUID has 2 values" when a UID that names the instance holds more than one
+/// value, "" otherwise. Such a UID cannot be a spool path or a registry key; taking its first
+/// value would file the instance under a study or series its sender never named.
+std::string multivalued_uid(DcmDataset& dataset) {
+  static const std::pair<DcmTagKey, const char*> kUids[] = {
+      {DCM_StudyInstanceUID, "StudyInstanceUID"},
+      {DCM_SeriesInstanceUID, "SeriesInstanceUID"},
+      {DCM_SOPInstanceUID, "SOPInstanceUID"}};
+  for (const auto& [tag, name] : kUids) {
+    DcmElement* element = nullptr;
+    if (dataset.findAndGetElement(tag, element).bad() || element == nullptr) continue;
+    const unsigned long vm = element->getVM();
+    if (vm > 1) return std::string(name) + " has " + std::to_string(vm) + " values";
+  }
+  return {};
 }
 
 /// DCMTK's dictionary, so that the scanner walks implicit-VR sequences as DCMTK will parse them.
@@ -222,8 +240,14 @@ StoreResult StorageScp::receive_and_store(T_DIMSE_C_StoreRQ& request,
     return *refused;
   }
 
+  return deliver(temp, request);
+}
+
+StoreResult StorageScp::deliver(const std::filesystem::path& temp,
+                                const T_DIMSE_C_StoreRQ& request) {
   DcmFileFormat format;
-  // Values over 4 KiB (pixel data) are left on disk: the facts never need them.
+  // Values over 4 KiB (pixel data) are left on disk, reloaded by this path when read: the
+  // facts are read below, before the sink renames the file.
   const OFCondition parsed = format.loadFileUntilTag(temp.c_str(), EXS_Unknown, EGL_noChange,
                                                      4096, ERM_autoDetect, DCM_PixelData);
   if (parsed.bad()) {
@@ -235,6 +259,15 @@ StoreResult StorageScp::receive_and_store(T_DIMSE_C_StoreRQ& request,
     return {StoreStatus::unreadable_dataset, "dataset cannot be parsed"};
   }
   DcmDataset& dataset = *format.getDataset();
+  if (const std::string ambiguous = multivalued_uid(dataset); !ambiguous.empty()) {
+    remove_quietly(temp);
+    log::warning("instance_refused")
+        .kv("calling_ae", association_.calling_ae)
+        .kv("peer", association_.peer_address)
+        .kv("status", static_cast<int>(dimse_status(StoreStatus::invalid_attribute)))
+        .kv("reason", ambiguous);
+    return {StoreStatus::invalid_attribute, ambiguous};
+  }
 
   ReceivedInstance instance;
   instance.file = temp;
@@ -246,16 +279,8 @@ StoreResult StorageScp::receive_and_store(T_DIMSE_C_StoreRQ& request,
   std::error_code ec;
   instance.bytes = static_cast<std::int64_t>(std::filesystem::file_size(temp, ec));
   instance.association = association_;
-  instance.read_facts = [&dataset, this] {
-    std::string problem;
-    StudyFacts facts = facts_from_dataset(dataset, association_, &problem);
-    if (!problem.empty()) {
-      log::warning("charset_not_converted")
-          .kv("study_uid", facts.study_instance_uid)
-          .kv("reason", problem);
-    }
-    return facts;
-  };
+  instance.facts = read_facts(dataset);
+  instance.read_facts = [&instance] { return instance.facts; };
 
   const std::string command_sop = trim_dicom(request.AffectedSOPInstanceUID);
   StoreResult result;
@@ -264,19 +289,34 @@ StoreResult StorageScp::receive_and_store(T_DIMSE_C_StoreRQ& request,
   } else {
     result = sink_.store(instance);
   }
+  account(result, instance);
+  return result;
+}
+
+void StorageScp::account(const StoreResult& result, const ReceivedInstance& instance) {
   if (result.status != StoreStatus::stored) {
-    remove_quietly(temp);  // the sink leaves refused files where they were
+    remove_quietly(instance.file);  // the sink leaves refused files where they were
     log::warning("store_refused")
         .kv("calling_ae", association_.calling_ae)
         .kv("peer", association_.peer_address)
         .kv("status", static_cast<int>(dimse_status(result.status)))
         .kv("reason", result.comment);
-  } else {
-    ++instances_;
-    metrics::counter("dicom_gateway_instances_received_total").inc();
-    metrics::counter("dicom_gateway_received_bytes_total").inc(static_cast<std::uint64_t>(instance.bytes));
+    return;
   }
-  return result;
+  ++instances_;
+  metrics::counter("dicom_gateway_instances_received_total").inc();
+  metrics::counter("dicom_gateway_received_bytes_total").inc(static_cast<std::uint64_t>(instance.bytes));
+}
+
+StudyFacts StorageScp::read_facts(DcmDataset& dataset) const {
+  std::string problem;
+  StudyFacts facts = facts_from_dataset(dataset, association_, &problem);
+  if (!problem.empty()) {
+    log::warning("charset_not_converted")
+        .kv("study_uid", facts.study_instance_uid)
+        .kv("reason", problem);
+  }
+  return facts;
 }
 
 }  // namespace gw::dicom

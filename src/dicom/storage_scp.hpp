@@ -42,6 +42,13 @@ class StorageScp : public DcmThreadSCP {
   /// Receives the dataset into a temporary file, hands it to the sink, and says how to answer.
   StoreResult receive_and_store(T_DIMSE_C_StoreRQ& request, T_ASC_PresentationContextID context_id,
                                 OFCondition& network_status);
+  /// Parses the received file, refuses an instance whose UIDs are ambiguous, reads its facts
+  /// (while the file is still at `file`) and hands it to the sink. Removes a refused file.
+  StoreResult deliver(const std::filesystem::path& file, const T_DIMSE_C_StoreRQ& request);
+  /// After the sink answered: removes a refused file and logs it, or counts a stored one.
+  void account(const StoreResult& result, const ReceivedInstance& instance);
+  /// The study facts of `dataset` (converted to UTF-8 in place).
+  StudyFacts read_facts(DcmDataset& dataset) const;
   std::filesystem::path next_temp_file() const;
   /// Size and structure bounds on the received file, before DCMTK parses it (#8); nullopt
   /// when it may be parsed. Removes nothing. The comment carries no patient data.

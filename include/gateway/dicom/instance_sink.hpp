@@ -20,7 +20,10 @@ struct ReceivedInstance {
   std::string modality;             // from the dataset, padding trimmed; may be empty
   std::int64_t bytes = 0;
   AssociationInfo association;
-  /// Reads the study's attributes (UTF-8) from the dataset; valid only during store().
+  /// The study's attributes (UTF-8), read by the receiver while `file` was still at its
+  /// received path: DCMTK reloads long values by that path, so after a rename it could not.
+  StudyFacts facts;
+  /// Returns a copy of `facts`; valid only during store(). Kept while callers move to `facts`.
   std::function<StudyFacts()> read_facts;
 };
 
