@@ -4,7 +4,6 @@
 #include <dcmtk/dcmnet/dul.h>
 #include <dcmtk/dcmnet/dulstruc.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -21,6 +20,7 @@
 #include <utility>
 #include <vector>
 
+#include "accept_gate.hpp"
 #include "association_refusal.hpp"
 #include "dataset_facts.hpp"
 #include "gateway/log/log.hpp"
@@ -28,31 +28,13 @@
 #include "gateway_transport.hpp"
 #include "raw_socket.hpp"
 #include "storage_scp.hpp"
-#include "tls_accept.hpp"
 #include "tls_server_context.hpp"
 
 namespace gw::dicom {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-// Connections that have not yet sent their A-ASSOCIATE-RQ, at most; beyond it the oldest is
-// dropped, so a flood of silent connections cannot keep a real sender out.
-constexpr std::size_t kMaxPendingConnections = 512;
 // The accept thread's longest sleep: how soon stop() is noticed.
-constexpr int kPollSliceMs = 200;
-// Listening sockets at the head of the accept thread's poll set: plain, then TLS (-1 without).
-constexpr std::size_t kListenSockets = 2;
-
-struct SessionFree {
-  void operator()(SSL* session) const { SSL_free(session); }
-};
-using SessionPtr = std::unique_ptr<SSL, SessionFree>;
-
-void set_blocking(int fd, bool blocking) {
-  const int flags = ::fcntl(fd, F_GETFL);
-  if (flags >= 0) ::fcntl(fd, F_SETFL, blocking ? flags & ~O_NONBLOCK : flags | O_NONBLOCK);
-}
+constexpr std::chrono::milliseconds kPollSlice{200};
 
 }  // namespace
 
@@ -60,9 +42,9 @@ void set_blocking(int fd, bool blocking) {
 /// worker_loop(), each creating a StorageScp for every association it serves.
 /// We own this pool instead of DcmSCPPool because DCMTK 3.6.7's pool keeps every finished
 /// worker alive (about 20 KB of RSS per association, without bound).
-/// The accept thread accepts TCP connections itself and hands one to DCMTK only once its
-/// A-ASSOCIATE-RQ is buffered whole, so a silent connection never blocks it; each is dropped
-/// at its own ACSE deadline. On the TLS port it first carries the handshake, without blocking.
+/// The accept thread accepts TCP connections itself (AcceptGate) and hands one to DCMTK only
+/// once its TLS handshake is done and its A-ASSOCIATE-RQ is in memory whole, so no peer ever
+/// blocks it; each is dropped at its own ACSE deadline.
 class DicomListener::Impl {
  public:
   Impl(ListenerSettings settings, InstanceSink& sink)
@@ -160,16 +142,6 @@ class DicomListener::Impl {
   unsigned open_associations() const { return busy_.load(); }
 
  private:
-  /// An accepted connection whose A-ASSOCIATE-RQ has not arrived whole yet.
-  struct Pending {
-    int fd;
-    std::string peer;
-    Clock::time_point deadline;
-    SessionPtr tls;            // on the TLS port: its session, the socket non-blocking
-    bool handshaken = false;   // the TLS handshake has completed
-    short events = POLLIN;     // what the TLS handshake waits for
-  };
-
   /// An association accepted for service, waiting for a worker.
   struct Job {
     T_ASC_Association* assoc;
@@ -184,155 +156,53 @@ class DicomListener::Impl {
   }
 
   void accept_loop() {
-    std::vector<pollfd> fds;
+    AcceptGate gate(listen_fd_, tls_listen_fd_, tls_context_.get(), settings_.acse_timeout,
+                    dcmAssociatePDUSizeLimit.get());
     while (!stopping_) {
-      fds.assign({pollfd{listen_fd_, POLLIN, 0}, pollfd{tls_listen_fd_, POLLIN, 0}});
-      auto now = Clock::now();
-      int wait_ms = kPollSliceMs;
-      for (const Pending& p : pending_) {
-        fds.push_back(pollfd{p.fd, static_cast<short>(p.events | POLLRDHUP), 0});
-        const auto left =
-            std::chrono::duration_cast<std::chrono::milliseconds>(p.deadline - now).count();
-        wait_ms = static_cast<int>(std::clamp<long long>(left + 1, 0, wait_ms));
-      }
-      if (::poll(fds.data(), fds.size(), wait_ms) < 0 && errno != EINTR) {
-        log::error("dicom_poll_failed").kv("reason", std::strerror(errno));
-        std::this_thread::sleep_for(std::chrono::milliseconds(kPollSliceMs));
-        continue;
-      }
-      now = Clock::now();
-      // Pending connections first (fds[kListenSockets + i] is pending_[i]); then new ones.
-      std::vector<Pending> still_pending;
-      for (std::size_t i = 0; i < pending_.size(); ++i) {
-        Pending& p = pending_[i];
-        const short revents = fds[kListenSockets + i].revents;
-        RequestState state = revents == 0 ? RequestState::waiting
-                             : p.tls      ? advance_tls(p)
-                                          : request_state(p.fd);
-        // A peer that stopped sending before its request was whole can never complete it;
-        // kept, its end-of-stream would wake poll() at once on every pass (a busy loop on
-        // this thread) until the ACSE deadline.
-        if (state == RequestState::waiting && (revents & (POLLRDHUP | POLLHUP | POLLERR))) {
-          state = RequestState::closed;
-        }
-        if (state == RequestState::ready) {
-          receive(p);
-        } else if (state == RequestState::closed) {
-          log::debug("connection_closed_before_request").kv("peer", p.peer);
-          ::close(p.fd);
-        } else if (now >= p.deadline) {
-          drop_pending(p, "acse_timeout");
-        } else {
-          still_pending.push_back(std::move(p));
-        }
-      }
-      pending_ = std::move(still_pending);
-      if (fds[0].revents & POLLIN) accept_new(listen_fd_, now);
-      if (fds[1].revents & POLLIN) accept_new(tls_listen_fd_, now);
-    }
-    for (Pending& p : pending_) ::close(p.fd);
-    pending_.clear();
-  }
-
-  void accept_new(int listen_fd, Clock::time_point now) {
-    for (;;) {
-      std::string peer;
-      const int fd = accept_connection(listen_fd, peer);
-      if (fd < 0) return;
-      if (pending_.size() >= kMaxPendingConnections) {
-        drop_pending(pending_.front(), "pending_limit");
-        pending_.erase(pending_.begin());
-      }
-      Pending p{fd, std::move(peer), now + settings_.acse_timeout, nullptr};
-      if (listen_fd == tls_listen_fd_) {
-        try {
-          p.tls.reset(tls_context_->new_session());
-        } catch (const std::exception& e) {
-          log::error("tls_session_failed").kv("peer", p.peer).kv("reason", e.what());
-          ::close(fd);
-          continue;
-        }
-        SSL_set_fd(p.tls.get(), fd);
-        set_blocking(fd, false);
-      }
-      pending_.push_back(std::move(p));
+      gate.poll_once(kPollSlice, [this](PendingConnection& connection) { receive(connection); });
     }
   }
 
-  /// One step of a TLS connection on the accept thread: the handshake, then the wait for its
-  /// A-ASSOCIATE-RQ. A failed handshake (no client certificate, an untrusted one, TLS below
-  /// the floor, plain DICOM on the TLS port) is logged and counted here, once.
-  RequestState advance_tls(Pending& p) {
-    if (!p.handshaken) {
-      const TlsStep step = continue_handshake(p.tls.get());
-      switch (step.progress) {
-        case TlsProgress::want_read:
-          p.events = POLLIN;
-          return RequestState::waiting;
-        case TlsProgress::want_write:
-          p.events = POLLOUT;
-          return RequestState::waiting;
-        case TlsProgress::failed:
-          log::warning("association_rejected")
-              .kv("calling_ae", "")
-              .kv("peer", p.peer)
-              .kv("reason", "tls_handshake_failed")
-              .kv("detail", step.failure);
-          count_rejection("tls_handshake_failed");
-          return RequestState::closed;
-        case TlsProgress::done:
-          p.handshaken = true;
-          p.events = POLLIN;
-          log::debug("tls_established")
-              .kv("peer", p.peer)
-              .kv("session", describe_session(p.tls.get()));
-          break;
-      }
-    }
-    return tls_request_state(p.tls.get());
-  }
-
-  void drop_pending(Pending& p, std::string_view reason) {
-    log_rejection("association_rejected", "", p.peer, reason);
-    count_rejection(reason);
-    ::close(p.fd);
-  }
-
-  /// Lets DCMTK read the buffered A-ASSOCIATE-RQ from `p.fd` (which it then owns), decides,
-  /// and queues or rejects the association. Runs on the accept thread only: DCMTK takes an
+  /// Lets DCMTK parse the A-ASSOCIATE-RQ read into `connection` (whose socket it then owns),
+  /// and admits or refuses the association. Runs on the accept thread only: DCMTK takes an
   /// accepted socket through a process-wide setting.
-  void receive(Pending& p) {
+  void receive(PendingConnection& connection) {
     T_ASC_Association* assoc = nullptr;
-    const OFBool secure = p.tls ? OFTrue : OFFalse;
-    if (p.tls) {
-      set_blocking(p.fd, true);  // as DCMTK reads every socket
-      transport_.hand_over(p.tls.release());
-    }
-    dcmExternalSocketHandle.set(p.fd);
+    const OFBool secure = connection.secure() ? OFTrue : OFFalse;
+    const std::string peer = connection.peer();
+    transport_.hand_over(connection.release_session(), connection.take_request());
+    const int fd = connection.release_fd();
+    dcmExternalSocketHandle.set(fd);
     const OFCondition status =
         ASC_receiveAssociation(network_, &assoc, settings_.max_pdu, nullptr, nullptr, secure,
                                DUL_NOBLOCK, static_cast<int>(seconds(settings_.acse_timeout)));
     dcmExternalSocketHandle.set(-1);
-    transport_.hand_over(nullptr);  // frees a session DCMTK never took
+    transport_.hand_over(nullptr, {});  // frees what DCMTK never took
     if (status.bad()) {
-      log_rejection("association_receive_failed", "", p.peer, status.text());
+      log_rejection("association_receive_failed", "", peer, status.text());
       count_rejection("receive_failed");
       if (assoc) {
         ASC_dropAssociation(assoc);
         ASC_destroyAssociation(&assoc);
       } else {
-        ::close(p.fd);
+        ::close(fd);
       }
       return;
     }
+    admit_or_refuse(assoc, peer);
+  }
+
+  /// Queues `assoc` for a worker, or refuses it (caller policy, or every worker busy: an
+  /// A-ASSOCIATE-RJ "local limit exceeded" at once rather than a queue without bound).
+  void admit_or_refuse(T_ASC_Association* assoc, const std::string& peer) {
     // DCMTK formats the peer as IPv4 only; ours is right for IPv6 too.
-    std::strncpy(assoc->params->DULparams.callingPresentationAddress, p.peer.c_str(),
+    std::strncpy(assoc->params->DULparams.callingPresentationAddress, peer.c_str(),
                  sizeof assoc->params->DULparams.callingPresentationAddress - 1);
 
     AssociationRequest request;
     request.called_ae = trim_dicom(assoc->params->DULparams.calledAPTitle);
     request.calling_ae = trim_dicom(assoc->params->DULparams.callingAPTitle);
-    request.peer_address = p.peer;
+    request.peer_address = peer;
     request.verification_only = proposes_only_verification(assoc->params);
 
     std::shared_ptr<ConnectionState> state;
@@ -355,14 +225,14 @@ class DicomListener::Impl {
         reason = "local_limit";
       } else {
         if (decision.counts_toward_caller) ++per_caller_[request.calling_ae];
-        queue_.push_back(Job{assoc, request.calling_ae, p.peer, decision.counts_toward_caller,
+        queue_.push_back(Job{assoc, request.calling_ae, peer, decision.counts_toward_caller,
                              std::move(state)});
         ready_.notify_one();
         metrics::counter("dicom_gateway_associations_total").inc();
         return;
       }
     }
-    log_rejection("association_rejected", request.calling_ae, p.peer, reason);
+    log_rejection("association_rejected", request.calling_ae, peer, reason);
     log::debug("association_rejected_detail")
         .kv("called_ae", request.called_ae)
         .kv("verification_only", request.verification_only);
@@ -433,7 +303,6 @@ class DicomListener::Impl {
   std::uint16_t tls_port_ = 0;
 
   std::thread accept_thread_;
-  std::vector<Pending> pending_;  // accept thread only
   std::vector<std::thread> workers_;
   std::unique_ptr<DcmSharedSCPConfig> shared_config_;
   std::mutex mutex_;  // guards everything below

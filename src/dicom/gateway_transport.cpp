@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <climits>
+#include <cstring>
 #include <utility>
 
 namespace gw::dicom {
@@ -21,10 +22,18 @@ void set_option(int fd, int option) {
 
 }  // namespace
 
-GatewaySocket::GatewaySocket(int fd, std::chrono::milliseconds idle)
-    : fd_(fd), idle_(idle), last_io_(Clock::now()) {
+GatewaySocket::GatewaySocket(int fd, std::chrono::milliseconds idle, std::string prelude)
+    : fd_(fd), idle_(idle), last_io_(Clock::now()), prelude_(std::move(prelude)) {
   // Our answers (A-ASSOCIATE-AC, C-STORE-RSP) are small and must leave at once.
   set_option(fd_, TCP_NODELAY);
+}
+
+ssize_t GatewaySocket::read_prelude(void* into, size_t length) {
+  const std::size_t n = std::min(length, prelude_.size() - prelude_at_);
+  std::memcpy(into, prelude_.data() + prelude_at_, n);
+  prelude_at_ += n;
+  if (!has_prelude()) std::string().swap(prelude_);  // up to dcmAssociatePDUSizeLimit: free it
+  return static_cast<ssize_t>(n);
 }
 
 void GatewaySocket::after_read(ssize_t n) {
@@ -66,27 +75,30 @@ bool GatewaySocket::wait_readable(int timeout) {
 }
 
 OFBool GatewayConnection::networkDataAvailable(int timeout) {
+  if (has_prelude()) return OFTrue;
   return wait_readable(timeout) ? OFTrue : OFFalse;
 }
 
 OFBool GatewayTlsConnection::networkDataAvailable(int timeout) {
   // Bytes OpenSSL has already decrypted never wake poll().
-  if (SSL_pending(session_) > 0) return OFTrue;
+  if (has_prelude() || SSL_pending(session_) > 0) return OFTrue;
   return wait_readable(timeout) ? OFTrue : OFFalse;
 }
 
 GatewayTransportLayer::~GatewayTransportLayer() { SSL_free(handed_over_); }
 
-void GatewayTransportLayer::hand_over(SSL* handshaken_session) {
+void GatewayTransportLayer::hand_over(SSL* handshaken_session, std::string prelude) {
   SSL_free(std::exchange(handed_over_, handshaken_session));
+  prelude_ = std::move(prelude);
 }
 
 DcmTransportConnection* GatewayTransportLayer::createConnection(DcmNativeSocketType socket,
                                                                 OFBool use_secure_layer) {
-  if (!use_secure_layer) return new GatewayConnection(socket, idle_);
+  std::string prelude = std::exchange(prelude_, {});
+  if (!use_secure_layer) return new GatewayConnection(socket, idle_, std::move(prelude));
   SSL* session = std::exchange(handed_over_, nullptr);
   if (session == nullptr) return nullptr;  // DCMTK closes the socket and refuses
-  return new GatewayTlsConnection(socket, session, idle_);
+  return new GatewayTlsConnection(socket, session, idle_, std::move(prelude));
 }
 
 }  // namespace gw::dicom

@@ -3,13 +3,18 @@
 // ASC_setTransportLayer (DCMTK 3.6.7 creates plain connections through the layer too): Nagle
 // off, TCP quick-ACK re-armed after every read, and an idle limit on every wait for the peer.
 // TLS connections get the same, over a session whose handshake the accept thread has done.
+// Both start with the A-ASSOCIATE-RQ the accept thread has already read (the prelude): DCMTK
+// reads it from memory, so its blocking read never waits on the peer there (#17).
 #include <dcmtk/dcmnet/dcmlayer.h>
 #include <dcmtk/dcmnet/dcmtrans.h>
 #include <dcmtk/dcmtls/tlstrans.h>
 
 #include <atomic>
 #include <chrono>
+#include <cstddef>
 #include <memory>
+#include <string>
+#include <utility>
 
 namespace gw::dicom {
 
@@ -28,7 +33,11 @@ class GatewaySocket {
   virtual int socket_fd() = 0;
 
  protected:
-  GatewaySocket(int fd, std::chrono::milliseconds idle);
+  GatewaySocket(int fd, std::chrono::milliseconds idle, std::string prelude);
+  /// True while bytes read before DCMTK took the socket remain to be read.
+  bool has_prelude() const { return prelude_at_ < prelude_.size(); }
+  /// Copies up to `length` of those bytes into `into`; how many.
+  ssize_t read_prelude(void* into, size_t length);
   /// After every read: re-arms quick-ACK and, when bytes came, restarts the idle clock.
   void after_read(ssize_t n);
   void after_write(ssize_t n);
@@ -42,6 +51,8 @@ class GatewaySocket {
   int fd_;
   std::chrono::milliseconds idle_;  // 0: no idle limit
   Clock::time_point last_io_;       // last byte read or written
+  std::string prelude_;             // the request PDU, read by the accept thread
+  std::size_t prelude_at_ = 0;      // how much of it DCMTK has read
   std::shared_ptr<ConnectionState> state_ = std::make_shared<ConnectionState>();
 };
 
@@ -51,10 +62,13 @@ template <class Transport>
 class WatchedConnection : public Transport, public GatewaySocket {
  public:
   template <class... Extra>
-  WatchedConnection(DcmNativeSocketType socket, std::chrono::milliseconds idle, Extra... extra)
-      : Transport(socket, extra...), GatewaySocket(static_cast<int>(socket), idle) {}
+  WatchedConnection(DcmNativeSocketType socket, std::chrono::milliseconds idle,
+                    std::string prelude, Extra... extra)
+      : Transport(socket, extra...),
+        GatewaySocket(static_cast<int>(socket), idle, std::move(prelude)) {}
 
   ssize_t read(void* buf, size_t nbyte) override {
+    if (has_prelude()) return read_prelude(buf, nbyte);
     const ssize_t n = Transport::read(buf, nbyte);
     after_read(n);
     return n;
@@ -78,8 +92,9 @@ class GatewayConnection : public WatchedConnection<DcmTCPConnection> {
 class GatewayTlsConnection : public WatchedConnection<DcmTLSConnection> {
  public:
   /// `session`: its handshake completed, on `socket`.
-  GatewayTlsConnection(DcmNativeSocketType socket, SSL* session, std::chrono::milliseconds idle)
-      : WatchedConnection(socket, idle, session), session_(session) {}
+  GatewayTlsConnection(DcmNativeSocketType socket, SSL* session, std::chrono::milliseconds idle,
+                       std::string prelude)
+      : WatchedConnection(socket, idle, std::move(prelude), session), session_(session) {}
 
   /// DCMTK would run a blocking SSL_accept here, without a timeout; the accept thread has
   /// done the handshake without blocking already.
@@ -96,15 +111,17 @@ class GatewayTransportLayer : public DcmTransportLayer {
   explicit GatewayTransportLayer(std::chrono::milliseconds idle) : idle_(idle) {}
   ~GatewayTransportLayer() override;
 
-  /// The accept thread, before ASC_receiveAssociation with the secure layer: the session
-  /// DCMTK's next secure connection wraps. Ownership passes to that connection.
-  void hand_over(SSL* handshaken_session);
+  /// The accept thread, before ASC_receiveAssociation: the request it has read (`prelude`)
+  /// and, on the TLS port, the session DCMTK's next connection wraps; both pass to that
+  /// connection. hand_over(nullptr, {}) afterwards frees what DCMTK never took.
+  void hand_over(SSL* handshaken_session, std::string prelude);
   DcmTransportConnection* createConnection(DcmNativeSocketType socket,
                                            OFBool use_secure_layer) override;
 
  private:
   std::chrono::milliseconds idle_;
   SSL* handed_over_ = nullptr;
+  std::string prelude_;
 };
 
 }  // namespace gw::dicom

@@ -4,7 +4,6 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -16,7 +15,6 @@ namespace gw::dicom {
 namespace {
 
 constexpr int kBacklog = 256;
-constexpr long kLargestBufferedRequest = 64 * 1024;
 
 std::string numeric_address(const sockaddr_storage& storage) {
   char text[INET6_ADDRSTRLEN] = {};
@@ -88,26 +86,6 @@ int accept_connection(int listen_fd, std::string& peer) {
   ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   peer = numeric_address(storage);
   return fd;
-}
-
-RequestState request_state(int fd) {
-  unsigned char head[6];
-  const ssize_t n = ::recv(fd, head, sizeof head, MSG_PEEK | MSG_DONTWAIT);
-  if (n == 0) return RequestState::closed;
-  if (n < 0) {
-    return (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) ? RequestState::waiting
-                                                                        : RequestState::closed;
-  }
-  if (head[0] != 0x01) return RequestState::ready;  // not an A-ASSOCIATE-RQ: DCMTK refuses it
-  if (n < static_cast<ssize_t>(sizeof head)) return RequestState::waiting;
-  const unsigned long pdu_length = (static_cast<unsigned long>(head[2]) << 24) |
-                                   (static_cast<unsigned long>(head[3]) << 16) |
-                                   (static_cast<unsigned long>(head[4]) << 8) | head[5];
-  int buffered = 0;
-  if (::ioctl(fd, FIONREAD, &buffered) != 0) return RequestState::ready;
-  const bool whole = static_cast<unsigned long>(buffered) >= pdu_length + sizeof head;
-  return whole || buffered >= kLargestBufferedRequest ? RequestState::ready
-                                                      : RequestState::waiting;
 }
 
 }  // namespace gw::dicom

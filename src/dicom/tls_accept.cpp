@@ -37,17 +37,6 @@ TlsStep continue_handshake(SSL* session) {
   return {TlsProgress::failed, failure_reason(session, error)};
 }
 
-RequestState tls_request_state(SSL* session) {
-  ERR_clear_error();
-  char first = 0;
-  const int n = SSL_peek(session, &first, 1);
-  if (n > 0) return RequestState::ready;
-  const int error = SSL_get_error(session, n);
-  ERR_clear_error();
-  if (error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE) return RequestState::waiting;
-  return RequestState::closed;
-}
-
 std::string describe_session(SSL* session) {
   const SSL_CIPHER* cipher = SSL_get_current_cipher(session);
   return std::string(SSL_get_version(session)) + " " +

@@ -6,8 +6,6 @@
 
 #include <string>
 
-#include "raw_socket.hpp"
-
 namespace gw::dicom {
 
 enum class TlsProgress { want_read, want_write, done, failed };
@@ -19,11 +17,6 @@ struct TlsStep {
 
 /// Advances the handshake of `session`, whose socket is non-blocking.
 TlsStep continue_handshake(SSL* session);
-
-/// After the handshake, like request_state(): `ready` once the first record of the
-/// A-ASSOCIATE-RQ is decrypted (DCMTK sends the request as one write, one record when it is
-/// under 16 KiB), `closed` when the peer went away first.
-RequestState tls_request_state(SSL* session);
 
 /// "TLSv1.3 TLS_AES_256_GCM_SHA384": for the debug log.
 std::string describe_session(SSL* session);

@@ -96,6 +96,7 @@ struct AmbiguousUid {
   std::string name;  // the attribute that holds two values
   std::string study, series, sop;
 };
+void PrintTo(const AmbiguousUid& uid, std::ostream* out) { *out << uid.name; }
 
 class MultiValuedUid : public ReceivedInstanceTest,
                        public testing::WithParamInterface<AmbiguousUid> {};
