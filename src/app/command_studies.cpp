@@ -12,6 +12,7 @@
 #include "config_access.hpp"
 #include "gateway/config/duration.hpp"
 #include "gateway/registry/study_registry.hpp"
+#include "gateway/storage/spool.hpp"
 #include "gateway/viewer/viewer_api_session.hpp"
 #include "viewer_settings.hpp"
 
@@ -136,32 +137,74 @@ int command_studies_show(const std::string& config_path, const std::string& uid)
   return 0;
 }
 
+namespace {
+
+/// Applies one operator event; prints the outcome as an operator reads it. Returns the exit
+/// status: 0 done, 1 refused or unknown.
+int apply_operator_event(registry::StudyRegistry& registry, const std::string& uid,
+                         domain::EventKind kind, std::string_view done_text) {
+  const auto applied = registry.apply(uid, {kind}, {}, now_ms());
+  if (applied) {
+    std::cout << done_text << uid << '\n';
+    return 0;
+  }
+  const auto study = registry.find(uid);
+  std::cerr << "studies " << to_string(kind).substr(std::string_view("operator_").size()) << ' '
+            << uid << ": " << applied.error().message();
+  if (study) std::cerr << " (state " << to_string(study->state) << ')';
+  std::cerr << '\n';
+  return 1;
+}
+
+}  // namespace
+
 int command_studies_retry(const std::string& config_path, const std::string& uid, bool all_failed) {
   auto registry = open_registry(config_path);
   if (!registry) return 1;
-  const int changed =
-      registry->retry_failed(all_failed ? std::nullopt : std::optional<std::string>(uid), now_ms());
+  if (!all_failed) {
+    return apply_operator_event(*registry, uid, domain::EventKind::operator_retry,
+                                "queued again (same registration, same idempotency key): ");
+  }
+  const int changed = registry->retry_all_failed(now_ms());
   std::cout << changed << " failed stud" << (changed == 1 ? "y" : "ies") << " queued again\n";
-  return changed > 0 || all_failed ? 0 : 1;
+  return 0;
 }
 
 int command_studies_resend(const std::string& config_path, const std::string& uid) {
   auto registry = open_registry(config_path);
   if (!registry) return 1;
-  const int changed = registry->resend(uid, now_ms());
-  std::cout << (changed ? "queued as a new registration (new idempotency key): "
-                        : "no study ")
-            << uid << '\n';
-  return changed ? 0 : 1;
+  return apply_operator_event(*registry, uid, domain::EventKind::operator_resend,
+                              "queued as a new registration (new idempotency key): ");
 }
 
 int command_studies_forget(const std::string& config_path, const std::string& uid) {
-  auto registry = open_registry(config_path);
-  if (!registry) return 1;
-  const int changed = registry->forget(uid);
-  std::cout << (changed ? "forgotten; its next instance registers it again: " : "no study ")
-            << uid << '\n';
-  return changed ? 0 : 1;
+  const auto config = load_config_or_report(config_path);
+  if (!config) return 1;
+  auto registry = registry::StudyRegistry::open(config->state.database);
+  const auto study = registry->find(uid);
+  if (!study) {
+    std::cerr << "studies forget " << uid << ": no such study\n";
+    return 1;
+  }
+  // Asked first, so that nothing is deleted for a refused forget.
+  const domain::StudySnapshot snapshot{study->state, study->attempts, study->lookup_first,
+                                       study->first_seen, study->next_attempt};
+  if (const auto allowed = domain::decide({domain::EventKind::operator_forget}, snapshot, {}, now_ms());
+      !allowed) {
+    std::cerr << "studies forget " << uid << ": " << allowed.error().message() << " (state "
+              << to_string(study->state) << ")\n";
+    return 1;
+  }
+  // Files first, rows second: rows deleted before the files would let the start-up check
+  // adopt the files and register the study again.
+  std::string detail;
+  if (!storage::Spool(config->storage.spool_dir).remove_study(uid, detail)) {
+    std::cerr << "studies forget " << uid << ": " << detail << " (nothing forgotten)\n";
+    return 1;
+  }
+  return apply_operator_event(*registry, uid, domain::EventKind::operator_forget,
+                              "forgotten (rows and spooled files removed; instances that arrive "
+                              "later register it anew): ");
 }
 
 int command_studies_verify(const std::string& config_path, const StudiesVerifyOptions& options) {

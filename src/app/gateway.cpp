@@ -1,5 +1,9 @@
 #include "gateway.hpp"
 
+#include <filesystem>
+
+#include "state_lock.hpp"
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -102,6 +106,9 @@ std::string service_status(registry::StudyRegistry& registry) {
 
 int run_gateway(const std::string& config_path, std::shared_ptr<const config::Config> config) {
   const auto& cfg = *config;
+  // Before anything is touched: a second `run` against the same state stops here, naming
+  // the pid of the one that runs.
+  const StateLock state_lock({cfg.state.database, std::filesystem::path(cfg.storage.spool_dir) / ".gateway"});
   storage::Spool spool(cfg.storage.spool_dir);
   spool.prepare();
   auto registry = registry::StudyRegistry::open(cfg.state.database);

@@ -12,26 +12,10 @@ namespace gw::app {
 namespace {
 
 using Kind = viewer::CreateOutcome::Kind;
+using domain::EventKind;
 
 constexpr registry::TimestampMs kIdlePollMs = 1000;
-
-std::string describe(const viewer::CreateOutcome& outcome) {
-  std::string text = outcome.http_status ? "HTTP " + std::to_string(outcome.http_status) : "";
-  if (!outcome.error.empty()) text += (text.empty() ? "" : ": ") + outcome.error;
-  if (!outcome.response_body.empty()) text += (text.empty() ? "" : " ") + outcome.response_body;
-  return text;
-}
-
-std::string_view outcome_name(Kind kind) {
-  switch (kind) {
-    case Kind::created: return "created";
-    case Kind::already_registered: return "already_registered";
-    case Kind::transient: return "transient";
-    case Kind::unauthorized: return "unauthorized";
-    case Kind::permanent: return "permanent";
-  }
-  return "transient";
-}
+constexpr registry::TimestampMs kMaxWriteBackoffMs = 30'000;
 
 }  // namespace
 
@@ -39,11 +23,19 @@ RegistrationDispatcher::RegistrationDispatcher(boost::asio::io_context& io,
                                                registry::StudyRegistry& registry,
                                                viewer::ViewerClient& client,
                                                DispatchSettings settings)
-    : io_(io), registry_(registry), client_(client), settings_(settings), timer_(io) {}
+    : io_(io),
+      registry_(registry),
+      client_(client),
+      settings_(std::move(settings)),
+      timer_(io),
+      rng_(settings_.seed ? settings_.seed : std::random_device{}()) {
+  if (!settings_.clock) settings_.clock = now_ms;
+}
 
 void RegistrationDispatcher::start() {
-  const int requeued = registry_.requeue_in_flight(now_ms());
-  if (requeued > 0) log::info("studies_requeued").kv("count", requeued);
+  // A stop and a crash leave in-flight studies alike: each is looked up before it is sent.
+  const int requeued = registry_.requeue_in_flight(now());
+  if (requeued > 0) log::info("studies_requeued").kv("count", requeued).kv("lookup_first", true);
   pump();
 }
 
@@ -57,9 +49,20 @@ void RegistrationDispatcher::wake() {
 }
 
 void RegistrationDispatcher::resume() {
-  if (paused_until_ == 0) return;
+  const registry::TimestampMs t = now();
+  // Only a pause in force ends: after one has passed, its studies are due already, and the
+  // others wait for their own backoff (Retry-After included).
+  if (paused_until_ <= t) {
+    paused_until_ = 0;
+    return;
+  }
+  const registry::TimestampMs until = paused_until_;
   paused_until_ = 0;
-  registry_.reschedule_waiting(now_ms());
+  try {
+    registry_.reschedule_waiting(until, t);
+  } catch (const std::exception& e) {
+    log::error("registry_update_failed").kv("reason", e.what());
+  }
   pump();
 }
 
@@ -67,55 +70,79 @@ void RegistrationDispatcher::stop() {
   stopped_ = true;
   timer_.cancel();
   // Ready studies were claimed but never sent: give them back, or the next start would look
-  // each one up in the viewer's list as if its request might have gone out.
+  // each one up as if its request might have gone out.
   if (ready_.empty()) return;
   std::vector<std::string> uids;
   for (const auto& study : ready_) uids.push_back(study.study_instance_uid);
   ready_.clear();
   try {
-    registry_.release_unsent(uids, now_ms());
+    registry_.release_unsent(uids, now());
   } catch (const std::exception& e) {
     log::error("registry_update_failed").kv("reason", e.what());  // looked up on the next start
   }
 }
 
-bool RegistrationDispatcher::pump(const std::function<void()>& write_outcome,
-                                  std::string_view study_uid) {
-  registry::TimestampMs now = now_ms();
-  const bool sending = !stopped_ && now >= paused_until_;
-  if (sending && settings_.route_stable) route_stable_studies(now);
-  // Studies claimed by an earlier commit (durably in_flight already) take any free slot before
-  // new claims are made. After an answer, on_outcome() has sent them already, and runs this
-  // commit only once their requests are written.
-  if (sending) send(take_ready());
-  // One transaction, one fsync: the outcome just learned, and the claims for the slots still
-  // free and for the ready queue. The claims are durable (in_flight) before any of their
-  // requests leaves, so a crash during the requests is followed by a lookup, never a blind
-  // second create.
-  std::vector<registry::StudyRecord> claimed;
-  bool committed = true;
-  try {
-    registry_.batch([&] {
-      if (write_outcome) write_outcome();
-      now = now_ms();
-      if (stopped_ || now < paused_until_) return;  // the outcome may have paused sending
-      claimed = claim_due(now, free_slots() + ready_room());
-      std::vector<std::string> uids;
-      for (const auto& study : claimed) uids.push_back(study.study_instance_uid);
-      registry_.mark_in_flight(uids, now);
+std::vector<std::pair<StudyOutcome, domain::Transition>> RegistrationDispatcher::commit_step(
+    std::vector<registry::StudyRecord>& claimed) {
+  std::vector<std::pair<StudyOutcome, domain::Transition>> written;
+  registry_.batch([&] {
+    for (const StudyOutcome& o : unwritten_) {
+      const auto applied = registry_.apply(o.uid, o.event, policy(), o.attempt.at, &o.attempt);
+      if (applied) {
+        written.emplace_back(o, *applied);
+      } else {  // e.g. forgotten meanwhile: nothing to write, and nothing to retry
+        log::warning("study_outcome_dropped")
+            .kv("study_uid", o.uid)
+            .kv("event", to_string(o.event.kind))
+            .kv("reason", applied.error().message());
+      }
+    }
+    const registry::TimestampMs t = now();
+    if (stopped_ || t < paused_until_) return;  // an outcome may have paused sending
+    claimed = claim_due(t, free_slots() + ready_room());
+    std::vector<std::string> uids;
+    for (const auto& study : claimed) uids.push_back(study.study_instance_uid);
+    const auto taken = registry_.mark_in_flight(uids, t);
+    std::erase_if(claimed, [&taken](const registry::StudyRecord& s) {
+      return std::find(taken.begin(), taken.end(), s.study_instance_uid) == taken.end();
     });
+  });
+  return written;
+}
+
+void RegistrationDispatcher::pump() {
+  const registry::TimestampMs t = now();
+  const bool sending = !stopped_ && t >= paused_until_;
+  if (sending && settings_.route_stable) route_stable_studies(t);
+  // Studies claimed by an earlier commit (durably in_flight already) take any free slot before
+  // new claims are made.
+  if (sending) send(take_ready());
+  // One transaction, one fsync: the outcomes learned, and the claims for the slots still free
+  // and for the ready queue. The claims are durable (in_flight) before any of their requests
+  // leaves, so a crash during the requests is followed by a lookup, never a blind create.
+  std::vector<registry::StudyRecord> claimed;
+  try {
+    const auto written = commit_step(claimed);
+    unwritten_.clear();
+    if (write_backoff_ms_ > 0) log::info("registry_update_recovered");
+    write_backoff_ms_ = 0;
+    for (const auto& [outcome, transition] : written) report(outcome, transition);
   } catch (const std::exception& e) {
-    // An outcome not recorded leaves its row in_flight: it is looked up after a restart.
-    log::error("registry_update_failed").kv("study_uid", std::string(study_uid)).kv("reason", e.what());
+    // Kept, not dropped: the outcomes are tried again after a growing pause, and logged once.
+    if (write_backoff_ms_ == 0) {
+      log::error("registry_update_failed")
+          .kv("reason", e.what())
+          .kv("outcomes_kept", static_cast<std::uint64_t>(unwritten_.size()));
+    }
+    write_backoff_ms_ = std::min(std::max<registry::TimestampMs>(write_backoff_ms_ * 2, 250),
+                                 kMaxWriteBackoffMs);
     claimed.clear();
-    committed = false;
   }
   const std::size_t now_sent = std::min(claimed.size(), free_slots());
   ready_.insert(ready_.end(), claimed.begin() + static_cast<std::ptrdiff_t>(now_sent), claimed.end());
   claimed.resize(now_sent);
   send(claimed);
   schedule_next_due();
-  return committed;
 }
 
 std::vector<registry::StudyRecord> RegistrationDispatcher::take_ready() {
@@ -135,7 +162,7 @@ std::size_t RegistrationDispatcher::ready_room() const {
   return ready_.size() >= slots() ? 0 : slots() - ready_.size();
 }
 
-std::vector<registry::StudyRecord> RegistrationDispatcher::claim_due(registry::TimestampMs now,
+std::vector<registry::StudyRecord> RegistrationDispatcher::claim_due(registry::TimestampMs t,
                                                                    std::size_t free) {
   // Claims alternate between the oldest and the newest due study: a backlog left by an outage
   // drains oldest first, and a study that arrives meanwhile waits for one slot, not for the
@@ -143,8 +170,8 @@ std::vector<registry::StudyRecord> RegistrationDispatcher::claim_due(registry::T
   std::vector<registry::StudyRecord> claimed;
   if (free == 0) return claimed;
   using Order = registry::StudyRegistry::DueOrder;
-  const auto oldest = registry_.due(now, free, Order::oldest_first);
-  const auto newest = registry_.due(now, free, Order::newest_first);
+  const auto oldest = registry_.due(t, free, Order::oldest_first);
+  const auto newest = registry_.due(t, free, Order::newest_first);
   std::size_t o = 0, n = 0;
   std::set<std::string> taken;
   while (claimed.size() < free && (o < oldest.size() || n < newest.size())) {
@@ -159,11 +186,11 @@ std::vector<registry::StudyRecord> RegistrationDispatcher::claim_due(registry::T
   return claimed;
 }
 
-void RegistrationDispatcher::route_stable_studies(registry::TimestampMs now) {
+void RegistrationDispatcher::route_stable_studies(registry::TimestampMs t) {
   try {
-    for (const auto& study : registry_.stable(now, 100)) {
+    for (const auto& study : registry_.stable(t, 100)) {
       const registry::NewStudy routed = settings_.route_stable(study);
-      if (!registry_.route_stable(study.study_instance_uid, routed, now)) continue;
+      if (!registry_.route_stable(study.study_instance_uid, routed, t)) continue;
       metrics::counter("dicom_gateway_studies_routed_total",
                        {{"action", routed.state == registry::StudyState::ignored ? "ignore"
                                                                                  : "register"}})
@@ -192,19 +219,27 @@ void RegistrationDispatcher::note_api_health(bool answered) {
 }
 
 void RegistrationDispatcher::schedule_next_due() {
-  if (stopped_) return;
-  // With every slot and the ready queue full, a due study can wait for the next answer, which
-  // pumps again: waking for it now would spin (once per registry read) for as long as the
-  // backlog lasts, taking a core from the DICOM workers.
-  const bool room = free_slots() > 0 || ready_room() > 0;
-  std::optional<registry::TimestampMs> due = room ? registry_.next_due() : std::nullopt;
-  if (paused_until_ > now_ms()) due = paused_until_;
-  // Look at least once a second even when nothing is due: an operator's `studies retry`
-  // from another process changes the registry without waking us.
-  const registry::TimestampMs now = now_ms();
-  const auto wait = std::chrono::milliseconds(
-      std::clamp<registry::TimestampMs>(due ? *due - now : kIdlePollMs, 0, kIdlePollMs));
-  timer_.expires_after(wait);
+  if (stopped_ || !settings_.self_schedule) return;
+  const registry::TimestampMs t = now();
+  registry::TimestampMs wait = kIdlePollMs;
+  if (!unwritten_.empty()) {
+    wait = write_backoff_ms_;  // the database failed: try again later, not at once
+  } else {
+    // With every slot and the ready queue full, a due study can wait for the next answer,
+    // which pumps again: waking for it now would spin for as long as the backlog lasts.
+    const bool room = free_slots() > 0 || ready_room() > 0;
+    std::optional<registry::TimestampMs> due;
+    try {
+      if (room) due = registry_.next_due();
+    } catch (const std::exception&) {
+      due = t + kIdlePollMs;
+    }
+    if (paused_until_ > t) due = paused_until_;
+    // Look at least once a second even when nothing is due: an operator's `studies retry`
+    // from another process changes the registry without waking us.
+    wait = std::clamp<registry::TimestampMs>(due ? *due - t : kIdlePollMs, 0, kIdlePollMs);
+  }
+  timer_.expires_after(std::chrono::milliseconds(wait));
   timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
     if (!ec) self->pump();
   });
@@ -232,12 +267,8 @@ void RegistrationDispatcher::create(const registry::StudyRecord& study) {
 }
 
 void RegistrationDispatcher::look_up(const registry::StudyRecord& study) {
-  // The viewer's createdAt is its own clock: search back an hour before our first request.
-  const registry::TimestampMs sent = study.first_attempt ? study.first_attempt : study.first_seen;
-  const auto bound = std::chrono::system_clock::time_point(std::chrono::milliseconds(sent)) -
-                     std::chrono::hours(1);
   const auto started = std::chrono::steady_clock::now();
-  client_.find_study(study.study_instance_uid, bound,
+  client_.find_study(study.study_instance_uid,
                      [self = shared_from_this(), study, started](viewer::FindStudyOutcome found) {
                        self->on_lookup(study, found, started);
                      });
@@ -247,51 +278,41 @@ void RegistrationDispatcher::on_lookup(const registry::StudyRecord& study,
                                        const viewer::FindStudyOutcome& found,
                                        std::chrono::steady_clock::time_point started) {
   using Find = viewer::FindStudyOutcome::Kind;
-  if (stopped_) {  // shutting down: stays in_flight, looked up again on the next start
-    in_flight_.erase(study.study_instance_uid);
+  viewer::CreateOutcome outcome;
+  if (found.kind == Find::found) {
+    // The request that was on the wire earlier did create the study: adopt its studyId.
+    outcome.kind = Kind::already_registered;
+    outcome.study_id = found.study.study_id;
+    log::info("study_adopted")
+        .kv("study_uid", study.study_instance_uid)
+        .kv("study_id", found.study.study_id)
+        .kv("cancelled", found.study.is_cancelled);
+    on_outcome(study, outcome, started, "adopted");
     return;
   }
-  viewer::CreateOutcome outcome;
-  switch (found.kind) {
-    case Find::found:
-      // The request that was on the wire when the last process died did create the study.
-      outcome.kind = Kind::already_registered;
-      outcome.study_id = found.study.study_id;
-      log::info("study_adopted")
-          .kv("study_uid", study.study_instance_uid)
-          .kv("study_id", found.study.study_id)
-          .kv("cancelled", found.study.is_cancelled)
-          .kv("pages", found.pages_read);
-      on_outcome(study, outcome, started, "adopted");
-      return;
-    case Find::not_found:
-      log::info("study_lookup_not_found")
-          .kv("study_uid", study.study_instance_uid)
-          .kv("pages", found.pages_read);
-      try {
-        registry_.clear_lookup(study.study_instance_uid);
-      } catch (const std::exception& e) {
-        log::error("registry_update_failed")
-            .kv("study_uid", study.study_instance_uid)
-            .kv("reason", e.what());
+  if (found.kind == Find::not_found && !stopped_) {
+    log::info("study_lookup_not_found").kv("study_uid", study.study_instance_uid);
+    try {
+      const auto cleared = registry_.apply(study.study_instance_uid, {EventKind::lookup_not_found},
+                                           policy(), now());
+      if (cleared) {
+        create(study);  // the same slot, the same idempotency key
+        return;
       }
-      create(study);
-      return;
-    case Find::incomplete:
-      // The study may exist further back than we may read: creating it again could make a
-      // duplicate. Hold it for an operator (`studies resend` or `studies retry`).
-      outcome.kind = Kind::permanent;
-      outcome.error = "cannot tell whether the viewer already has this study: " +
-                      found.failure.error + " (use `studies resend` to register it anyway)";
-      break;
-    case Find::failed:
-      outcome.kind = found.failure.kind == viewer::FailureKind::unauthorized ? Kind::unauthorized
-                                                                            : Kind::transient;
-      outcome.http_status = found.failure.http_status;
-      outcome.error = "looking the study up: " + found.failure.error;
-      outcome.retry_after = found.failure.retry_after;
-      break;
+      outcome.error = "looking the study up: " + cleared.error().message();
+    } catch (const std::exception& e) {
+      outcome.error = std::string("recording the lookup: ") + e.what();
+    }
+    outcome.kind = Kind::transient;  // not created: the lookup is asked again next time
+    on_outcome(study, outcome, started, "lookup");
+    return;
   }
+  outcome.kind = found.failure.kind == viewer::FailureKind::unauthorized ? Kind::unauthorized
+                 : found.failure.kind == viewer::FailureKind::permanent  ? Kind::permanent
+                                                                          : Kind::transient;
+  outcome.http_status = found.failure.http_status;
+  outcome.error = "looking the study up: " + found.failure.error;
+  outcome.retry_after = found.failure.retry_after;
   on_outcome(study, outcome, started, "lookup");
 }
 
@@ -300,107 +321,49 @@ void RegistrationDispatcher::on_outcome(const registry::StudyRecord& study,
                                         std::chrono::steady_clock::time_point started,
                                         std::string_view via) {
   in_flight_.erase(study.study_instance_uid);
-  const registry::TimestampMs now = now_ms();
+  const registry::TimestampMs t = now();
   const auto elapsed_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                               std::chrono::steady_clock::now() - started)
                               .count();
-  const int attempts = study.attempts + 1;
-  const std::string name =
-      via.empty() ? std::string(outcome_name(outcome.kind))
-                  : std::string(via) + (via == "adopted" ? "" : "_" + std::string(outcome_name(outcome.kind)));
-  registry::Attempt attempt{now, name, outcome.http_status,
-                            outcome.kind == Kind::created || outcome.kind == Kind::already_registered
-                                ? std::string{}
-                                : describe(outcome),
-                            static_cast<std::int64_t>(elapsed_ms)};
+  const std::string name = attempt_name(outcome, via);
   metrics::counter("dicom_gateway_registration_attempts_total", {{"outcome", name}}).inc();
   metrics::histogram("dicom_gateway_registration_duration_seconds")
       .observe(static_cast<double>(elapsed_ms) / 1000.0);
-  // The circuit breaker counts the API's health, not the study's: any HTTP answer other
-  // than a transient one shows the API is up. Not when shutting down (shut down ≠ API down).
-  if (!stopped_) note_api_health(outcome.kind != Kind::transient);
-  // A wrong or revoked key fails every study alike: pause all sending, alarm once. Set
-  // before pump(), which would otherwise send a ready study first.
-  const bool first_refusal = outcome.kind == Kind::unauthorized && paused_until_ <= now;
-  if (outcome.kind == Kind::unauthorized) paused_until_ = now + settings_.auth_pause.count();
-  // The outcome's registry write joins the transaction of a pump() posted behind the request
-  // that takes the freed slot (below); what is logged about it waits for that commit, so the
-  // log never claims what the database does not hold. Both run later: they hold copies.
-  const std::string uid = study.study_instance_uid;
-  std::function<void()> write;
-  std::function<void()> report;
-  switch (outcome.kind) {
-    case Kind::created:
-    case Kind::already_registered:
-      write = [this, uid, study_id = outcome.study_id, attempt] {
-        registry_.mark_registered(uid, study_id, attempt);
-      };
-      report = [uid, study_id = outcome.study_id, rule = study.rule_name, attempts, now,
-                already = outcome.kind == Kind::already_registered, adopted = via == "adopted",
-                elapsed_ms] {
-        metrics::gauge("dicom_gateway_last_registration_timestamp_seconds")
-            .set(static_cast<double>(now) / 1000.0);
-        log::info("study_registered")
-            .kv("study_uid", uid)
-            .kv("study_id", study_id)
-            .kv("rule", rule)
-            .kv("attempts", attempts)
-            .kv("already_known", already)
-            .kv("adopted", adopted)
-            .kv("ms", static_cast<std::int64_t>(elapsed_ms));
-      };
-      break;
-    case Kind::permanent:
-      write = [this, uid, attempt] { registry_.mark_failed(uid, attempt); };
-      report = [uid, status = outcome.http_status, reason = describe(outcome)] {
-        log::error("study_failed").kv("study_uid", uid).kv("status", status).kv("reason", reason);
-      };
-      break;
-    case Kind::unauthorized:
-      write = [this, uid, until = paused_until_, attempt] {
-        registry_.mark_retry(uid, until, attempt);
-      };
-      if (first_refusal) {
-        report = [status = outcome.http_status,
-                  pause_s = static_cast<std::int64_t>(settings_.auth_pause.count() / 1000)] {
-          log::error("alarm_api_key_rejected").kv("status", status).kv("pause_s", pause_s);
-        };
-      }
-      break;
-    case Kind::transient: {
-      if (settings_.give_up_after.count() > 0 &&
-          now - study.first_seen >= settings_.give_up_after.count()) {
-        write = [this, uid, attempt] { registry_.mark_failed(uid, attempt); };
-        report = [uid, status = outcome.http_status,
-                  reason = "gave up after viewer_api.retry.give_up_after: " + describe(outcome)] {
-          log::error("study_failed").kv("study_uid", uid).kv("status", status).kv("reason", reason);
-        };
-        break;
-      }
-      const double unit = std::uniform_real_distribution<double>(0.0, 1.0)(rng_);
-      const auto delay = settings_.retry.delay(attempts, outcome.retry_after, unit);
-      write = [this, uid, next = now + delay.count(), attempt] {
-        registry_.mark_retry(uid, next, attempt);
-      };
-      report = [uid, attempts, delay, reason = describe(outcome)] {
-        log::warning("registration_retry")
-            .kv("study_uid", uid)
-            .kv("attempt", attempts)
-            .kv("retry_in_ms", static_cast<std::int64_t>(delay.count()))
-            .kv("reason", reason);
-      };
-      break;
-    }
+  if (stopped_ && outcome.kind == Kind::transient) {
+    // Cancelled by the stop (or failed during it): the row stays in_flight, exactly as a
+    // crash would leave it, and the next start looks the study up before sending again.
+    log::info("registration_parked").kv("study_uid", study.study_instance_uid);
+    return;
   }
+  // The circuit breaker counts the API's health, not the study's.
+  if (!stopped_) note_api_health(outcome.kind != Kind::transient);
+  // A wrong or revoked key fails every study alike: pause all sending, alarm once. Every
+  // refusal during one pause waits for the same end, so that a new key resumes exactly them.
+  const bool first_refusal = outcome.kind == Kind::unauthorized && paused_until_ <= t;
+  if (first_refusal) paused_until_ = t + settings_.auth_pause.count();
+  StudyOutcome o;
+  o.uid = study.study_instance_uid;
+  o.rule = study.rule_name;
+  o.event = event_for(outcome, std::uniform_real_distribution<double>(0.0, 1.0)(rng_), paused_until_);
+  if (via == "adopted") o.event.kind = EventKind::adopted;
+  const bool success = outcome.kind == Kind::created || outcome.kind == Kind::already_registered;
+  o.attempt = {t, name, outcome.http_status, success ? std::string{} : describe(outcome),
+               static_cast<std::int64_t>(elapsed_ms)};
+  o.http_status = outcome.http_status;
+  o.reason = describe(outcome);
+  o.first_refusal = first_refusal;
+  o.pause_s = static_cast<std::int64_t>(settings_.auth_pause.count() / 1000);
+  record(std::move(o));
+}
+
+void RegistrationDispatcher::record(StudyOutcome outcome) {
+  unwritten_.push_back(std::move(outcome));
   // The slot this answer freed goes to a ready study (claimed and synced by an earlier commit)
-  // at once, and the commit below, which holds this thread for its fsync, waits until the
-  // client has written that request: the disk stays off the viewer's critical path.
+  // at once, and the commit, which holds this thread for its fsync, waits until the client
+  // has written that request: the disk stays off the viewer's critical path.
   std::vector<registry::StudyRecord> ready;
-  if (!stopped_ && now >= paused_until_) ready = take_ready();
-  auto commit = [self = shared_from_this(), write = std::move(write), report = std::move(report),
-                 uid] {
-    if (self->pump(write, uid) && report) report();
-  };
+  if (!stopped_ && now() >= paused_until_) ready = take_ready();
+  auto commit = [self = shared_from_this()] { self->pump(); };
   if (ready.empty()) {
     boost::asio::post(io_, std::move(commit));
     return;

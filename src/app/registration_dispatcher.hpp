@@ -16,6 +16,7 @@
 #include "gateway/registry/retry_policy.hpp"
 #include "gateway/registry/study_registry.hpp"
 #include "gateway/viewer/viewer_client.hpp"
+#include "registration_outcome.hpp"
 
 namespace gw::app {
 
@@ -28,6 +29,12 @@ struct DispatchSettings {
   // registration.trigger study_stable: routes a `receiving` study once it is quiet (called on
   // the io thread); empty for first_instance.
   std::function<registry::NewStudy(const registry::StudyRecord&)> route_stable;
+  // The wall clock, injected: the simulation runs the dispatcher on a fake one.
+  std::function<registry::TimestampMs()> clock;
+  // false: the dispatcher never arms its own timer; whoever drives it calls wake() (the
+  // deterministic simulation, which owns time).
+  bool self_schedule = true;
+  std::uint64_t seed = 0;  // the backoff jitter's seed; 0: a random one
 };
 
 /// Lives on one io_context thread: every member runs there, except wake(), which any
@@ -41,7 +48,8 @@ class RegistrationDispatcher : public std::enable_shared_from_this<RegistrationD
   void start();
   /// Thread-safe: a new pending study exists; drain soon.
   void wake();
-  /// No new attempts after this; in-flight ones finish or are cancelled by the client.
+  /// No new attempts after this; in-flight ones finish or are cancelled by the client, and
+  /// a cancelled one stays in_flight, as a crash would leave it (looked up on the next start).
   void stop();
   /// SIGHUP: later retries are scheduled with `retry` (io thread only).
   void set_retry(const registry::RetryPolicy& retry, unsigned probe_after_failures) {
@@ -55,11 +63,11 @@ class RegistrationDispatcher : public std::enable_shared_from_this<RegistrationD
   std::size_t in_flight() const { return in_flight_.size(); }
 
  private:
-  /// Sends ready studies into the free slots; then records `write_outcome` (when given, for
-  /// `study_uid`) and claims studies for the slots still free and for the ready queue in one
-  /// transaction, sends those the slots take, and sets the timer. False when the transaction
-  /// failed (logged).
-  bool pump(const std::function<void()>& write_outcome = {}, std::string_view study_uid = {});
+  /// Sends ready studies into the free slots; then commits the outcomes learned (unwritten_)
+  /// and claims studies for the slots still free and for the ready queue in one transaction,
+  /// sends those the slots take, and sets the timer. A failed commit keeps the outcomes for
+  /// the next try, after a backoff.
+  void pump();
   /// Up to `free` due studies, alternating between the oldest and the newest.
   std::vector<registry::StudyRecord> claim_due(registry::TimestampMs now, std::size_t free);
   /// Ready studies for the free slots, oldest claim first.
@@ -68,13 +76,19 @@ class RegistrationDispatcher : public std::enable_shared_from_this<RegistrationD
   std::size_t ready_room() const;
   void send(const std::vector<registry::StudyRecord>& studies);
   void create(const registry::StudyRecord& study);
-  /// For a study left in flight by a dead process: search the viewer's list first.
+  /// For a study whose last request may have reached the viewer: GET by-uid first.
   void look_up(const registry::StudyRecord& study);
   void on_lookup(const registry::StudyRecord& study, const viewer::FindStudyOutcome& found,
                  std::chrono::steady_clock::time_point started);
   /// `via` names a lookup ("lookup", "adopted") in the attempt history; empty for a create.
   void on_outcome(const registry::StudyRecord& study, const viewer::CreateOutcome& outcome,
                   std::chrono::steady_clock::time_point started, std::string_view via = {});
+  /// pump()'s transaction: the unwritten outcomes, then the claims. Returns what was written
+  /// (reported after the commit) and fills `claimed`. Throws when the database fails.
+  std::vector<std::pair<StudyOutcome, domain::Transition>> commit_step(
+      std::vector<registry::StudyRecord>& claimed);
+  /// Queues `outcome` for pump()'s next commit; the slot it freed goes to a ready study first.
+  void record(StudyOutcome outcome);
   void schedule_next_due();
   /// study_stable: routes every receiving study whose quiet period has passed.
   void route_stable_studies(registry::TimestampMs now);
@@ -82,6 +96,8 @@ class RegistrationDispatcher : public std::enable_shared_from_this<RegistrationD
   void note_api_health(bool answered);
   /// max_in_flight, or 1 while the API is presumed down (probing).
   std::size_t slots() const;
+  registry::TimestampMs now() const { return settings_.clock(); }
+  domain::LifecyclePolicy policy() const { return {settings_.retry, settings_.give_up_after}; }
 
   boost::asio::io_context& io_;
   registry::StudyRegistry& registry_;
@@ -97,8 +113,12 @@ class RegistrationDispatcher : public std::enable_shared_from_this<RegistrationD
   registry::TimestampMs paused_until_ = 0;
   unsigned consecutive_failures_ = 0;  // transient failures in a row; the circuit breaker's count
   bool newest_turn_ = false;           // the next free slot takes the newest due study
+  // Outcomes learned but not yet committed (the commit failed: a busy or full disk). Kept
+  // and retried after write_backoff_ms_, never dropped: their rows stay in_flight meanwhile.
+  std::deque<StudyOutcome> unwritten_;
+  registry::TimestampMs write_backoff_ms_ = 0;  // 0: the last commit succeeded
 
-  std::mt19937_64 rng_{std::random_device{}()};
+  std::mt19937_64 rng_;
 };
 
 }  // namespace gw::app

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <set>
 #include <string>
 
 #include "gateway/dicom/study_file_reader.hpp"
@@ -31,8 +30,6 @@ SpoolReconciliation reconcile_spool(const storage::Spool& spool, registry::Study
   SpoolReconciliation result;
   result.incomplete_removed = remove_incomplete(spool.incoming_dir());
 
-  const auto known_list = registry.known_instances();
-  const std::set<std::string> known(known_list.begin(), known_list.end());
   std::error_code ec;
   for (const auto& study_dir : fs::directory_iterator(spool.root(), ec)) {
     const std::string study_uid = study_dir.path().filename().string();
@@ -42,7 +39,9 @@ SpoolReconciliation reconcile_spool(const storage::Spool& spool, registry::Study
       const fs::path& path = file.path();
       if (path.extension() != ".dcm") continue;
       const std::string sop_uid = path.stem().string();
-      if (!is_valid_uid(sop_uid) || known.count(sop_uid)) continue;
+      // Matched by study and SOP: a SOP UID seen before under another study is still this
+      // study's instance. One indexed lookup per file, not every UID ever received in memory.
+      if (!is_valid_uid(sop_uid) || registry.knows_instance(study_uid, sop_uid)) continue;
 
       std::string error;
       const auto facts = dicom::read_study_facts(path, AssociationInfo{}, error);

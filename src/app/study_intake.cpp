@@ -81,19 +81,25 @@ void StudyIntake::record(const dicom::ReceivedInstance& instance) {
                                           instance.bytes, now_ms()};
   registry::ArrivalDetails details{instance.series_instance_uid, instance.modality, std::nullopt};
   if (stable_after_) details.stable_after = stable_after_->count();
-  registry::StudyState state = registry::StudyState::pending;
-  const bool created = registry_.record_instance(arrival, [&] {
-    registry::NewStudy study = route_new_study(instance);
-    state = study.state;
-    return study;
-  }, details);
-  if (created && state != registry::StudyState::receiving) {
+  // Straight line: a study the registry does not know is routed here, on this thread, before
+  // the arrival's transaction; the transaction calls out to nothing.
+  using Recorded = registry::StudyRegistry::Recorded;
+  std::optional<registry::NewStudy> routed;
+  if (!registry_.knows_study(instance.study_instance_uid)) routed = route_new_study(instance);
+  Recorded recorded = registry_.record_instance(arrival, routed ? &*routed : nullptr, details);
+  if (recorded == Recorded::unknown_study) {  // forgotten by an operator since the check
+    routed = route_new_study(instance);
+    recorded = registry_.record_instance(arrival, &*routed, details);
+  }
+  if (recorded != Recorded::created) return;
+  const registry::StudyState state = routed->state;
+  if (state != registry::StudyState::receiving) {
     metrics::counter("dicom_gateway_studies_routed_total",
                      {{"action", state == registry::StudyState::ignored ? "ignore" : "register"}})
         .inc();
   }
   // A receiving study wakes the dispatcher too, so its timer covers the quiet period.
-  if (created && state != registry::StudyState::ignored) wakeup_();
+  if (state != registry::StudyState::ignored) wakeup_();
 }
 
 void StudyIntake::adopt(const dicom::ReceivedInstance& spooled) { record(spooled); }
@@ -113,11 +119,13 @@ dicom::StoreResult StudyIntake::store(const dicom::ReceivedInstance& instance) n
                                                   : "invalid SOPInstanceUID"};
     }
     // A SOP instance received again is acknowledged either way; with on_duplicate: keep the
-    // copy already durable stays (the sink owns the received file and removes it).
+    // copy already durable stays (the sink owns the received file and removes it). Durable
+    // means recorded: the registry's row is written only after the first copy's rename and
+    // folder fsync succeeded. A file that merely exists (a concurrent duplicate still being
+    // committed, or one whose folder fsync failed) is no proof: this copy is spooled instead.
     std::error_code exists_ec;
     if (keep_duplicates_ &&
-        std::filesystem::exists(spool_.path_for(instance.study_instance_uid, instance.sop_instance_uid),
-                                exists_ec)) {
+        registry_.knows_instance(instance.study_instance_uid, instance.sop_instance_uid)) {
       std::filesystem::remove(instance.file, exists_ec);
       log::info("instance_duplicate_kept")
           .kv("study_uid", instance.study_instance_uid)

@@ -36,11 +36,12 @@ CREATE INDEX IF NOT EXISTS studies_by_due ON studies(state, next_attempt, first_
 CREATE INDEX IF NOT EXISTS studies_by_age_due ON studies(state, first_seen, study_instance_uid,
                                                    next_attempt);
 CREATE TABLE IF NOT EXISTS instances (
-  sop_instance_uid   TEXT PRIMARY KEY,
+  sop_instance_uid   TEXT NOT NULL,
   study_instance_uid TEXT NOT NULL,
   bytes              INTEGER NOT NULL,
   received           INTEGER NOT NULL,
-  series_instance_uid TEXT NOT NULL DEFAULT ''
+  series_instance_uid TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (study_instance_uid, sop_instance_uid)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS attempts (
   study_instance_uid TEXT NOT NULL,
@@ -97,6 +98,37 @@ void add_missing_columns(sqlite3* db) {
   }
 }
 
+// Before 0.2 an instance was keyed by its SOP Instance UID alone, so a SOP UID that arrived
+// again under another study (senders do reuse them) was not recorded for the second study,
+// and a power cut could then lose that study. The key is now (study, SOP): rebuild the table
+// once, keeping every row.
+void rekey_instances(sqlite3* db) {
+  bool keyed_by_study = false;
+  {
+    SqliteStatement info(db, "PRAGMA table_info(instances)");
+    while (info.step()) {
+      if (info.text(1) == "study_instance_uid" && info.integer(5) > 0) keyed_by_study = true;
+    }
+  }
+  if (keyed_by_study) return;
+  exec(db, R"sql(
+BEGIN IMMEDIATE;
+ALTER TABLE instances RENAME TO instances_by_sop;
+CREATE TABLE instances (
+  sop_instance_uid   TEXT NOT NULL,
+  study_instance_uid TEXT NOT NULL,
+  bytes              INTEGER NOT NULL,
+  received           INTEGER NOT NULL,
+  series_instance_uid TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (study_instance_uid, sop_instance_uid)
+) WITHOUT ROWID;
+INSERT INTO instances SELECT sop_instance_uid, study_instance_uid, bytes, received,
+  series_instance_uid FROM instances_by_sop;
+DROP TABLE instances_by_sop;
+COMMIT;
+)sql");
+}
+
 // Indexes on added columns: created once those columns exist.
 constexpr const char* kIndexesOnAddedColumns = R"sql(
 CREATE INDEX IF NOT EXISTS instances_by_study ON instances(study_instance_uid, series_instance_uid);
@@ -118,6 +150,7 @@ void apply_schema(sqlite3* db) {
   exec(db, "PRAGMA foreign_keys=ON");
   exec(db, kSchema);
   add_missing_columns(db);
+  rekey_instances(db);
   exec(db, kIndexesOnAddedColumns);
 }
 

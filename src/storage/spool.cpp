@@ -78,4 +78,18 @@ SpoolError Spool::commit(const std::filesystem::path& temp, const std::string& s
   return SpoolError::none;
 }
 
+bool Spool::remove_study(const std::string& study_uid, std::string& detail) const {
+  std::error_code ec;
+  std::filesystem::remove_all(root_ / study_uid, ec);
+  if (ec) {
+    detail = "cannot remove " + (root_ / study_uid).string() + ": " + ec.message();
+    return false;
+  }
+  if (const int err = fsync_path(root_, O_RDONLY | O_DIRECTORY)) {
+    detail = "fsync of spool failed: " + std::string(std::strerror(err));
+    return false;
+  }
+  return true;
+}
+
 }  // namespace gw::storage

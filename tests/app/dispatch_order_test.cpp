@@ -12,8 +12,11 @@
 
 #include "registration_dispatcher.hpp"
 #include "temp_dir.hpp"
+#include "registry_steps.hpp"
 
 namespace gw::app {
+using namespace gw::registry::test;
+
 namespace {
 
 using registry::NewStudy;
@@ -40,7 +43,8 @@ class FakeViewer : public viewer::ViewerClient {
     });
   }
   void get_study(std::string, GetHandler) override {}
-  void find_study(std::string, std::chrono::system_clock::time_point, FindHandler) override {}
+  void find_study(std::string, FindHandler) override {}
+  void get_user(std::string, UserHandler) override {}
   void list_customers(CustomersHandler) override {}
   boost::system::error_code set_api_key(std::string) override { return {}; }
   void shutdown() override {}
@@ -54,7 +58,7 @@ class FakeViewer : public viewer::ViewerClient {
 class DispatchOrder : public testing::Test {
  protected:
   void add_study(const std::string& uid, registry::TimestampMs first_seen) {
-    registry_->record_instance({uid, uid + ".1", 10, first_seen},
+    record(*registry_, {uid, uid + ".1", 10, first_seen},
                                [&] { return NewStudy{StudyState::pending, "r", uid, {}}; });
   }
   /// Runs the dispatcher until nothing is left to do (the 1 s idle poll ends it).

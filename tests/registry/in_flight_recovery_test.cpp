@@ -5,11 +5,14 @@
 
 #include "gateway/registry/study_registry.hpp"
 #include "temp_dir.hpp"
+#include "registry_steps.hpp"
 
 using gw::registry::Attempt;
 using gw::registry::NewStudy;
 using gw::registry::StudyRegistry;
 using gw::registry::StudyState;
+
+using namespace gw::registry::test;
 
 namespace {
 
@@ -24,8 +27,8 @@ class InFlightRecovery : public testing::Test {
 TEST_F(InFlightRecovery, AStudyInFlightAtACrashIsLookedUpBeforeItIsSentAgain) {
   {
     auto registry = StudyRegistry::open(path_);
-    registry->record_instance({"1.2", "1.2.1", 10, 1000}, pending_study);
-    registry->mark_in_flight("1.2", 5000);
+    record(*registry, {"1.2", "1.2.1", 10, 1000}, pending_study);
+    claim(*registry, "1.2", 5000);
   }  // the process dies here: the request's outcome is unknown
   auto registry = StudyRegistry::open(path_);
   EXPECT_EQ(registry->requeue_in_flight(9000), 1);
@@ -34,18 +37,19 @@ TEST_F(InFlightRecovery, AStudyInFlightAtACrashIsLookedUpBeforeItIsSentAgain) {
   EXPECT_TRUE(study[0].lookup_first);
   EXPECT_EQ(study[0].first_attempt, 5000) << "the lookup searches back from the first request";
 
-  registry->clear_lookup("1.2");
+  claim(*registry, "1.2", 9100);
+  EXPECT_TRUE(step(*registry, "1.2", {EventKind::lookup_not_found}, 9200));
   EXPECT_FALSE(registry->find("1.2")->lookup_first) << "not in the viewer: created normally";
 }
 
 TEST_F(InFlightRecovery, LaterAttemptsKeepTheTimeOfTheFirstAndRegistrationClearsTheLookup) {
   auto registry = StudyRegistry::open(path_);
-  registry->record_instance({"1.2", "1.2.1", 10, 1000}, pending_study);
-  registry->mark_in_flight("1.2", 2000);
+  record(*registry, {"1.2", "1.2.1", 10, 1000}, pending_study);
+  claim(*registry, "1.2", 2000);
   registry->requeue_in_flight(3000);
-  registry->mark_in_flight("1.2", 4000);
+  claim(*registry, "1.2", 4000);
   EXPECT_EQ(registry->find("1.2")->first_attempt, 2000);
-  registry->mark_registered("1.2", "stu_1", Attempt{4100, "adopted", 0, "", 100});
+  registered(*registry, "1.2", "stu_1", Attempt{4100, "adopted", 0, "", 100});
   const auto study = registry->find("1.2");
   EXPECT_EQ(study->state, StudyState::registered);
   EXPECT_FALSE(study->lookup_first);
@@ -54,19 +58,19 @@ TEST_F(InFlightRecovery, LaterAttemptsKeepTheTimeOfTheFirstAndRegistrationClears
 
 TEST_F(InFlightRecovery, ResendIsANewRegistrationAndSkipsTheLookup) {
   auto registry = StudyRegistry::open(path_);
-  registry->record_instance({"1.2", "1.2.1", 10, 1000}, pending_study);
-  registry->mark_in_flight("1.2", 2000);
+  record(*registry, {"1.2", "1.2.1", 10, 1000}, pending_study);
+  claim(*registry, "1.2", 2000);
   registry->requeue_in_flight(3000);
-  registry->resend("1.2", 3500);
+  EXPECT_TRUE(step(*registry, "1.2", {EventKind::operator_resend}, 3500));
   EXPECT_FALSE(registry->find("1.2")->lookup_first);
 }
 
 TEST_F(InFlightRecovery, AWaitingStudyBecomesDueAtOnceWhenTheCauseIsFixed) {
   auto registry = StudyRegistry::open(path_);
-  registry->record_instance({"1.2", "1.2.1", 10, 1000}, pending_study);
-  registry->mark_retry("1.2", 60'000, Attempt{2000, "unauthorized", 401, "HTTP 401", 5});
+  record(*registry, {"1.2", "1.2.1", 10, 1000}, pending_study);
+  retry_later(*registry, "1.2", 60'000, Attempt{2000, "unauthorized", 401, "HTTP 401", 5});
   EXPECT_TRUE(registry->due(3000, 10).empty());
-  EXPECT_EQ(registry->reschedule_waiting(3000), 1);
+  EXPECT_EQ(registry->reschedule_waiting(60'000, 3000), 1);
   EXPECT_EQ(registry->due(3000, 10).size(), 1u);
 }
 
@@ -105,7 +109,7 @@ TEST_F(InFlightRecovery, TheDueQueueIsReadFromEitherEnd) {
   auto registry = StudyRegistry::open(path_);
   for (int i = 1; i <= 3; ++i) {
     const std::string uid = "1.2." + std::to_string(i);
-    registry->record_instance({uid, uid + ".1", 10, i * 1000}, pending_study);
+    record(*registry, {uid, uid + ".1", 10, i * 1000}, pending_study);
   }
   using Order = StudyRegistry::DueOrder;
   EXPECT_EQ(registry->due(10'000, 1, Order::oldest_first).at(0).study_instance_uid, "1.2.1");
@@ -121,9 +125,9 @@ using gw::registry::ArrivalDetails;
 TEST_F(InFlightRecovery, AReceivingStudyBecomesDueOnlyAfterItsQuietPeriodAndKeepsItsCounters) {
   auto registry = StudyRegistry::open(path_);
   const auto receiving = [] { return NewStudy{StudyState::receiving, "", "", R"({"a":1})"}; };
-  registry->record_instance({"1.2", "1.2.1", 10, 1000}, receiving, ArrivalDetails{"1.2.5", "MR", 500});
-  registry->record_instance({"1.2", "1.2.2", 10, 1400}, receiving, ArrivalDetails{"1.2.6", "PR", 500});
-  registry->record_instance({"1.2", "1.2.3", 10, 1450}, receiving, ArrivalDetails{"1.2.6", "MR", 500});
+  record(*registry, {"1.2", "1.2.1", 10, 1000}, receiving, ArrivalDetails{"1.2.5", "MR", 500});
+  record(*registry, {"1.2", "1.2.2", 10, 1400}, receiving, ArrivalDetails{"1.2.6", "PR", 500});
+  record(*registry, {"1.2", "1.2.3", 10, 1450}, receiving, ArrivalDetails{"1.2.6", "MR", 500});
   EXPECT_TRUE(registry->stable(1900, 10).empty()) << "the last instance came at 1450";
   EXPECT_TRUE(registry->due(5000, 10).empty()) << "a receiving study is never sent unrouted";
   const auto stable = registry->stable(1950, 10);
@@ -147,11 +151,11 @@ namespace {
 TEST_F(InFlightRecovery, TheOldestWaitingStudyIsThePendingOrInFlightOneFirstSeen) {
   auto registry = StudyRegistry::open(path_);
   EXPECT_FALSE(registry->oldest_waiting());
-  registry->record_instance({"1.2.1", "1.2.1.1", 10, 1000}, pending_study);
-  registry->record_instance({"1.2.2", "1.2.2.1", 10, 2000}, pending_study);
-  registry->record_instance({"1.2.3", "1.2.3.1", 10, 3000}, pending_study);
-  registry->mark_registered("1.2.1", "stu_1", Attempt{4000, "created", 201, "", 5});
-  registry->mark_in_flight("1.2.2", 4100);
+  record(*registry, {"1.2.1", "1.2.1.1", 10, 1000}, pending_study);
+  record(*registry, {"1.2.2", "1.2.2.1", 10, 2000}, pending_study);
+  record(*registry, {"1.2.3", "1.2.3.1", 10, 3000}, pending_study);
+  registered(*registry, "1.2.1", "stu_1", Attempt{4000, "created", 201, "", 5});
+  claim(*registry, "1.2.2", 4100);
   EXPECT_EQ(registry->oldest_waiting(), 2000) << "registered studies no longer wait";
 }
 

@@ -12,11 +12,14 @@
 
 #include "gateway/registry/study_registry.hpp"
 #include "temp_dir.hpp"
+#include "registry_steps.hpp"
 
 using gw::registry::Attempt;
 using gw::registry::NewStudy;
 using gw::registry::StudyRegistry;
 using gw::registry::StudyState;
+
+using namespace gw::registry::test;
 
 namespace {
 
@@ -115,7 +118,7 @@ class RegistryDurability : public testing::Test {
 
 TEST_F(RegistryDurability, ArrivalsCommitWithoutSyncingTheWal) {
   for (int i = 1; i <= 5; ++i) {
-    registry_->record_instance({"1.2", "1.2." + std::to_string(i), 100, 1000 + i}, pending_study);
+    record(*registry_, {"1.2", "1.2." + std::to_string(i), 100, 1000 + i}, pending_study);
   }
   EXPECT_EQ(g_wal_syncs.load(), 0);
   // Committed all the same, only not yet synced.
@@ -125,15 +128,15 @@ TEST_F(RegistryDurability, ArrivalsCommitWithoutSyncingTheWal) {
 }
 
 TEST_F(RegistryDurability, AClaimAndAnOutcomeEachSyncTheWalAndSoEveryArrivalBeforeThem) {
-  registry_->record_instance({"1.2", "1.2.1", 100, 1000}, pending_study);
+  record(*registry_, {"1.2", "1.2.1", 100, 1000}, pending_study);
   ASSERT_EQ(g_wal_syncs.load(), 0);
-  registry_->mark_in_flight("1.2", 2000);  // committed before its request is written
+  claim(*registry_, "1.2", 2000);  // committed before its request is written
   EXPECT_EQ(g_wal_syncs.load(), 1);
-  registry_->mark_registered("1.2", "stu_1", Attempt{2050, "created", 201, "", 50});
+  registered(*registry_, "1.2", "stu_1", Attempt{2050, "created", 201, "", 50});
   EXPECT_EQ(g_wal_syncs.load(), 2);
   // The switch back to FULL held: an arrival after them changes nothing, the next claim syncs.
-  registry_->record_instance({"1.3", "1.3.1", 100, 3000}, pending_study);
+  record(*registry_, {"1.3", "1.3.1", 100, 3000}, pending_study);
   EXPECT_EQ(g_wal_syncs.load(), 2);
-  registry_->mark_in_flight("1.3", 3100);
+  claim(*registry_, "1.3", 3100);
   EXPECT_EQ(g_wal_syncs.load(), 3);
 }

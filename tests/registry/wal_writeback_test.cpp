@@ -9,6 +9,9 @@
 #include "gateway/registry/study_registry.hpp"
 #include "temp_dir.hpp"
 #include "wal_writeback.hpp"
+#include "registry_steps.hpp"
+
+using namespace gw::registry::test;
 
 namespace {
 
@@ -63,7 +66,7 @@ TEST(WalWriteback, ARegistryOnAFileAndOneInMemoryBothRecordArrivals) {
     auto registry = gw::registry::StudyRegistry::open(path);
     for (int i = 0; i < 3; ++i) {
       const std::string uid = "1.2." + std::to_string(i);
-      EXPECT_TRUE(registry->record_instance({uid, uid + ".1", 10, 1000 + i}, [] {
+      EXPECT_TRUE(record(*registry, {uid, uid + ".1", 10, 1000 + i}, [] {
         return gw::registry::NewStudy{gw::registry::StudyState::pending, "default", "{}", {}};
       }));
     }

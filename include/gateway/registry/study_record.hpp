@@ -5,19 +5,15 @@
 #include <string>
 #include <string_view>
 
+#include "gateway/domain/study_lifecycle.hpp"
+
 namespace gw::registry {
 
-/// Where a study is on its way to the viewer.
-///   [receiving →] pending → in_flight → registered; failed waits for an operator; ignored by
-///   a rule. `receiving` (registration.trigger: study_stable) waits for the study to go quiet
-///   before it is routed.
-enum class StudyState { pending, in_flight, registered, failed, ignored, receiving };
-
-std::string_view to_string(StudyState s) noexcept;
-std::optional<StudyState> parse_study_state(std::string_view text) noexcept;
-
-/// Milliseconds since the Unix epoch; the registry stores wall-clock times.
-using TimestampMs = std::int64_t;
+/// The lifecycle's states and times are the domain's (gateway/domain/study_lifecycle.hpp).
+using domain::StudyState;
+using domain::parse_study_state;
+using domain::to_string;
+using domain::TimestampMs;
 
 struct StudyRecord {
   std::string study_instance_uid;

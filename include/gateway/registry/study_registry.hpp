@@ -9,6 +9,9 @@
 #include <string>
 #include <vector>
 
+#include <boost/system/result.hpp>
+
+#include "gateway/domain/study_lifecycle.hpp"
 #include "gateway/registry/study_record.hpp"
 
 struct sqlite3;
@@ -55,18 +58,26 @@ class StudyRegistry {
   StudyRegistry(const StudyRegistry&) = delete;
   StudyRegistry& operator=(const StudyRegistry&) = delete;
 
+  /// How record_instance() ended.
+  enum class Recorded {
+    added,          // the instance was added to a study the registry knew
+    created,        // ... and this call created the study from `new_study`
+    unknown_study,  // the study is unknown and no `new_study` was given: route it, call again
+  };
   /// Records `arrival`: returns once it is committed, without waiting for the WAL's fsync.
   /// Its instance file is durable already, and reconcile_spool() records it again after a
   /// power cut; any later synced commit (such as its study's claim) makes it durable, in
-  /// order, with every arrival before it. When its study is unknown,
-  /// `decide()` is called (inside the transaction, so two associations cannot both create the
-  /// study) and a row is created from its answer. Returns true when this call created the
-  /// study. Group commit: calls that arrive while a commit is running wait for it, then one
-  /// of them commits them all in one transaction, each under its own savepoint,
-  /// so one call's failure (thrown to that caller only) never undoes another's arrival.
-  /// `decide` may run on another caller's thread, while this one waits.
-  bool record_instance(const InstanceArrival& arrival, const std::function<NewStudy()>& decide,
-                       const ArrivalDetails& details = {});
+  /// order, with every arrival before it. When its study is unknown, a row is created from
+  /// `new_study` (routed by the caller beforehand: nothing calls out of the transaction);
+  /// when two associations race, the first commit creates it and the other's decision is
+  /// dropped (ON CONFLICT DO NOTHING). Group commit: calls that arrive while a commit is
+  /// running wait for it, then one of them commits them all in one transaction, each under
+  /// its own savepoint, so one call's failure (thrown to that caller only) never undoes
+  /// another's arrival.
+  Recorded record_instance(const InstanceArrival& arrival, const NewStudy* new_study,
+                           const ArrivalDetails& details = {});
+  /// Whether the registry holds a row for the study (the intake routes only unknown ones).
+  bool knows_study(const std::string& uid);
 
   /// Runs `work` (calls of this registry on this thread, record_instance() excepted) in one
   /// transaction: one commit, one fsync, for all of them. Each call inside is still
@@ -82,52 +93,52 @@ class StudyRegistry {
   /// The earliest next_attempt among pending studies (and receiving ones' stable time), if any.
   std::optional<TimestampMs> next_due();
 
-  void mark_in_flight(const std::string& uid, TimestampMs now);
-  /// Several at once, in one transaction (one fsync): the dispatcher's claims for its free
-  /// slots. Durable before any of their requests is sent.
-  void mark_in_flight(const std::vector<std::string>& uids, TimestampMs now);
-  /// Claims that were never sent (the dispatcher's ready studies at a stop): back to pending
-  /// as they were, the attempt their claim counted taken back. Rows no longer in_flight are
-  /// left alone.
+  // ---- The lifecycle: every state change goes through apply(), and so through
+  // domain::decide() and its table. ----
+  using ApplyResult = boost::system::result<domain::Transition>;
+  /// Applies `event` to the study `uid`: reads its row, asks domain::decide(), and writes what
+  /// it answers, with `attempt` (when given) appended to the history, in one synced
+  /// transaction (or the enclosing batch()). A refusal (domain::lifecycle_errc, including
+  /// no_such_study) is returned and nothing is written. Throws std::runtime_error when the
+  /// database fails. `event.study_id` is stored on created/adopted.
+  ApplyResult apply(const std::string& uid, const domain::LifecycleEvent& event,
+                    const domain::LifecyclePolicy& policy, TimestampMs now,
+                    const Attempt* attempt = nullptr);
+  /// Called with every transition written (from, event, to), under the registry's lock.
+  /// For tests and the simulation; set before the registry is shared.
+  using TransitionObserver = std::function<void(const std::string& uid, StudyState from,
+                                                domain::EventKind event, StudyState to)>;
+  void observe_transitions(TransitionObserver observer) { observer_ = std::move(observer); }
+
+  /// The dispatcher's claims for its free slots (`claimed` for each), in one transaction:
+  /// durable before any of their requests is sent. Returns the studies claimed (a study
+  /// changed meanwhile, e.g. forgotten by an operator, is skipped).
+  std::vector<std::string> mark_in_flight(const std::vector<std::string>& uids, TimestampMs now);
+  /// Claims that were never sent (the dispatcher's ready studies at a stop): `released_unsent`.
   void release_unsent(const std::vector<std::string>& uids, TimestampMs now);
-  /// Each outcome below also appends `attempt` to the study's history, in one transaction.
-  void mark_registered(const std::string& uid, const std::string& study_id, const Attempt& attempt);
-  /// Back to pending after a transient failure; tried again at `next_attempt`.
-  void mark_retry(const std::string& uid, TimestampMs next_attempt, const Attempt& attempt);
-  /// Permanent failure: waits for an operator.
-  void mark_failed(const std::string& uid, const Attempt& attempt);
   /// The attempts made for `uid`, oldest first.
   std::vector<Attempt> attempts(const std::string& uid);
-
-  // Operator actions (`dicom-gateway studies …`); each returns how many studies changed.
-  /// failed → pending, due now, same idempotency key (the same registration, tried again).
-  int retry_failed(const std::optional<std::string>& uid, TimestampMs now);
-  /// Any state → pending with a new idempotency key: a new registration, by decision.
-  int resend(const std::string& uid, TimestampMs now);
-  /// Deletes the study and its instance rows, so that its next instance registers it anew.
-  int forget(const std::string& uid);
-
-  /// SOP Instance UIDs the registry knows (start-up reconciliation with the spool).
-  std::vector<std::string> known_instances();
-
-  /// At start-up: studies left in_flight by a stopped process go back to pending, marked
-  /// lookup_first (their last request may have reached the viewer).
+  /// `studies retry --all-failed`: operator_retry for every failed study. Returns how many.
+  int retry_all_failed(TimestampMs now);
+  /// Start-up: `crash_recovered` for every study left in_flight by a stopped or dead process
+  /// (their last request may have reached the viewer: each is looked up before it is sent).
   int requeue_in_flight(TimestampMs now);
+  /// Whether the registry holds this instance of this study (start-up reconciliation).
+  bool knows_instance(const std::string& study_uid, const std::string& sop_uid);
   /// storage.retention: registered studies whose files are still spooled and whose registration
   /// and last instance are both at or before `cutoff`, oldest registration first.
   std::vector<std::string> spooled_registered_before(TimestampMs cutoff, std::size_t limit);
   /// The study's folder was deleted; unless an instance arrived after `removed_before`.
   void mark_spool_removed(const std::string& uid, TimestampMs removed_before);
-  /// Every pending study waiting for a later attempt becomes due at `now` (after the cause of
-  /// the wait, such as a refused API key, was fixed). Returns how many.
-  int reschedule_waiting(TimestampMs now);
   /// Studies still `receiving` with no instance for their quiet period, oldest first.
   std::vector<StudyRecord> stable(TimestampMs now, std::size_t limit);
   /// Routes a stable study: receiving → `study.state` (pending, due now, or ignored) with its
-  /// rule and body. False when the study is no longer receiving.
+  /// rule and body (routed_register / routed_ignore). False when the study is no longer
+  /// receiving.
   bool route_stable(const std::string& uid, const NewStudy& study, TimestampMs now);
-  /// The viewer's list was searched and does not hold `uid`: create it normally from now on.
-  void clear_lookup(const std::string& uid);
+  /// The key was replaced: `auth_resumed` for every pending study that waits for the pause
+  /// that would have ended at `paused_until` (and for no study backed off for another reason).
+  int reschedule_waiting(TimestampMs paused_until, TimestampMs now);
 
   std::optional<StudyRecord> find(const std::string& uid);
   /// Every study, oldest first; only those in `state` and first seen at or after `since`
@@ -151,27 +162,33 @@ class StudyRegistry {
   /// One record_instance() call waiting for its group's commit.
   struct PendingArrival {
     const InstanceArrival& arrival;
-    const std::function<NewStudy()>& decide;
+    const NewStudy* new_study;
     const ArrivalDetails& details;
-    bool created = false;
+    Recorded recorded = Recorded::added;
     bool done = false;
     std::exception_ptr error;
   };
   /// Commits `group` in one transaction; each call's outcome goes into its entry.
   void commit_arrivals(const std::vector<PendingArrival*>& group) noexcept;
-  /// record_instance()'s statements, inside an open transaction. Returns `created`.
-  bool insert_arrival(const PendingArrival& p);
-  void set_state(const std::string& uid, StudyState state, const std::string* study_id,
-                 const TimestampMs* next_attempt, const Attempt* attempt, TimestampMs now);
-  /// set_state()'s statements, inside an open transaction.
-  void update_state(const std::string& uid, StudyState state, const std::string* study_id,
-                    const TimestampMs* next_attempt, const Attempt* attempt, TimestampMs now);
+  /// record_instance()'s statements, inside an open transaction.
+  Recorded insert_arrival(const PendingArrival& p);
+  /// apply()'s body, inside an open transaction and the lock.
+  ApplyResult apply_locked(const std::string& uid, const domain::LifecycleEvent& event,
+                           const domain::LifecyclePolicy& policy, TimestampMs now,
+                           const Attempt* attempt);
+  /// Writes `t` (decided for `uid`) and `attempt`, inside an open transaction.
+  void write_transition(const std::string& uid, const domain::Transition& t,
+                        const domain::LifecycleEvent& event, const Attempt* attempt,
+                        TimestampMs now);
+  /// Every study in `state`, by UID.
+  std::vector<std::string> uids_in(StudyState state);
 
   std::recursive_mutex mutex_;  // recursive: calls inside batch() take it again
   sqlite3* db_;
   std::unique_ptr<StatementCache> statements_;  // the registry's statements, prepared once
   bool in_batch_ = false;  // guarded by mutex_: transactions become savepoints
-  std::unique_ptr<WalWriteback> wal_writeback_;  // after unsynced commits; guarded by mutex_
+  std::unique_ptr<WalWriteback> wal_writeback_;
+  TransitionObserver observer_;  // after unsynced commits; guarded by mutex_
 
   std::mutex group_mutex_;  // guards the three below; never held while mutex_ is wanted
   std::condition_variable group_done_;

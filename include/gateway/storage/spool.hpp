@@ -30,6 +30,11 @@ class Spool {
   SpoolError commit(const std::filesystem::path& temp, const std::string& study_uid,
                     const std::string& sop_uid, std::string& detail) const;
 
+  /// Removes a study's folder and every file in it, then fsyncs the spool folder, so that no
+  /// power cut brings the files back for the start-up check to adopt. Returns false (and
+  /// `detail`) when something could not be removed. A missing folder is success.
+  bool remove_study(const std::string& study_uid, std::string& detail) const;
+
  private:
   std::filesystem::path root_;
 };

@@ -1,9 +1,9 @@
-#include "gateway/registry/retry_policy.hpp"
+#include "gateway/domain/retry_policy.hpp"
 
 #include <algorithm>
 #include <cstdint>
 
-namespace gw::registry {
+namespace gw::domain {
 
 std::chrono::milliseconds RetryPolicy::delay(int failed_attempts,
                                              std::optional<std::chrono::milliseconds> retry_after,
@@ -20,4 +20,4 @@ std::chrono::milliseconds RetryPolicy::delay(int failed_attempts,
   return std::max(jittered, std::min(initial / 2, ceiling));
 }
 
-}  // namespace gw::registry
+}  // namespace gw::domain
