@@ -5,7 +5,6 @@
 
 #include "exchange_outcomes.hpp"
 #include "list_format.hpp"
-#include "study_list_walker.hpp"
 
 namespace gw::viewer::detail {
 

@@ -10,6 +10,9 @@
 
 namespace gw::viewer::detail {
 
+/// The page size of the walk: the API's maximum, so it needs the fewest requests.
+inline constexpr unsigned list_page_size = 100;
+
 /// One walk. Always held by shared_ptr: each pending fetch keeps it alive. Runs wherever
 /// `fetch` calls back (the client's strand); one page in flight at a time.
 class CustomerListWalker : public std::enable_shared_from_this<CustomerListWalker> {

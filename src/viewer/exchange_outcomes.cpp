@@ -26,15 +26,32 @@ std::string status_text(const ExchangeResult& result) {
 
 }  // namespace
 
+bool may_have_been_processed(const ExchangeResult& result) noexcept {
+  if (!result.has_response()) return result.write_started;
+  if (classify_status(result.status) != CreateOutcome::Kind::transient) return false;
+  switch (result.status) {
+    case 408:  // the server gave up reading the request
+    case 425:  // too early: refused before processing
+    case 429:  // rate limited: refused before processing
+    case 503:  // unavailable: not processed
+      return false;
+    default:
+      return true;  // 500, 502, 504 and anything odd: the request may have been acted on
+  }
+}
+
 CreateOutcome to_create_outcome(const ExchangeResult& result,
                                 std::chrono::system_clock::time_point now) {
+  CreateOutcome outcome;
   if (!result.has_response()) {
-    CreateOutcome outcome;
     outcome.kind = CreateOutcome::Kind::transient;
     outcome.error = result.transport_error;
-    return outcome;
+  } else {
+    outcome = classify_response(summary_of(result), now);
   }
-  return classify_response(summary_of(result), now);
+  outcome.maybe_created =
+      outcome.kind == CreateOutcome::Kind::transient && may_have_been_processed(result);
+  return outcome;
 }
 
 CallFailure to_call_failure(const ExchangeResult& result,
@@ -96,6 +113,53 @@ GetStudyOutcome to_get_outcome(const ExchangeResult& result,
   }
   outcome.kind = GetStudyOutcome::Kind::found;
   outcome.study = std::move(*study);
+  return outcome;
+}
+
+FindStudyOutcome to_find_outcome(const ExchangeResult& result, std::string_view study_instance_uid,
+                                 std::chrono::system_clock::time_point now) {
+  FindStudyOutcome outcome;
+  if (result.has_response() && result.status == 404) {
+    outcome.kind = FindStudyOutcome::Kind::not_found;
+    return outcome;
+  }
+  if (!is_success(result)) {
+    outcome.failure = to_call_failure(result, now);
+    return outcome;
+  }
+  auto study = parse_study(result.body);
+  if (!study) {
+    outcome.failure = unreadable_answer(result, "the response is not a study object");
+    return outcome;
+  }
+  // Adopting another study's id would mark this one registered while it is not.
+  if (study->study_instance_uid != study_instance_uid) {
+    outcome.failure = unreadable_answer(result, "answer names another study");
+    return outcome;
+  }
+  outcome.kind = FindStudyOutcome::Kind::found;
+  outcome.study = std::move(*study);
+  return outcome;
+}
+
+GetUserOutcome to_user_outcome(const ExchangeResult& result,
+                               std::chrono::system_clock::time_point now) {
+  GetUserOutcome outcome;
+  if (result.has_response() && result.status == 404) {
+    outcome.kind = GetUserOutcome::Kind::not_found;
+    return outcome;
+  }
+  if (!is_success(result)) {
+    outcome.failure = to_call_failure(result, now);
+    return outcome;
+  }
+  auto user = parse_user(result.body);
+  if (!user) {
+    outcome.failure = unreadable_answer(result, "the response is not a user object");
+    return outcome;
+  }
+  outcome.kind = GetUserOutcome::Kind::found;
+  outcome.user = std::move(*user);
   return outcome;
 }
 

@@ -15,6 +15,9 @@ struct ExchangeResult {
   std::optional<std::string> retry_after;
   std::string body;
   bool reused_connection = false;  // sent on a kept-alive connection
+  // The request started to be written: without a response it may still have reached the API
+  // and been processed. False when it failed before (resolve, connect, proxy, TLS, queue).
+  bool write_started = false;
 
   bool has_response() const noexcept { return transport_error.empty(); }
   static ExchangeResult failure(std::string error) {

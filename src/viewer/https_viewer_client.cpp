@@ -12,7 +12,6 @@
 #include "customer_list_walker.hpp"
 #include "exchange_outcomes.hpp"
 #include "proxy_route.hpp"
-#include "study_list_walker.hpp"
 #include "viewer_connection.hpp"
 #include "viewer_endpoint.hpp"
 
@@ -118,36 +117,41 @@ void HttpsViewerClient::get_study(std::string study_id, GetHandler handler) {
     outcome.failure = refused_locally("studyId is empty");
     return answer(std::move(handler), std::move(outcome));
   }
-  submit(Pending{false, detail::study_target(context_->endpoint, study_id), {}, {},
-                 [executor = executor_, handler = std::move(handler)](ExchangeResult result) {
-                   asio::post(executor, [handler, outcome = detail::to_get_outcome(
-                                                      result, std::chrono::system_clock::now())] {
-                     handler(outcome);
-                   });
-                 }});
+  get_one(detail::study_target(context_->endpoint, study_id), std::move(handler),
+          [](const ExchangeResult& result, auto now) { return detail::to_get_outcome(result, now); });
 }
 
-void HttpsViewerClient::find_study(std::string study_instance_uid,
-                                   std::chrono::system_clock::time_point created_not_before,
-                                   FindHandler handler) {
+void HttpsViewerClient::find_study(std::string study_instance_uid, FindHandler handler) {
   if (study_instance_uid.empty()) {
     FindStudyOutcome outcome;
     outcome.failure = refused_locally("StudyInstanceUID is empty");
     return answer(std::move(handler), std::move(outcome));
   }
-  detail::StudyListWalker::start(
-      [weak = weak_from_this()](std::string target, detail::ExchangeDone done) {
-        if (auto self = weak.lock()) return self->fetch(std::move(target), std::move(done));
-        done(ExchangeResult::failure(std::string(shut_down_error)));
-      },
-      context_->endpoint,
-      detail::StudySearch(std::move(study_instance_uid), created_not_before,
-                          settings_.max_list_pages),
-      // The executor, not the client: the walk sits in the client's queue, and a strong
-      // reference back would keep a dropped client alive until the walk ends.
-      [executor = executor_, handler = std::move(handler)](FindStudyOutcome outcome) {
-        asio::post(executor, [handler, outcome = std::move(outcome)] { handler(outcome); });
-      });
+  auto target = detail::study_by_uid_target(context_->endpoint, study_instance_uid);
+  get_one(std::move(target), std::move(handler),
+          [uid = std::move(study_instance_uid)](const ExchangeResult& result, auto now) {
+            return detail::to_find_outcome(result, uid, now);
+          });
+}
+
+void HttpsViewerClient::get_user(std::string user_id, UserHandler handler) {
+  if (user_id.empty()) {
+    GetUserOutcome outcome;
+    outcome.failure = refused_locally("userId is empty");
+    return answer(std::move(handler), std::move(outcome));
+  }
+  get_one(detail::user_target(context_->endpoint, user_id), std::move(handler),
+          [](const ExchangeResult& result, auto now) { return detail::to_user_outcome(result, now); });
+}
+
+template <class Handler, class Read>
+void HttpsViewerClient::get_one(std::string target, Handler handler, Read read) {
+  fetch(std::move(target), [executor = executor_, handler = std::move(handler),
+                            read = std::move(read)](ExchangeResult result) {
+    asio::post(executor, [handler, outcome = read(result, std::chrono::system_clock::now())] {
+      handler(outcome);
+    });
+  });
 }
 
 void HttpsViewerClient::list_customers(CustomersHandler handler) {

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "gateway/domain/registration_request.hpp"
 #include "gateway/viewer/wire_format.hpp"
 #include "iso8601.hpp"
 
@@ -59,18 +60,36 @@ std::optional<ExpressCustomer> customer_from(const json::value& value) {
   return customer;
 }
 
+std::optional<UserRecord> user_from(const json::value& value) {
+  if (!value.is_object()) return std::nullopt;
+  const json::object& object = value.get_object();
+  const json::string* id = string_field(object, "userId");
+  if (id == nullptr || !gw::is_valid_user_id(*id)) return std::nullopt;
+  const json::string* email = string_field(object, "email");
+  if (email == nullptr) return std::nullopt;
+  UserRecord user;
+  user.user_id = std::string(*id);
+  user.email = std::string(*email);
+  if (const json::string* first = string_field(object, "firstName"))
+    user.first_name = std::string(*first);
+  if (const json::string* last = string_field(object, "lastName")) user.last_name = std::string(*last);
+  return user;
+}
+
+// Each list names its array differently ("studies", "expressCustomers", "users"); there is no
+// "data" key.
 template <class Item, class Read>
-std::optional<Page<Item>> parse_page(std::string_view body, Read read) {
+std::optional<Page<Item>> parse_page(std::string_view body, std::string_view items_key, Read read) {
   const auto parsed = parse_json(body);
   if (!parsed || !parsed->is_object()) return std::nullopt;
   const json::object& object = parsed->get_object();
-  const json::value* data = object.if_contains("data");
+  const json::value* items = object.if_contains(items_key);
   const json::value* has_more = object.if_contains("hasMore");
-  if (data == nullptr || !data->is_array() || has_more == nullptr || !has_more->is_bool())
+  if (items == nullptr || !items->is_array() || has_more == nullptr || !has_more->is_bool())
     return std::nullopt;
 
   Page<Item> page;
-  for (const json::value& item : data->get_array()) {
+  for (const json::value& item : items->get_array()) {
     auto read_item = read(item);
     if (!read_item) return std::nullopt;
     page.items.push_back(std::move(*read_item));
@@ -89,12 +108,18 @@ std::optional<StudyRecord> parse_study(std::string_view body) {
   return study_from(*parsed);
 }
 
+std::optional<UserRecord> parse_user(std::string_view body) {
+  const auto parsed = parse_json(body);
+  if (!parsed) return std::nullopt;
+  return user_from(*parsed);
+}
+
 std::optional<StudyPage> parse_study_page(std::string_view body) {
-  return parse_page<StudyRecord>(body, study_from);
+  return parse_page<StudyRecord>(body, "studies", study_from);
 }
 
 std::optional<CustomerPage> parse_customer_page(std::string_view body) {
-  return parse_page<ExpressCustomer>(body, customer_from);
+  return parse_page<ExpressCustomer>(body, "expressCustomers", customer_from);
 }
 
 }  // namespace gw::viewer::detail

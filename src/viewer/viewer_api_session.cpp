@@ -98,13 +98,16 @@ GetStudyOutcome ViewerApiSession::get_study(const std::string& study_id) {
       [&](auto done) { impl_->client->get_study(study_id, std::move(done)); });
 }
 
-FindStudyOutcome ViewerApiSession::find_study(
-    const std::string& study_instance_uid,
-    std::chrono::system_clock::time_point created_not_before) {
+FindStudyOutcome ViewerApiSession::find_study(const std::string& study_instance_uid) {
   if (!impl_->client) return impl_->unavailable<FindStudyOutcome>();
-  return impl_->run<FindStudyOutcome>([&](auto done) {
-    impl_->client->find_study(study_instance_uid, created_not_before, std::move(done));
-  });
+  return impl_->run<FindStudyOutcome>(
+      [&](auto done) { impl_->client->find_study(study_instance_uid, std::move(done)); });
+}
+
+GetUserOutcome ViewerApiSession::get_user(const std::string& user_id) {
+  if (!impl_->client) return impl_->unavailable<GetUserOutcome>();
+  return impl_->run<GetUserOutcome>(
+      [&](auto done) { impl_->client->get_user(user_id, std::move(done)); });
 }
 
 }  // namespace gw::viewer

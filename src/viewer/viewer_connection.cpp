@@ -43,6 +43,7 @@ ViewerConnection::ViewerConnection(Strand strand, std::shared_ptr<ConnectionCont
 void ViewerConnection::send(Request request, Done done) {
   done_ = std::move(done);
   request_ = std::move(request);
+  write_started_ = false;
   if (closed_) return finish(ExchangeResult::failure(std::string(shut_down_error)));
   reused_ = connected_;
   if (connected_) return write();
@@ -56,7 +57,7 @@ void ViewerConnection::close() {
   disconnect();
   // Report now rather than when the aborted operation's handler runs: shutdown() promises
   // that everything in flight is answered, and the late handler then finds nothing to answer.
-  if (busy()) finish(ExchangeResult::failure(std::string(shut_down_error)));
+  if (busy()) report_failure(std::string(shut_down_error));
 }
 
 void ViewerConnection::start_connect() {
@@ -158,6 +159,9 @@ void ViewerConnection::on_handshake(error_code ec) {
 }
 
 void ViewerConnection::write() {
+  // From here on a failure cannot prove the request unseen: its bytes may be in the server's
+  // hands, so a create that ends without an answer may have created the study.
+  write_started_ = true;
   beast::get_lowest_layer(*stream_).expires_after(context_->timeout);
   http::async_write(*stream_, request_,
                     beast::bind_front_handler(&ViewerConnection::on_write, shared_from_this()));
@@ -215,6 +219,7 @@ void ViewerConnection::report_failure(std::string error) {
   disconnect();
   ExchangeResult result = ExchangeResult::failure(std::move(error));
   result.reused_connection = reused_;
+  result.write_started = write_started_;
   finish(std::move(result));
 }
 

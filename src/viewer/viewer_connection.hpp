@@ -102,6 +102,7 @@ class ViewerConnection : public std::enable_shared_from_this<ViewerConnection> {
   bool resolve_timed_out_ = false;
   bool connected_ = false;
   bool reused_ = false;  // this request went out on a kept-alive connection
+  bool write_started_ = false;  // this request's bytes may have reached the server
   bool closed_ = false;
 };
 

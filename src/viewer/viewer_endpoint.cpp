@@ -68,9 +68,13 @@ std::string study_target(const ViewerEndpoint& endpoint, std::string_view study_
   return endpoint.base_path + "/viewer/studies/" + encoded(study_id);
 }
 
-std::string study_list_target(const ViewerEndpoint& endpoint, unsigned limit,
-                              std::string_view cursor) {
-  return list_target(endpoint.base_path + "/viewer/studies", limit, cursor);
+std::string study_by_uid_target(const ViewerEndpoint& endpoint,
+                                std::string_view study_instance_uid) {
+  return endpoint.base_path + "/viewer/studies/by-uid/" + encoded(study_instance_uid);
+}
+
+std::string user_target(const ViewerEndpoint& endpoint, std::string_view user_id) {
+  return endpoint.base_path + "/viewer/users/" + encoded(user_id);
 }
 
 std::string customer_list_target(const ViewerEndpoint& endpoint, unsigned limit,

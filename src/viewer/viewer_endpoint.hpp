@@ -19,9 +19,10 @@ struct ViewerEndpoint {
 
 /// base path + "/viewer/studies/{study_id}", the id percent-encoded as one path segment.
 std::string study_target(const ViewerEndpoint& endpoint, std::string_view study_id);
-/// base path + "/viewer/studies?limit=N", plus "&cursor=…" (percent-encoded) when non-empty.
-std::string study_list_target(const ViewerEndpoint& endpoint, unsigned limit,
-                              std::string_view cursor);
+/// base path + "/viewer/studies/by-uid/{uid}", the UID percent-encoded as one path segment.
+std::string study_by_uid_target(const ViewerEndpoint& endpoint, std::string_view study_instance_uid);
+/// base path + "/viewer/users/{user_id}", the id percent-encoded as one path segment.
+std::string user_target(const ViewerEndpoint& endpoint, std::string_view user_id);
 /// base path + "/express?limit=N", plus "&cursor=…" (percent-encoded) when non-empty.
 std::string customer_list_target(const ViewerEndpoint& endpoint, unsigned limit,
                                  std::string_view cursor);

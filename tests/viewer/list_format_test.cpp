@@ -15,6 +15,7 @@ using gw::viewer::detail::parse_customer_page;
 using gw::viewer::detail::parse_iso8601;
 using gw::viewer::detail::parse_study;
 using gw::viewer::detail::parse_study_page;
+using gw::viewer::detail::parse_user;
 
 constexpr const char* id_a = "stu_0123456789abcdef0123456789abcdef";
 constexpr const char* id_b = "stu_fedcba9876543210fedcba9876543210";
@@ -43,6 +44,18 @@ TEST(StudyObject, AnUnreadableCreatedAtIsAbsentNotAnError) {
   EXPECT_FALSE(s->created_at);
 }
 
+TEST(StudyObject, NullOrAbsentOptionalFieldsAreReadAsAbsent) {
+  // The SDKs: createdAt, updatedAt, cancelledAt may be null; assignedTo, createdByApiKey,
+  // createdByUser and metadata may be absent.
+  const auto s = parse_study(std::string(R"({"studyId":")") + id_a +
+                             R"(","studyInstanceUid":"1.2.3","createdAt":null,"updatedAt":null,)"
+                             R"("cancelledAt":null,"assignedTo":null,"isCancelled":false})");
+  ASSERT_TRUE(s);
+  EXPECT_FALSE(s->created_at);
+  EXPECT_FALSE(s->is_cancelled);
+  EXPECT_EQ(s->study_viewer_status, "");
+}
+
 TEST(StudyObject, RefusesWhatIsNotAStudy) {
   for (const std::string& body :
        {std::string("not json"), std::string("[]"), std::string(R"({"studyInstanceUid":"1.2"})"),
@@ -54,35 +67,41 @@ TEST(StudyObject, RefusesWhatIsNotAStudy) {
 }
 
 TEST(StudyPage, ReadsStudiesHasMoreAndCursor) {
-  const std::string body = R"({"data":[)" + study_json(id_a, "1.1", "2024-03-15T10:30:00Z") + "," +
+  const std::string body = R"({"hasMore":true,"studies":[)" +
+                           study_json(id_a, "1.1", "2024-03-15T10:30:00Z") + "," +
                            study_json(id_b, "1.2", "2024-03-15T10:29:00Z") +
-                           R"(],"hasMore":true,"cursor":"sc1.2a"})";
+                           R"(],"cursor":"c2MxLjJh","unknownKey":{"x":1}})";
   const auto page = parse_study_page(body);
   ASSERT_TRUE(page);
   ASSERT_EQ(page->items.size(), 2u);
   EXPECT_EQ(page->items[1].study_id, id_b);
   EXPECT_TRUE(page->has_more);
-  EXPECT_EQ(page->cursor, "sc1.2a");
+  EXPECT_EQ(page->cursor, "c2MxLjJh");
 }
 
-TEST(StudyPage, TheLastPageMayHaveANullCursor) {
-  const auto page = parse_study_page(R"({"data":[],"hasMore":false,"cursor":null})");
-  ASSERT_TRUE(page);
-  EXPECT_TRUE(page->items.empty());
-  EXPECT_FALSE(page->has_more);
+TEST(StudyPage, TheLastPageMayHaveANullOrNoCursor) {
+  for (const char* body : {R"({"hasMore":false,"studies":[],"cursor":null})",
+                           R"({"hasMore":false,"studies":[]})"}) {
+    const auto page = parse_study_page(body);
+    ASSERT_TRUE(page) << body;
+    EXPECT_TRUE(page->items.empty());
+    EXPECT_FALSE(page->has_more);
+    EXPECT_EQ(page->cursor, "");
+  }
 }
 
 TEST(StudyPage, RefusesPagesThatCouldHideAStudy) {
   const std::string good = study_json(id_a, "1.1", "2024-03-15T10:30:00Z");
   for (const std::string& body : {
            std::string("{}"),
-           std::string(R"({"data":{},"hasMore":false})"),
-           std::string(R"({"data":[],"hasMore":"no"})"),
-           std::string(R"({"data":[]})"),
-           R"({"data":[)" + good + R"(,{"studyId":"bad"}],"hasMore":false})",
-           R"({"data":[)" + good + R"(],"hasMore":true,"cursor":null})",
-           R"({"data":[)" + good + R"(],"hasMore":true,"cursor":""})",
-           R"({"data":[)" + good + R"(],"hasMore":true})",
+           std::string(R"({"studies":{},"hasMore":false})"),
+           std::string(R"({"studies":[],"hasMore":"no"})"),
+           std::string(R"({"studies":[]})"),
+           R"({"data":[)" + good + R"(],"hasMore":false})",  // the old, made-up shape
+           R"({"studies":[)" + good + R"(,{"studyId":"bad"}],"hasMore":false})",
+           R"({"studies":[)" + good + R"(],"hasMore":true,"cursor":null})",
+           R"({"studies":[)" + good + R"(],"hasMore":true,"cursor":""})",
+           R"({"studies":[)" + good + R"(],"hasMore":true})",
        }) {
     EXPECT_FALSE(parse_study_page(body)) << body;
   }
@@ -90,9 +109,10 @@ TEST(StudyPage, RefusesPagesThatCouldHideAStudy) {
 
 TEST(CustomerPage, ReadsIdNameAndActiveFlag) {
   const auto page = parse_customer_page(
-      R"({"data":[{"expressCustomerId":"cus_1","expressCustomerName":"City","isActive":true,"userCount":3},)"
+      R"({"hasMore":true,"expressCustomers":[{"expressCustomerId":"cus_1","expressCustomerName":"City",)"
+      R"("isActive":true,"userCount":3,"createdAt":null,"updatedAt":null,"metadata":{"a":"b"}},)"
       R"({"expressCustomerId":"cus_2","expressCustomerName":"Closed","isActive":false},)"
-      R"({"expressCustomerId":"cus_3"}],"hasMore":true,"cursor":"cc1.3"})");
+      R"({"expressCustomerId":"cus_3"}],"cursor":"Y2MxLjM="})");
   ASSERT_TRUE(page);
   ASSERT_EQ(page->items.size(), 3u);
   EXPECT_EQ(page->items[0].name, "City");
@@ -100,12 +120,38 @@ TEST(CustomerPage, ReadsIdNameAndActiveFlag) {
   EXPECT_FALSE(page->items[1].is_active);
   EXPECT_EQ(page->items[2].name, "");
   EXPECT_FALSE(page->items[2].is_active);  // unknown is not active
-  EXPECT_EQ(page->cursor, "cc1.3");
+  EXPECT_EQ(page->cursor, "Y2MxLjM=");
 }
 
-TEST(CustomerPage, RefusesACustomerWithoutAnId) {
-  EXPECT_FALSE(parse_customer_page(R"({"data":[{"expressCustomerName":"x"}],"hasMore":false})"));
-  EXPECT_FALSE(parse_customer_page(R"({"data":[{"expressCustomerId":""}],"hasMore":false})"));
+TEST(CustomerPage, RefusesACustomerWithoutAnIdAndTheOldShape) {
+  EXPECT_FALSE(parse_customer_page(
+      R"({"expressCustomers":[{"expressCustomerName":"x"}],"hasMore":false})"));
+  EXPECT_FALSE(
+      parse_customer_page(R"({"expressCustomers":[{"expressCustomerId":""}],"hasMore":false})"));
+  EXPECT_FALSE(parse_customer_page(R"({"data":[{"expressCustomerId":"cus_1"}],"hasMore":false})"));
+}
+
+TEST(UserObject, ReadsIdEmailAndNamesIgnoringTheRest) {
+  const auto u = parse_user(
+      R"({"canManageStudies":true,"email":"dr.johnson@hospital.org","firstName":"Sarah",)"
+      R"("lastName":"Johnson","level":"member","userId":"usr_1234567890abcdef1234567890abcdef",)"
+      R"("lastLoginAt":null,"future":[1]})");
+  ASSERT_TRUE(u);
+  EXPECT_EQ(u->user_id, "usr_1234567890abcdef1234567890abcdef");
+  EXPECT_EQ(u->email, "dr.johnson@hospital.org");
+  EXPECT_EQ(u->first_name, "Sarah");
+  EXPECT_EQ(u->last_name, "Johnson");
+}
+
+TEST(UserObject, OnlyUserIdAndEmailAreRequired) {
+  const auto u = parse_user(
+      R"({"userId":"usr_1234567890abcdef1234567890abcdef","email":"a@b.c","firstName":null})");
+  ASSERT_TRUE(u);
+  EXPECT_EQ(u->first_name, "");
+  for (const char* body : {R"({"email":"a@b.c"})", R"({"userId":"usr_1","email":"a@b.c"})",
+                           R"({"userId":"usr_1234567890abcdef1234567890abcdef"})", "[]", "nope"}) {
+    EXPECT_FALSE(parse_user(body)) << body;
+  }
 }
 
 struct TimeCase {

@@ -14,10 +14,10 @@ using gw::viewer::CreateOutcome;
 using gw::viewer::FailureKind;
 using gw::viewer::FindStudyOutcome;
 using gw::viewer::GetStudyOutcome;
+using gw::viewer::GetUserOutcome;
 using gw::viewer::ListCustomersOutcome;
 using gw::viewer::ViewerApiSession;
 using gw::viewer::testing::study_uid;
-using Clock = std::chrono::system_clock;
 
 class ViewerApiSessionTest : public gw::viewer::testing::SimulatorFixture {
  protected:
@@ -44,11 +44,21 @@ TEST_F(ViewerApiSessionTest, GetsAndFindsAStudyTheGatewayCreated) {
   const GetStudyOutcome got = session.get_study(created.study_id);
   ASSERT_EQ(got.kind, GetStudyOutcome::Kind::found) << got.failure.error;
   EXPECT_EQ(got.study.study_instance_uid, study_uid(7));
-  const FindStudyOutcome found = session.find_study(study_uid(7), Clock::now() - 1h);
+  const FindStudyOutcome found = session.find_study(study_uid(7));
   ASSERT_EQ(found.kind, FindStudyOutcome::Kind::found) << found.failure.error;
   EXPECT_EQ(found.study.study_id, created.study_id);
+  EXPECT_EQ(session.find_study(study_uid(8)).kind, FindStudyOutcome::Kind::not_found);
   EXPECT_EQ(session.get_study("stu_00000000000000000000000000000000").kind,
             GetStudyOutcome::Kind::not_found);
+}
+
+TEST_F(ViewerApiSessionTest, GetsAKnownUserAndNamesAnUnknownOneNotFound) {
+  auto session = open();
+  const GetUserOutcome known = session.get_user("usr_0123456789abcdef0123456789abcdef");
+  ASSERT_EQ(known.kind, GetUserOutcome::Kind::found) << known.failure.error;
+  EXPECT_EQ(known.user.user_id, "usr_0123456789abcdef0123456789abcdef");
+  EXPECT_EQ(session.get_user("usr_ffffffffffffffffffffffffffffffff").kind,
+            GetUserOutcome::Kind::not_found);
 }
 
 TEST_F(ViewerApiSessionTest, AWrongKeyIsUnauthorized) {

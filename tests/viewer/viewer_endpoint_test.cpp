@@ -49,9 +49,14 @@ TEST(ViewerEndpoint, BuildsReadTargetsUnderTheBasePathWithEncodedValues) {
   ASSERT_TRUE(e);
   EXPECT_EQ(study_target(*e, "stu_0123"), "/v1/viewer/studies/stu_0123");
   EXPECT_EQ(study_target(*e, "a/b?c"), "/v1/viewer/studies/a%2Fb%3Fc");
-  EXPECT_EQ(study_list_target(*e, 100, ""), "/v1/viewer/studies?limit=100");
-  EXPECT_EQ(study_list_target(*e, 100, "sc1.f+/="), "/v1/viewer/studies?limit=100&cursor=sc1.f%2B%2F%3D");
-  EXPECT_EQ(customer_list_target(*e, 100, "cc1.3"), "/v1/express?limit=100&cursor=cc1.3");
+  EXPECT_EQ(study_by_uid_target(*e, "1.2.840.10008.5"), "/v1/viewer/studies/by-uid/1.2.840.10008.5");
+  EXPECT_EQ(study_by_uid_target(*e, "1.2/../x?y#z"),
+            "/v1/viewer/studies/by-uid/1.2%2F..%2Fx%3Fy%23z");
+  EXPECT_EQ(user_target(*e, "usr_0123"), "/v1/viewer/users/usr_0123");
+  EXPECT_EQ(user_target(*e, "../express"), "/v1/viewer/users/..%2Fexpress");
+  EXPECT_EQ(customer_list_target(*e, 100, ""), "/v1/express?limit=100");
+  // A vendor cursor is Base64: "+", "/" and "=" must survive the query string.
+  EXPECT_EQ(customer_list_target(*e, 100, "Y2MxLjM+/="), "/v1/express?limit=100&cursor=Y2MxLjM%2B%2F%3D");
 }
 
 TEST(ViewerEndpoint, NamesTheAuthorityForConnectWithIpv6InBrackets) {

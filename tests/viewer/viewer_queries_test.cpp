@@ -1,5 +1,5 @@
-// The read calls (find a study by UID, get one study, list customers) and key rotation,
-// against the in-process simulator over real TLS.
+// The read calls (find a study by UID, get one study, get one user, list customers) and key
+// rotation, against the in-process simulator over real TLS.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -15,11 +15,11 @@ using gw::viewer::CreateOutcome;
 using gw::viewer::FailureKind;
 using gw::viewer::FindStudyOutcome;
 using gw::viewer::GetStudyOutcome;
+using gw::viewer::GetUserOutcome;
 using gw::viewer::HttpsViewerClient;
 using gw::viewer::ListCustomersOutcome;
 using gw::viewer::testing::study_body;
 using gw::viewer::testing::study_uid;
-using Clock = std::chrono::system_clock;
 
 class ViewerQueriesTest : public gw::viewer::testing::SimulatorFixture {
  protected:
@@ -38,10 +38,11 @@ class ViewerQueriesTest : public gw::viewer::testing::SimulatorFixture {
     return ids;
   }
 
-  FindStudyOutcome find(HttpsViewerClient& client, const std::string& uid,
-                        Clock::time_point not_before) {
-    return await<FindStudyOutcome>(
-        [&](auto done) { client.find_study(uid, not_before, std::move(done)); });
+  FindStudyOutcome find(HttpsViewerClient& client, const std::string& uid) {
+    return await<FindStudyOutcome>([&](auto done) { client.find_study(uid, std::move(done)); });
+  }
+  GetUserOutcome user(HttpsViewerClient& client, const std::string& id) {
+    return await<GetUserOutcome>([&](auto done) { client.get_user(id, std::move(done)); });
   }
   GetStudyOutcome get(HttpsViewerClient& client, const std::string& id) {
     return await<GetStudyOutcome>([&](auto done) { client.get_study(id, std::move(done)); });
@@ -50,106 +51,102 @@ class ViewerQueriesTest : public gw::viewer::testing::SimulatorFixture {
     return await<ListCustomersOutcome>([&](auto done) { client.list_customers(std::move(done)); });
   }
 
-  // GET requests to the study list received so far.
-  std::vector<std::string> list_requests() const {
+  // The targets of the GET requests received so far.
+  std::vector<std::string> get_targets() const {
     std::vector<std::string> targets;
     for (const auto& r : sim_->requests()) {
-      if (r.method == "GET" && r.target.starts_with("/v1/viewer/studies?")) targets.push_back(r.target);
+      if (r.method == "GET") targets.push_back(r.target);
     }
     return targets;
   }
-
-  const Clock::time_point an_hour_ago = Clock::now() - 1h;
 };
 
-TEST_F(ViewerQueriesTest, FindsAStudyOnThirdPageOf250) {
+TEST_F(ViewerQueriesTest, FindsAStudyByItsUidWithOneRequest) {
   auto client = make_client();
   const auto ids = create_studies(*client, 250);
-  // Newest first, 100 a page: studies 250..151, 150..51, 50..1. Study 20 is on page 3.
-  const FindStudyOutcome o = find(*client, study_uid(20), an_hour_ago);
+  const FindStudyOutcome o = find(*client, study_uid(20));
   ASSERT_EQ(o.kind, FindStudyOutcome::Kind::found) << o.failure.error;
   EXPECT_EQ(o.study.study_id, ids[20]);
   EXPECT_EQ(o.study.study_instance_uid, study_uid(20));
   EXPECT_FALSE(o.study.is_cancelled);
   EXPECT_TRUE(o.study.created_at.has_value());
-  EXPECT_EQ(o.pages_read, 3u);
-  const auto targets = list_requests();
-  ASSERT_EQ(targets.size(), 3u);
-  EXPECT_EQ(targets[0], "/v1/viewer/studies?limit=100");
-  EXPECT_NE(targets[1].find("&cursor="), std::string::npos);
+  EXPECT_EQ(get_targets(), std::vector<std::string>{"/v1/viewer/studies/by-uid/" + study_uid(20)});
   for (const auto& r : sim_->requests()) EXPECT_TRUE(r.authorized) << r.target;
 }
 
-TEST_F(ViewerQueriesTest, AnUnknownUidIsNotFoundAfterTheLastPage) {
+TEST_F(ViewerQueriesTest, AnUnknownUidIsNotFound) {
   auto client = make_client();
-  create_studies(*client, 250);
-  const FindStudyOutcome o = find(*client, study_uid(999), an_hour_ago);
+  create_studies(*client, 3);
+  const FindStudyOutcome o = find(*client, study_uid(999));
   EXPECT_EQ(o.kind, FindStudyOutcome::Kind::not_found) << o.failure.error;
-  EXPECT_EQ(o.pages_read, 3u);
-  EXPECT_EQ(list_requests().size(), 3u);
+  ASSERT_EQ(get_targets().size(), 1u);
+  EXPECT_EQ(sim_->requests().back().status, 404);
 }
 
-TEST_F(ViewerQueriesTest, TheWalkStopsAtTheFirstPageOlderThanTheTimeBound) {
+TEST_F(ViewerQueriesTest, ACancelledStudyIsFoundWithItsFlag) {
   auto client = make_client();
-  create_studies(*client, 250);
-  // Every study is older than a bound in the future: the first page already reaches past it,
-  // so the study on page 3 is never looked at.
-  const FindStudyOutcome o = find(*client, study_uid(20), Clock::now() + 1h);
-  EXPECT_EQ(o.kind, FindStudyOutcome::Kind::not_found) << o.failure.error;
-  EXPECT_EQ(o.pages_read, 1u);
-  EXPECT_EQ(list_requests().size(), 1u);
+  const auto ids = create_studies(*client, 1);
+  ASSERT_TRUE(sim_->cancel_study(ids[1]));
+  const FindStudyOutcome o = find(*client, study_uid(1));
+  ASSERT_EQ(o.kind, FindStudyOutcome::Kind::found) << o.failure.error;
+  EXPECT_TRUE(o.study.is_cancelled);
 }
 
-TEST_F(ViewerQueriesTest, AStudyOnTheFirstPageIsFoundEvenPastTheTimeBound) {
+TEST_F(ViewerQueriesTest, AUidIsEncodedAsOnePathSegment) {
   auto client = make_client();
-  const auto ids = create_studies(*client, 3);
-  const FindStudyOutcome o = find(*client, study_uid(2), Clock::now() + 1h);
-  ASSERT_EQ(o.kind, FindStudyOutcome::Kind::found);
-  EXPECT_EQ(o.study.study_id, ids[2]);
-}
-
-TEST_F(ViewerQueriesTest, ASpentPageBudgetIsIncompleteNotNotFound) {
-  auto s = settings();
-  s.max_list_pages = 2;
-  auto client = make_client(s);
-  create_studies(*client, 250);
-  const FindStudyOutcome o = find(*client, study_uid(20), an_hour_ago);
-  EXPECT_EQ(o.kind, FindStudyOutcome::Kind::incomplete);
-  EXPECT_EQ(o.pages_read, 2u);
-  EXPECT_NE(o.failure.error.find("may still exist"), std::string::npos) << o.failure.error;
-}
-
-TEST_F(ViewerQueriesTest, AnEmptyListIsNotFound) {
-  auto client = make_client();
-  const FindStudyOutcome o = find(*client, study_uid(1), an_hour_ago);
+  const FindStudyOutcome o = find(*client, "1.2/../../express?x=1");
   EXPECT_EQ(o.kind, FindStudyOutcome::Kind::not_found);
-  EXPECT_EQ(o.pages_read, 1u);
+  EXPECT_EQ(get_targets(),
+            std::vector<std::string>{"/v1/viewer/studies/by-uid/1.2%2F..%2F..%2Fexpress%3Fx%3D1"});
 }
 
-TEST_F(ViewerQueriesTest, AWrongKeyMakesTheListUnauthorized) {
+TEST_F(ViewerQueriesTest, AnEmptyUidIsRefusedWithoutTraffic) {
+  auto client = make_client();
+  const FindStudyOutcome o = find(*client, "");
+  EXPECT_EQ(o.kind, FindStudyOutcome::Kind::failed);
+  EXPECT_EQ(o.failure.kind, FailureKind::permanent);
+  EXPECT_TRUE(sim_->requests().empty());
+}
+
+TEST_F(ViewerQueriesTest, AWrongKeyMakesTheLookupUnauthorized) {
   auto s = settings();
   s.api_key = "revoked-key";
   auto client = make_client(s);
-  const FindStudyOutcome o = find(*client, study_uid(1), an_hour_ago);
+  const FindStudyOutcome o = find(*client, study_uid(1));
   EXPECT_EQ(o.kind, FindStudyOutcome::Kind::failed);
   EXPECT_EQ(o.failure.kind, FailureKind::unauthorized);
   EXPECT_EQ(o.failure.http_status, 401);
   EXPECT_EQ(o.failure.error.find("revoked-key"), std::string::npos);
 }
 
-TEST_F(ViewerQueriesTest, AFailingSecondPageFailsTheSearchTransiently) {
+TEST_F(ViewerQueriesTest, AnUnavailableViewerMakesTheLookupTransientNotNotFound) {
   auto client = make_client();
-  create_studies(*client, 250);
   gw::sim::Fault fault;
   fault.status = 503;
   fault.count = 1;
-  fault.only_path_prefix = "/v1/viewer/studies?limit=100&cursor=";
+  fault.only_path_prefix = "/v1/viewer/studies/by-uid/";
   sim_->set_fault(fault);
-  const FindStudyOutcome o = find(*client, study_uid(20), an_hour_ago);
+  const FindStudyOutcome o = find(*client, study_uid(1));
   EXPECT_EQ(o.kind, FindStudyOutcome::Kind::failed);
   EXPECT_EQ(o.failure.kind, FailureKind::transient);
   EXPECT_EQ(o.failure.http_status, 503);
-  EXPECT_EQ(o.pages_read, 1u);
+}
+
+TEST_F(ViewerQueriesTest, GetsAKnownUserAndOneAddedLater) {
+  auto client = make_client();
+  const GetUserOutcome seeded = user(*client, "usr_0123456789abcdef0123456789abcdef");
+  ASSERT_EQ(seeded.kind, GetUserOutcome::Kind::found) << seeded.failure.error;
+  EXPECT_EQ(seeded.user.user_id, "usr_0123456789abcdef0123456789abcdef");
+  EXPECT_FALSE(seeded.user.email.empty());
+
+  const std::string id = "usr_00000000000000000000000000000077";
+  EXPECT_EQ(user(*client, id).kind, GetUserOutcome::Kind::not_found);
+  sim_->add_user({id, "new.reader@example.org", "New", "Reader"});
+  const GetUserOutcome added = user(*client, id);
+  ASSERT_EQ(added.kind, GetUserOutcome::Kind::found) << added.failure.error;
+  EXPECT_EQ(added.user.email, "new.reader@example.org");
+  EXPECT_EQ(added.user.last_name, "Reader");
+  EXPECT_EQ(get_targets().back(), "/v1/viewer/users/" + id);
 }
 
 TEST_F(ViewerQueriesTest, GetsAnExistingStudy) {
@@ -292,11 +289,12 @@ TEST_F(ViewerQueriesTest, AnUnusableKeyIsRefusedAndTheOldOneKept) {
 TEST_F(ViewerQueriesTest, ReadCallsAfterShutdownAreRefusedWithoutTraffic) {
   auto client = make_client();
   client->shutdown();
-  const FindStudyOutcome found = find(*client, study_uid(1), an_hour_ago);
+  const FindStudyOutcome found = find(*client, study_uid(1));
   EXPECT_EQ(found.kind, FindStudyOutcome::Kind::failed);
   EXPECT_EQ(found.failure.error, "shut down");
   EXPECT_EQ(get(*client, "stu_00000000000000000000000000000000").failure.error, "shut down");
   EXPECT_EQ(customers(*client).failure.error, "shut down");
+  EXPECT_EQ(user(*client, "usr_0123456789abcdef0123456789abcdef").failure.error, "shut down");
   EXPECT_TRUE(sim_->requests().empty());
 }
 

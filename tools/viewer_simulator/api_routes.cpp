@@ -7,6 +7,7 @@
 #include <boost/json/array.hpp>
 #include <boost/url/parse.hpp>
 #include <cctype>
+#include <optional>
 #include <vector>
 
 #include "json_response.hpp"
@@ -19,8 +20,13 @@ namespace {
 
 ApiAnswer answer(Response response) { return {std::move(response), {}, {}}; }
 
-ApiAnswer study_answer(const Request& request, http::status status, const Study& study) {
-  return {json_response(request, status, to_json(study)), study.id, study.study_instance_uid};
+// A page as the vendor shapes it: {"hasMore", "<items_key>": [...], "cursor"}; the cursor is
+// left out on the last page, as the reference allows.
+boost::json::object page_json(std::string_view items_key, boost::json::array items,
+                              const std::optional<std::string>& cursor) {
+  boost::json::object page{{"hasMore", cursor.has_value()}, {items_key, std::move(items)}};
+  if (cursor) page["cursor"] = *cursor;
+  return page;
 }
 
 ApiAnswer method_not_allowed(const Request& request, std::string_view allow) {
@@ -47,8 +53,14 @@ ApiAnswer not_json(const Request& request) {
 
 }  // namespace
 
-ApiRoutes::ApiRoutes(StudyStore& store, std::string api_key)
-    : store_(store), api_key_(std::move(api_key)) {}
+ApiRoutes::ApiRoutes(StudyStore& store, const UserDirectory& users, std::string api_key)
+    : store_(store), users_(users), api_key_(std::move(api_key)) {}
+
+ApiAnswer ApiRoutes::study_answer(const Request& request, http::status status,
+                                  const Study& study) const {
+  return {json_response(request, status, to_json(study, users_)), study.id,
+          study.study_instance_uid};
+}
 
 bool ApiRoutes::is_authorized(const Request& request) const {
   const std::string_view header = request[http::field::authorization];
@@ -78,19 +90,35 @@ ApiAnswer ApiRoutes::handle(const Request& request) const {
     return answer(std::move(response));
   }
 
+  if (path.size() >= 2 && path[1] == "viewer") return route_viewer(request, path, url->params());
+  if (path.size() == 2 && path[1] == "express") {
+    if (request.method() == http::verb::get) return list_customers(request, url->params());
+    return method_not_allowed(request, "GET");
+  }
+  return answer(error_response(request, http::status::not_found, "no such route"));
+}
+
+// /v1/viewer/...: path[0] is "v1" and path[1] "viewer".
+ApiAnswer ApiRoutes::route_viewer(const Request& request, const std::vector<std::string>& path,
+                                  const boost::urls::params_view& params) const {
   const auto method = request.method();
-  if (path.size() == 3 && path[1] == "viewer" && path[2] == "studies") {
+  const bool studies = path.size() >= 3 && path[2] == "studies";
+  if (studies && path.size() == 3) {
     if (method == http::verb::post) return create_study(request);
-    if (method == http::verb::get) return list_studies(request, url->params());
+    if (method == http::verb::get) return list_studies(request, params);
     return method_not_allowed(request, "GET, POST");
   }
-  if (path.size() == 4 && path[1] == "viewer" && path[2] == "studies") {
+  if (studies && path.size() == 5 && path[3] == "by-uid") {
+    if (method == http::verb::get) return get_study_by_uid(request, path[4]);
+    return method_not_allowed(request, "GET");
+  }
+  if (studies && path.size() == 4) {
     if (method == http::verb::get) return get_study(request, path[3]);
     if (method == http::verb::patch) return patch_study(request, path[3]);
     return method_not_allowed(request, "GET, PATCH");
   }
-  if (path.size() == 2 && path[1] == "express") {
-    if (method == http::verb::get) return list_customers(request, url->params());
+  if (path.size() == 4 && path[2] == "users") {
+    if (method == http::verb::get) return get_user(request, path[3]);
     return method_not_allowed(request, "GET");
   }
   return answer(error_response(request, http::status::not_found, "no such route"));
@@ -114,6 +142,24 @@ ApiAnswer ApiRoutes::get_study(const Request& request, const std::string& study_
   return study_answer(request, http::status::ok, *study);
 }
 
+ApiAnswer ApiRoutes::get_study_by_uid(const Request& request, const std::string& uid) const {
+  // The reference does not say what an unknown UID answers; 404 is what a REST API says.
+  const auto study = store_.find_by_uid(uid);
+  if (!study) {
+    return answer(error_response(request, http::status::not_found,
+                                 "studyInstanceUid is not a known study"));
+  }
+  return study_answer(request, http::status::ok, *study);
+}
+
+ApiAnswer ApiRoutes::get_user(const Request& request, const std::string& user_id) const {
+  const auto user = users_.find(user_id);
+  if (!user) {
+    return answer(error_response(request, http::status::not_found, "userId is not a known user"));
+  }
+  return answer(json_response(request, http::status::ok, to_json(*user)));
+}
+
 ApiAnswer ApiRoutes::patch_study(const Request& request, const std::string& study_id) const {
   if (!is_json(request)) return not_json(request);
   const auto patch = parse_study_patch(request.body());
@@ -130,13 +176,12 @@ ApiAnswer ApiRoutes::list_studies(const Request& request,
   const auto query = parse_study_list_query(params);
   if (!query) return answer(error_response(request, http::status::bad_request, query.error()));
   const auto page = store_.list(query->filter, query->limit, query->before);
-  boost::json::array data;
-  for (const Study& study : page.studies) data.push_back(to_json(study));
-  boost::json::value cursor = nullptr;
+  boost::json::array studies;
+  for (const Study& study : page.studies) studies.push_back(to_json(study, users_));
+  std::optional<std::string> cursor;
   if (page.next) cursor = study_cursor(*page.next);
-  return answer(json_response(
-      request, http::status::ok,
-      {{"data", std::move(data)}, {"hasMore", page.next.has_value()}, {"cursor", cursor}}));
+  return answer(json_response(request, http::status::ok,
+                              page_json("studies", std::move(studies), cursor)));
 }
 
 ApiAnswer ApiRoutes::list_customers(const Request& request,
@@ -144,13 +189,12 @@ ApiAnswer ApiRoutes::list_customers(const Request& request,
   const auto query = parse_page_query(params);
   if (!query) return answer(error_response(request, http::status::bad_request, query.error()));
   const auto page = store_.customers(query->limit, query->from);
-  boost::json::array data;
-  for (const Customer& customer : page.customers) data.push_back(to_json(customer));
-  boost::json::value cursor = nullptr;
+  boost::json::array customers;
+  for (const Customer& customer : page.customers) customers.push_back(to_json(customer));
+  std::optional<std::string> cursor;
   if (page.next) cursor = customer_cursor(*page.next);
-  return answer(json_response(
-      request, http::status::ok,
-      {{"data", std::move(data)}, {"hasMore", page.next.has_value()}, {"cursor", cursor}}));
+  return answer(json_response(request, http::status::ok,
+                              page_json("expressCustomers", std::move(customers), cursor)));
 }
 
 }  // namespace gw::sim

@@ -3,6 +3,7 @@
 #include <boost/json/array.hpp>
 #include <boost/json/parse.hpp>
 
+#include "gateway/domain/registration_request.hpp"
 #include "json_response.hpp"
 
 namespace gw::sim {
@@ -48,6 +49,34 @@ std::optional<Fault> fault_from_json(const value& body, std::string& error) {
   return fault;
 }
 
+// Reads a POST /_sim/users body: the user object's own field names; userId and email required.
+std::optional<User> user_from_json(const value& body, std::string& error) {
+  if (!body.is_object()) {
+    error = "body must be a JSON object";
+    return std::nullopt;
+  }
+  User user;
+  for (const auto& [key, v] : body.as_object()) {
+    std::string* field = key == "userId"       ? &user.id
+                         : key == "email"      ? &user.email
+                         : key == "firstName"  ? &user.first_name
+                         : key == "lastName"   ? &user.last_name
+                         : key == "level"      ? &user.level
+                         : key == "clinicRole" ? &user.clinic_role
+                                               : nullptr;
+    if (field == nullptr || !v.is_string()) {
+      error = "field '" + std::string(key) + "' is unknown or has the wrong type";
+      return std::nullopt;
+    }
+    *field = v.as_string();
+  }
+  if (!gw::is_valid_user_id(user.id) || user.email.empty()) {
+    error = "userId (usr_ followed by 32 hex characters) and email are required";
+    return std::nullopt;
+  }
+  return user;
+}
+
 std::optional<value> parse_body(const Request& request, std::string& error) {
   boost::system::error_code ec;
   value body = boost::json::parse(request.body(), ec);
@@ -60,8 +89,9 @@ std::optional<value> parse_body(const Request& request, std::string& error) {
 
 }  // namespace
 
-ControlRoutes::ControlRoutes(StudyStore& store, FaultPlan& faults, RequestLog& requests)
-    : store_(store), faults_(faults), requests_(requests) {}
+ControlRoutes::ControlRoutes(StudyStore& store, UserDirectory& users, FaultPlan& faults,
+                             RequestLog& requests)
+    : store_(store), users_(users), faults_(faults), requests_(requests) {}
 
 bool ControlRoutes::is_control(const Request& request) {
   return request.target().starts_with(kPrefix);
@@ -84,6 +114,7 @@ Response ControlRoutes::handle(const Request& request) const {
     return empty_response(request);
   }
   if (path == "config" && method == http::verb::post) return configure(request);
+  if (path == "users" && method == http::verb::post) return add_user(request);
   // studies/{studyId}/cancel: the viewer's users cancel studies; tests need to play them.
   constexpr std::string_view studies = "studies/", cancel = "/cancel";
   if (path.starts_with(studies) && path.ends_with(cancel) && method == http::verb::post &&
@@ -103,6 +134,15 @@ Response ControlRoutes::add_fault(const Request& request) const {
   const auto fault = body ? fault_from_json(*body, error) : std::nullopt;
   if (!fault) return error_response(request, http::status::bad_request, error);
   faults_.add(*fault);
+  return empty_response(request);
+}
+
+Response ControlRoutes::add_user(const Request& request) const {
+  std::string error;
+  const auto body = parse_body(request, error);
+  const auto user = body ? user_from_json(*body, error) : std::nullopt;
+  if (!user) return error_response(request, http::status::bad_request, error);
+  users_.add(*user);
   return empty_response(request);
 }
 

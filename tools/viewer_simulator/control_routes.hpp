@@ -5,6 +5,7 @@
 #include "http_types.hpp"
 #include "request_log.hpp"
 #include "study_store.hpp"
+#include "user_directory.hpp"
 
 namespace gw::sim {
 
@@ -12,7 +13,7 @@ namespace gw::sim {
 /// safe from any thread because that state is.
 class ControlRoutes {
  public:
-  ControlRoutes(StudyStore& store, FaultPlan& faults, RequestLog& requests);
+  ControlRoutes(StudyStore& store, UserDirectory& users, FaultPlan& faults, RequestLog& requests);
 
   /// True for targets this class answers (everything under /_sim/).
   static bool is_control(const Request& request);
@@ -23,8 +24,10 @@ class ControlRoutes {
   Response add_fault(const Request& request) const;
   Response configure(const Request& request) const;
   Response list_requests(const Request& request) const;
+  Response add_user(const Request& request) const;
 
   StudyStore& store_;
+  UserDirectory& users_;
   FaultPlan& faults_;
   RequestLog& requests_;
 };

@@ -1,5 +1,7 @@
 #include "list_query.hpp"
 
+#include <openssl/evp.h>
+
 #include <charconv>
 
 #include "gateway/domain/registration_request.hpp"
@@ -38,11 +40,36 @@ Checked<std::size_t> parse_limit(boost::urls::params_view params) {
   return *limit;
 }
 
+// The vendor's cursors are Base64; so are ours, so a client that mangles "+", "/" or "=" in a
+// query string fails here as it would against the real API.
+std::string base64(std::string_view raw) {
+  std::string text(4 * ((raw.size() + 2) / 3), '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(text.data()),
+                                reinterpret_cast<const unsigned char*>(raw.data()),
+                                static_cast<int>(raw.size()));
+  text.resize(static_cast<std::size_t>(n));
+  return text;
+}
+
+std::optional<std::string> unbase64(std::string_view text) {
+  if (text.empty() || text.size() % 4 != 0) return std::nullopt;
+  std::string raw(text.size() / 4 * 3, '\0');
+  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(raw.data()),
+                                reinterpret_cast<const unsigned char*>(text.data()),
+                                static_cast<int>(text.size()));
+  if (n < 0) return std::nullopt;
+  const std::size_t padding = text.ends_with("==") ? 2 : text.ends_with("=") ? 1 : 0;
+  raw.resize(static_cast<std::size_t>(n) - padding);
+  return raw;
+}
+
 template <class Int>
 Checked<std::optional<Int>> parse_cursor(boost::urls::params_view params, std::string_view tag) {
   const auto text = param(params, "cursor");
   if (!text) return std::optional<Int>{};
-  std::string_view cursor = *text;
+  const auto decoded = unbase64(*text);
+  if (!decoded) return Invalid{"cursor is not valid for this list"};
+  std::string_view cursor = *decoded;
   if (!cursor.starts_with(tag)) return Invalid{"cursor is not valid for this list"};
   const auto position = parse_number<Int>(cursor.substr(tag.size()), 16);
   if (!position) return Invalid{"cursor is not valid for this list"};
@@ -102,11 +129,11 @@ Checked<PageQuery> parse_page_query(boost::urls::params_view params) {
 }
 
 std::string study_cursor(std::uint64_t before) {
-  return std::string(kStudyCursorTag) + hex(before);
+  return base64(std::string(kStudyCursorTag) + hex(before));
 }
 
 std::string customer_cursor(std::size_t from) {
-  return std::string(kCustomerCursorTag) + hex(from);
+  return base64(std::string(kCustomerCursorTag) + hex(from));
 }
 
 }  // namespace gw::sim

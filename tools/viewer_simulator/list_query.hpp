@@ -28,7 +28,8 @@ Checked<StudyListQuery> parse_study_list_query(boost::urls::params_view params);
 /// Checks limit and cursor of a plain paged list.
 Checked<PageQuery> parse_page_query(boost::urls::params_view params);
 
-/// Cursors are opaque to clients; each list's cursors are tagged so one list rejects another's.
+/// Cursors are opaque to clients and Base64 like the vendor's; each list's cursors are tagged
+/// inside, so one list rejects another's.
 std::string study_cursor(std::uint64_t before);
 std::string customer_cursor(std::size_t from);
 

@@ -9,6 +9,7 @@
 #include "fault_plan.hpp"
 #include "request_log.hpp"
 #include "study_store.hpp"
+#include "user_directory.hpp"
 
 namespace gw::sim {
 
@@ -17,12 +18,13 @@ namespace gw::sim {
 struct SimulatorState {
   SimulatorState(std::string api_key, std::chrono::milliseconds latency,
                  std::function<void(const std::string&)> log)
-      : api(store, std::move(api_key)),
-        control(store, faults, requests),
+      : api(store, users, std::move(api_key)),
+        control(store, users, faults, requests),
         latency(latency),
         log(std::move(log)) {}
 
   StudyStore store;
+  UserDirectory users;
   FaultPlan faults;
   RequestLog requests;
   const ApiRoutes api;

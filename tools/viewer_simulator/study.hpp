@@ -1,5 +1,5 @@
 #pragma once
-// Plain values the simulator keeps: studies and express customers, shaped as viewer-api.md
+// Plain values the simulator keeps: studies, express customers and users, shaped as viewer-api.md
 // describes them. No Boost here, so the store and its tests need no JSON.
 #include <cstdint>
 #include <map>
@@ -14,6 +14,15 @@ struct Customer {
   std::string name;
   bool active = true;
   int user_count = 0;
+};
+
+/// A viewer user (GET /v1/viewer/users/{userId}; embedded as assignedTo). Value type.
+struct User {
+  std::string id;  // usr_ + 32 hex
+  std::string email;
+  std::string first_name, last_name;
+  std::string level = "member";  // owner | admin | member
+  std::string clinic_role = "Radiologist";
 };
 
 using Metadata = std::map<std::string, std::string>;

@@ -7,16 +7,22 @@ namespace {
 
 // The API key and org are fixed: the simulator serves one org through one key, as a
 // gateway installation sees the real service.
-constexpr const char* kCreatorUserId = "usr_5151515151515151515151515151510a";
+constexpr const char* kApiKeyId = "550e8400-e29b-41d4-a716-446655440000";
+constexpr const char* kSeedTime = "2024-01-15T09:00:00Z";
 
-// The real API expands a user id into a profile; the simulator cannot know one, so it
-// derives a stable, recognisable fake from the id.
-boost::json::object user_object(const std::string& user_id) {
-  const std::string tag = user_id.substr(4, 8);
-  return {{"userId", user_id},         {"email", "user." + tag + "@viewer-simulator.example"},
-          {"firstName", "Sim"},        {"middleName", nullptr},
-          {"lastName", "User " + tag}, {"suffix1", nullptr},
+// A user reference (assignedTo, createdByUser): the reference requires only email and userId.
+boost::json::object user_reference(const User& user) {
+  return {{"email", user.email},         {"userId", user.id},    {"firstName", user.first_name},
+          {"lastName", user.last_name},  {"middleName", nullptr}, {"suffix1", nullptr},
           {"suffix2", nullptr}};
+}
+
+// The real API knows every user it accepts; the simulator accepts any well-formed id and, for
+// one it was not told about, derives a stable, recognisable profile from the id.
+User user_for(const std::string& user_id, const UserDirectory& users) {
+  if (auto known = users.find(user_id)) return *known;
+  const std::string tag = user_id.substr(4, 8);
+  return {user_id, "user." + tag + "@viewer-simulator.example", "Sim", "User " + tag};
 }
 
 boost::json::object metadata_object(const Metadata& metadata) {
@@ -27,7 +33,7 @@ boost::json::object metadata_object(const Metadata& metadata) {
 
 }  // namespace
 
-boost::json::object to_json(const Study& study) {
+boost::json::object to_json(const Study& study, const UserDirectory& users) {
   boost::json::object json{
       {"studyId", study.id},
       {"studyInstanceUid", study.study_instance_uid},
@@ -40,17 +46,15 @@ boost::json::object to_json(const Study& study) {
       {"createdAt", study.created_at},
       {"updatedAt", study.updated_at},
       {"assignedTo", nullptr},
-      {"createdByUser", user_object(kCreatorUserId)},
+      {"createdByUser", user_reference(user_for(std::string(kCreatorUserId), users))},
       {"createdByApiKey",
-       {{"apiKeyId", "550e8400-e29b-41d4-a716-446655440000"},
-        {"description", "Viewer simulator key"},
-        {"isViewerEnabled", true}}},
+       {{"apiKeyId", kApiKeyId}, {"description", "Viewer simulator key"}, {"isViewerEnabled", true}}},
       {"expressCustomer", nullptr},
       {"org",
        {{"orgId", "org_5151515151515151515151515151510b"}, {"orgName", "Simulated Radiology"}}},
   };
   if (study.cancelled_at) json["cancelledAt"] = *study.cancelled_at;
-  if (study.assigned_to) json["assignedTo"] = user_object(*study.assigned_to);
+  if (study.assigned_to) json["assignedTo"] = user_reference(user_for(*study.assigned_to, users));
   if (study.express_customer) {
     json["expressCustomer"] = {{"expressCustomerId", study.express_customer->id},
                                {"expressCustomerName", study.express_customer->name}};
@@ -59,10 +63,29 @@ boost::json::object to_json(const Study& study) {
 }
 
 boost::json::object to_json(const Customer& customer) {
-  return {{"expressCustomerId", customer.id},
+  // createdByUserId is left out: the reference makes it optional, and these were made by key.
+  return {{"createdAt", kSeedTime},
+          {"expressCustomerId", customer.id},
           {"expressCustomerName", customer.name},
           {"isActive", customer.active},
-          {"userCount", customer.user_count}};
+          {"updatedAt", kSeedTime},
+          {"userCount", customer.user_count},
+          {"createdByApiKeyId", kApiKeyId},
+          {"metadata", boost::json::object{}}};
+}
+
+boost::json::object to_json(const User& user) {
+  return {{"canManageStudies", true},
+          {"clinicRole", user.clinic_role},
+          {"createdAt", kSeedTime},
+          {"email", user.email},
+          {"firstName", user.first_name},
+          {"hasDashboardAccess", user.level != "member"},
+          {"invitedSource", "api"},
+          {"lastLoginAt", nullptr},
+          {"lastName", user.last_name},
+          {"level", user.level},
+          {"userId", user.id}};
 }
 
 }  // namespace gw::sim

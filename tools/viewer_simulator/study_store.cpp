@@ -80,6 +80,7 @@ StudyStore::CreateResult StudyStore::create(const NewStudy& request,
   study.created_at = study.updated_at = iso8601_utc_now();
 
   sequence_by_id_.emplace(study.id, study.sequence);
+  first_sequence_by_uid_.emplace(study.study_instance_uid, study.sequence);  // keeps the first
   if (idempotent) sequence_by_idempotency_key_.emplace(idempotency_key, study.sequence);
   return {studies_.emplace(study.sequence, std::move(study)).first->second, true};
 }
@@ -93,6 +94,13 @@ std::optional<Study> StudyStore::find(std::string_view study_id) const {
   std::lock_guard lock(mutex_);
   auto it = sequence_by_id_.find(std::string(study_id));
   if (it == sequence_by_id_.end()) return std::nullopt;
+  return studies_.at(it->second);
+}
+
+std::optional<Study> StudyStore::find_by_uid(std::string_view study_instance_uid) const {
+  std::lock_guard lock(mutex_);
+  auto it = first_sequence_by_uid_.find(std::string(study_instance_uid));
+  if (it == first_sequence_by_uid_.end()) return std::nullopt;
   return studies_.at(it->second);
 }
 
@@ -164,6 +172,7 @@ void StudyStore::reset() {
   std::lock_guard lock(mutex_);
   studies_.clear();
   sequence_by_id_.clear();
+  first_sequence_by_uid_.clear();
   sequence_by_idempotency_key_.clear();
 }
 

@@ -39,6 +39,9 @@ class StudyStore {
   /// Creates a study, or returns the one first created with `idempotency_key` (empty: none).
   CreateResult create(const NewStudy& request, const std::string& idempotency_key);
   std::optional<Study> find(std::string_view study_id) const;
+  /// The first study created with this StudyInstanceUID (a store that ignores idempotency may
+  /// hold several; the first is the one a caller most likely registered), nullopt when none.
+  std::optional<Study> find_by_uid(std::string_view study_instance_uid) const;
   /// Applies `patch`; nullopt when the id is unknown.
   std::optional<Study> update(std::string_view study_id, const StudyPatch& patch);
   /// Marks a study cancelled; false when the id is unknown.
@@ -62,6 +65,7 @@ class StudyStore {
   std::vector<Customer> customers_;
   std::map<std::uint64_t, Study> studies_;  // by sequence, so the list walks it backwards
   std::unordered_map<std::string, std::uint64_t> sequence_by_id_;
+  std::unordered_map<std::string, std::uint64_t> first_sequence_by_uid_;
   std::unordered_map<std::string, std::uint64_t> sequence_by_idempotency_key_;
   std::uint64_t next_sequence_ = 1;
   bool ignore_idempotency_ = false;

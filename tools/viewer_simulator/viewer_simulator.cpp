@@ -155,6 +155,8 @@ bool ViewerSimulator::cancel_study(const std::string& study_id) {
   return impl_->state->store.cancel(study_id);
 }
 
+void ViewerSimulator::add_user(User user) { impl_->state->users.add(std::move(user)); }
+
 void ViewerSimulator::set_fault(Fault fault) { impl_->state->faults.add(std::move(fault)); }
 
 void ViewerSimulator::clear_faults() { impl_->state->faults.clear(); }

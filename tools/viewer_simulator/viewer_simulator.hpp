@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "study.hpp"
+
 namespace gw::sim {
 
 /// How a simulator listens and behaves. Value type; copied into the simulator at construction.
@@ -74,10 +76,14 @@ class ViewerSimulator {
   std::vector<RecordedRequest> requests() const;
   /// Studies created since start or the last reset.
   std::size_t studies_created() const;
-  /// Forgets every study and recorded request (customers, faults and settings stay).
+  /// Forgets every study and recorded request (customers, users, faults and settings stay).
   void reset();
   /// Marks a study cancelled, as a viewer user would; false when the id is unknown.
   bool cancel_study(const std::string& study_id);
+
+  /// Makes a user known (GET /v1/viewer/users/{userId} answers it), or replaces one; kept over
+  /// reset(). The configurations' and the reference's example users are known from the start.
+  void add_user(User user);
 
   /// Adds a fault after those already set.
   void set_fault(Fault fault);

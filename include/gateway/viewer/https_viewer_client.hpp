@@ -53,10 +53,10 @@ class HttpsViewerClient final : public ViewerClient,
   /// Queues the GET like a create. A GET that fails on a reused keep-alive connection before
   /// any answer is resent once on a fresh one: it is safe to repeat, unlike a create.
   void get_study(std::string study_id, GetHandler handler) override;
-  /// One page at a time through the same queue and pool; at most settings.max_list_pages.
-  void find_study(std::string study_instance_uid,
-                  std::chrono::system_clock::time_point created_not_before,
-                  FindHandler handler) override;
+  /// One GET by UID through the same queue and pool, resent like get_study.
+  void find_study(std::string study_instance_uid, FindHandler handler) override;
+  /// One GET by userId through the same queue and pool, resent like get_study.
+  void get_user(std::string user_id, UserHandler handler) override;
   /// Every page of customers, through the same queue and pool.
   void list_customers(CustomersHandler handler) override;
   /// Posts the new key to the strand; requests that start after it use it.
@@ -97,6 +97,9 @@ class HttpsViewerClient final : public ViewerClient,
   void pump();
   void start(detail::ViewerConnection& connection, Pending pending);
   void fetch(std::string target, ExchangeDone done);
+  // One GET whose result `read(result, now)` turns into the outcome `handler` receives.
+  template <class Handler, class Read>
+  void get_one(std::string target, Handler handler, Read read);
   template <class Handler, class Outcome>
   void answer(Handler handler, Outcome outcome);
   void stop_all();

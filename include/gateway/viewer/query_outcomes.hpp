@@ -1,6 +1,6 @@
 #pragma once
-// What the read calls of the Viewer API (get one study, find a study by StudyInstanceUID, list
-// express customers) answer, already classified by the rules of viewer-api.md. Plain values:
+// What the read calls of the Viewer API (get one study, find a study by StudyInstanceUID, get one
+// user, list express customers) answer, already classified by the rules of viewer-api.md. Plain values:
 // the command line and the registry read them without any network header.
 #include <chrono>
 #include <optional>
@@ -20,7 +20,7 @@ enum class FailureKind {
 struct CallFailure {
   FailureKind kind = FailureKind::transient;
   int http_status = 0;        // 0 when no HTTP response was read
-  std::string error;          // short human-readable reason
+  std::string error;          // short human-readable reason; never the response body
   std::string response_body;  // truncated to 4 KiB of valid UTF-8
   std::optional<std::chrono::milliseconds> retry_after;  // from Retry-After, when present
 };
@@ -46,17 +46,35 @@ struct GetStudyOutcome {
   CallFailure failure;
 };
 
-/// How a search of the study list for one StudyInstanceUID ended. Value type.
+/// How `GET {base}/viewer/studies/by-uid/{studyInstanceUid}` ended. Value type.
 struct FindStudyOutcome {
   enum class Kind {
-    found,       // study holds the newest study with that UID
-    not_found,   // walked back to the time bound (or the end of the list) without a match
-    incomplete,  // the page budget ran out first: the study may exist; failure.error says so
-    failed,      // a page could not be fetched or read; failure says why
+    found,      // study holds the viewer's study with that UID
+    not_found,  // 404: the viewer has no study with that UID
+    failed,     // failure says why (a 2xx naming another study is permanent)
   };
   Kind kind = Kind::failed;
   StudyRecord study;
-  unsigned pages_read = 0;  // pages fetched and parsed
+  CallFailure failure;
+};
+
+/// The parts of a viewer user object the gateway reads. Value type.
+struct UserRecord {
+  std::string user_id;  // "usr_…"
+  std::string email;
+  std::string first_name;  // may be empty: absent or null
+  std::string last_name;   // may be empty: absent or null
+};
+
+/// How `GET {base}/viewer/users/{userId}` ended. Value type.
+struct GetUserOutcome {
+  enum class Kind {
+    found,      // user holds the viewer's record
+    not_found,  // 404: the viewer has no such user
+    failed,     // failure says why
+  };
+  Kind kind = Kind::failed;
+  UserRecord user;
   CallFailure failure;
 };
 

@@ -1,6 +1,6 @@
 #pragma once
 // A blocking face of the Viewer API for the command line (check-config --online, studies
-// verify): each call runs a private io_context until its answer arrives or its deadline
+// verify, studies commands that look a study up by UID): each call runs a private io_context until its answer arrives or its deadline
 // passes. No Asio in this header, so a command needs only these few lines.
 #include <chrono>
 #include <memory>
@@ -18,7 +18,7 @@ namespace gw::viewer {
 class ViewerApiSession {
  public:
   /// Builds the client (errors as HttpsViewerClient::create). `call_deadline` bounds each call
-  /// as a whole, every page of a list included; settings.timeout still bounds each step.
+  /// as a whole, every page of the customer list included; settings.timeout bounds each step.
   static boost::system::result<ViewerApiSession> create(ViewerClientSettings settings,
                                                         std::chrono::milliseconds call_deadline);
 
@@ -30,9 +30,10 @@ class ViewerApiSession {
   ListCustomersOutcome list_customers();
   /// One study by studyId: found (see study.is_cancelled), not_found (404), or failed.
   GetStudyOutcome get_study(const std::string& study_id);
-  /// The newest study with this StudyInstanceUID created since `created_not_before`.
-  FindStudyOutcome find_study(const std::string& study_instance_uid,
-                              std::chrono::system_clock::time_point created_not_before);
+  /// The study with this StudyInstanceUID (by-uid): found, not_found (404), or failed.
+  FindStudyOutcome find_study(const std::string& study_instance_uid);
+  /// One user by userId: found, not_found (404), or failed.
+  GetUserOutcome get_user(const std::string& user_id);
 
   // A call that outlives its deadline answers failed/transient with an error saying so; the
   // session then starts over with a fresh client (and fresh connections) for the next call.

@@ -24,9 +24,13 @@ struct CreateOutcome {
   Kind kind = Kind::transient;
   int http_status = 0;  // 0 when no HTTP response was read
   std::string study_id;  // "stu_…" when known
-  std::string error;     // short human-readable reason; never contains the API key
+  std::string error;  // short human-readable reason; never the API key, never the response body
   std::string response_body;  // truncated to 4 KiB
   std::optional<std::chrono::milliseconds> retry_after;  // from Retry-After, when present
+  // The request may have reached the viewer and no answer says it was not processed (timeout
+  // or reset after the request started to be written, a cancel by shutdown after that, or a
+  // 500/502/504 answer): the study may exist. The dispatcher looks it up by UID before sending again.
+  bool maybe_created = false;
 };
 
 /// Talks to the Viewer API. Implementations are asynchronous and bound to one executor;
@@ -36,6 +40,7 @@ class ViewerClient {
   using CreateHandler = std::function<void(CreateOutcome)>;
   using GetHandler = std::function<void(GetStudyOutcome)>;
   using FindHandler = std::function<void(FindStudyOutcome)>;
+  using UserHandler = std::function<void(GetUserOutcome)>;
   using CustomersHandler = std::function<void(ListCustomersOutcome)>;
   virtual ~ViewerClient() = default;
 
@@ -48,14 +53,13 @@ class ViewerClient {
   /// on 404, or a failure.
   virtual void get_study(std::string study_id, GetHandler handler) = 0;
 
-  /// Looks for the newest study whose studyInstanceUid equals `study_instance_uid` (the API has
-  /// no such filter): walks `GET {base_url}/viewer/studies?limit=100&cursor=…` newest first and
-  /// stops after the first page whose oldest createdAt is before `created_not_before`, at the
-  /// end of the list, or when the page budget is spent (incomplete). createdAt is the server's
-  /// clock: pass a bound with a margin for clock skew (e.g. first attempt minus an hour).
-  virtual void find_study(std::string study_instance_uid,
-                          std::chrono::system_clock::time_point created_not_before,
-                          FindHandler handler) = 0;
+  /// Starts `GET {base_url}/viewer/studies/by-uid/{study_instance_uid}`: found (200, the study),
+  /// not_found (404), or failed (failure says why; a 2xx that cannot be read is permanent).
+  virtual void find_study(std::string study_instance_uid, FindHandler handler) = 0;
+
+  /// Starts `GET {base_url}/viewer/users/{user_id}`: found (200, the user), not_found (404),
+  /// or failed (failure says why; a 2xx that cannot be read is permanent).
+  virtual void get_user(std::string user_id, UserHandler handler) = 0;
 
   /// Reads every page of `GET {base_url}/express`; also proves the key works (401: unauthorized).
   virtual void list_customers(CustomersHandler handler) = 0;

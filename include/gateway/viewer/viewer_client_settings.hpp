@@ -14,7 +14,7 @@ struct ViewerClientSettings {
                                              // handshake, write, read
   unsigned max_connections = 4;  // pool size == max requests in flight; more calls queue FIFO
   std::string user_agent = "dicom-gateway/0.1";
-  unsigned max_list_pages = 100;  // find_study/list_customers read at most this many pages
+  unsigned max_list_pages = 100;  // list_customers reads at most this many pages
 
   // An HTTP proxy reached with CONNECT: http://[user:password@]host[:port] (port 80 when
   // absent). Empty: https_proxy, then HTTPS_PROXY, from the environment.
