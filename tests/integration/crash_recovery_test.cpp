@@ -55,27 +55,12 @@ std::set<std::string> send_burst(const GatewayHarness& harness,
   return acknowledged;
 }
 
-/// `studies list --json`, as a map from StudyInstanceUID to (state, studyId).
-std::map<std::string, std::pair<std::string, std::string>> registry_view(const GatewayHarness& harness) {
-  std::string output;
-  run_command(kGatewayBinary, {"studies", "list", "--json", "--config", harness.config_path()},
-              output);
-  std::map<std::string, std::pair<std::string, std::string>> out;
-  const auto parsed = boost::json::parse(output);
-  for (const auto& v : parsed.as_array()) {
-    const auto& o = v.as_object();
-    out[std::string(o.at("studyInstanceUid").as_string())] = {
-        std::string(o.at("state").as_string()), std::string(o.at("studyId").as_string())};
-  }
-  return out;
-}
-
 /// Waits until every study in `uids` is registered in the gateway's registry.
 bool wait_all_registered(const GatewayHarness& harness, const std::set<std::string>& uids,
                          std::chrono::seconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {
-    const auto view = registry_view(harness);
+    const auto view = harness.registry_view();
     bool all = true;
     for (const auto& uid : uids) {
       const auto it = view.find(uid);
@@ -198,7 +183,7 @@ TEST(CrashRecovery, AStudyTheViewerCreatedJustBeforeTheCrashIsAdoptedNotCreatedT
   ASSERT_TRUE(harness.wait_for_registrations(1));
   EXPECT_EQ(harness.simulator().studies_created(), 1u) << "no second study in the viewer";
   EXPECT_EQ(harness.creates().size(), 1u) << "no second POST";
-  const auto view = registry_view(harness);
+  const auto view = harness.registry_view();
   const auto& [state, study_id] = view.at("1.2.826.0.1.3680043.10.543.3");
   EXPECT_EQ(state, "registered");
   EXPECT_EQ(study_id, log_field(*adopted, "study_id"));

@@ -59,7 +59,7 @@ void GatewayHarness::start_gateway(const std::string& extra_yaml) {
          << "  ca_file: " << (dir_ / "viewer-ca.pem").string() << "\n"
             "  timeout: 5s\n"
             "  max_in_flight: 2\n"
-            "  retry: { initial: 100ms, max: 1s }\n"
+            "  retry: " << retry_yaml_ << "\n"
             "metrics:\n"
             "  listen: 127.0.0.1:0\n"  // any free port: tests run in parallel
          << (routing_yaml_.empty() ? test_routing_yaml() : routing_yaml_) << extra_yaml;
@@ -107,6 +107,27 @@ std::vector<boost::json::object> GatewayHarness::create_bodies() const {
   std::vector<boost::json::object> out;
   for (auto& r : creates()) out.push_back(boost::json::parse(r.body).as_object());
   return out;
+}
+
+std::map<std::string, std::pair<std::string, std::string>> GatewayHarness::registry_view() const {
+  std::string output;
+  run_command(kGatewayBinary, {"studies", "list", "--json", "--config", config_path()}, output);
+  std::map<std::string, std::pair<std::string, std::string>> out;
+  const auto parsed = boost::json::parse(output);
+  for (const auto& v : parsed.as_array()) {
+    const auto& o = v.as_object();
+    out[std::string(o.at("studyInstanceUid").as_string())] = {
+        std::string(o.at("state").as_string()), std::string(o.at("studyId").as_string())};
+  }
+  return out;
+}
+
+int GatewayHarness::studies_command(const std::vector<std::string>& args,
+                                    std::string& output) const {
+  std::vector<std::string> all = args;
+  all.push_back("--config");
+  all.push_back(config_path());
+  return run_command(kGatewayBinary, all, output);
 }
 
 }  // namespace gw::test

@@ -3,6 +3,7 @@
 // simulator over TLS, a configuration file in a temporary folder, the real binary.
 #include <boost/json.hpp>
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -46,6 +47,8 @@ class GatewayHarness {
   void add_dicom_setting(const std::string& lines) { dicom_extra_ += lines; }
   /// The DICOM TLS port the gateway logged as ready; 0 without dicom.tls.
   std::uint16_t tls_port() const { return tls_port_; }
+  /// Replaces viewer_api.retry (default `{ initial: 100ms, max: 1s }`) of the next start.
+  void set_retry_yaml(std::string yaml) { retry_yaml_ = std::move(yaml); }
   /// Replaces the `routing:` section (test_routing_yaml()) of the next start_gateway().
   void set_routing_yaml(std::string yaml) { routing_yaml_ = std::move(yaml); }
   /// SIGTERM, and the exit code.
@@ -57,6 +60,10 @@ class GatewayHarness {
   /// Every POST /viewer/studies the simulator received, bodies parsed.
   std::vector<boost::json::object> create_bodies() const;
   std::vector<sim::RecordedRequest> creates() const;
+  /// `studies list --json`, as a map from StudyInstanceUID to (state, studyId).
+  std::map<std::string, std::pair<std::string, std::string>> registry_view() const;
+  /// Runs `dicom-gateway ARGS… --config <this config>`; returns its exit code and output.
+  int studies_command(const std::vector<std::string>& args, std::string& output) const;
 
   sim::ViewerSimulator& simulator() { return *simulator_; }
   ChildProcess& gateway() { return *gateway_; }
@@ -76,6 +83,7 @@ class GatewayHarness {
   std::string dicom_extra_;
   std::string storage_extra_;
   std::string routing_yaml_;
+  std::string retry_yaml_ = "{ initial: 100ms, max: 1s }";
   std::string api_key_file_;  // empty: the key comes from the environment
 };
 

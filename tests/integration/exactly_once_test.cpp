@@ -1,0 +1,181 @@
+// Issue 17's scenarios, the way an operator meets them: the real daemon, real signals, the
+// `studies` commands, and a Viewer API simulator that ignores Idempotency-Key (the vendor
+// documents none, so a second POST would be a second study in the viewer). Each test says
+// what the operator sees.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "gateway_harness.hpp"
+
+namespace gw::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+const std::string kStudy = "1.2.826.0.1.3680043.10.543.3";  // cr_no_description's study
+
+/// Waits (watchdog, not a fixed sleep) until the simulator holds `count` studies.
+bool wait_for_created(GatewayHarness& harness, std::size_t count, std::chrono::seconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (harness.simulator().studies_created() < count) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(20ms);
+  }
+  return true;
+}
+
+TEST(ExactlyOnce, ARestartWhileAPostIsOnTheWireAndAlreadyCreatedAdoptsTheStudy) {
+  // systemctl restart (SIGTERM) while the viewer has created the study but not answered.
+  GatewayHarness harness;
+  harness.simulator().set_ignore_idempotency(true);
+  harness.start_gateway();
+  sim::Fault slow_answer;
+  slow_answer.delay = 4s;  // created at once, answered late
+  slow_answer.count = 1;
+  harness.simulator().set_fault(slow_answer);
+  ASSERT_TRUE(send_files(harness.sender(), {harness.fixture("cr_no_description")}).associated);
+  ASSERT_TRUE(wait_for_created(harness, 1, 10s));
+  EXPECT_EQ(harness.stop_gateway(), 0);
+  EXPECT_EQ(harness.registry_view().at(kStudy).first, "in_flight")
+      << "a stop leaves the study as a crash would: to be looked up";
+
+  harness.start_gateway();
+  ASSERT_TRUE(harness.gateway().wait_for_line("event=study_adopted", 20s))
+      << harness.gateway().output();
+  ASSERT_TRUE(harness.wait_for_registrations(1));
+  EXPECT_EQ(harness.simulator().studies_created(), 1u) << "created twice";
+  EXPECT_EQ(harness.creates().size(), 1u) << "no second POST";
+  EXPECT_EQ(harness.registry_view().at(kStudy).first, "registered");
+}
+
+TEST(ExactlyOnce, ASlowApiThatCreatesAfterTheClientsTimeoutIsLookedUpNotPostedAgain) {
+  GatewayHarness harness;
+  harness.simulator().set_ignore_idempotency(true);
+  harness.start_gateway();  // viewer_api.timeout: 5s
+  sim::Fault slow_answer;
+  slow_answer.delay = 7s;  // beyond the timeout; the study exists at once
+  slow_answer.count = 1;
+  harness.simulator().set_fault(slow_answer);
+  ASSERT_TRUE(send_files(harness.sender(), {harness.fixture("cr_no_description")}).associated);
+  ASSERT_TRUE(harness.gateway().wait_for_line("event=study_adopted", 30s))
+      << harness.gateway().output();
+  ASSERT_TRUE(harness.wait_for_registrations(1));
+  EXPECT_EQ(harness.simulator().studies_created(), 1u) << "the timeout was not retried blindly";
+  EXPECT_EQ(harness.creates().size(), 1u);
+  EXPECT_NE(harness.gateway().output().find("lookup_first=true"), std::string::npos)
+      << "the retry said it would look the study up first";
+}
+
+TEST(ExactlyOnce, ResendWhileThePostIsInFlightIsRefusedWithAMessage) {
+  GatewayHarness harness;
+  harness.simulator().set_ignore_idempotency(true);
+  harness.start_gateway();
+  sim::Fault hang;
+  hang.hang = true;
+  hang.count = 1;
+  harness.simulator().set_fault(hang);
+  ASSERT_TRUE(send_files(harness.sender(), {harness.fixture("cr_no_description")}).associated);
+  for (int i = 0; i < 200 && harness.creates().empty(); ++i) std::this_thread::sleep_for(20ms);
+  ASSERT_EQ(harness.creates().size(), 1u);
+
+  std::string output;
+  EXPECT_EQ(harness.studies_command({"studies", "resend", kStudy}, output), 1);
+  EXPECT_NE(output.find("on the wire"), std::string::npos) << output;
+  EXPECT_EQ(harness.studies_command({"studies", "forget", kStudy}, output), 1);
+  EXPECT_NE(output.find("on the wire"), std::string::npos) << output;
+  EXPECT_EQ(harness.creates().size(), 1u) << "never two POSTs in flight for one study";
+}
+
+TEST(ExactlyOnce, AForgottenStudyStaysForgottenAcrossARestart) {
+  GatewayHarness harness;
+  harness.simulator().set_ignore_idempotency(true);
+  harness.start_gateway();
+  ASSERT_TRUE(send_files(harness.sender(), {harness.fixture("cr_no_description")}).associated);
+  ASSERT_TRUE(harness.wait_for_registrations(1));
+
+  std::string output;
+  ASSERT_EQ(harness.studies_command({"studies", "forget", kStudy}, output), 0) << output;
+  EXPECT_NE(output.find("forgotten"), std::string::npos) << output;
+  EXPECT_FALSE(std::filesystem::exists(harness.dir() / "spool" / kStudy))
+      << "its spooled files went with its rows";
+  EXPECT_EQ(harness.stop_gateway(), 0);
+
+  harness.start_gateway();
+  // Another study goes through after the restart: by then the start-up check has run.
+  ASSERT_TRUE(send_files(harness.sender(), {harness.fixture("mr_brain_latin1_i1")}).associated);
+  ASSERT_TRUE(harness.wait_for_registrations(1)) << harness.gateway().output();
+  EXPECT_EQ(harness.creates().size(), 2u) << "the forgotten study was registered again";
+  EXPECT_EQ(harness.registry_view().count(kStudy), 0u);
+  EXPECT_EQ(harness.gateway().count_lines("event=spool_instance_adopted"), 0);
+}
+
+TEST(ExactlyOnce, ASecondRunAgainstTheSameStateExitsAtOnceNamingThePidAndTouchesNothing) {
+  GatewayHarness harness;
+  harness.start_gateway();
+  // A receive in progress in the live daemon's spool.
+  const auto receiving = harness.dir() / "spool" / ".incoming" / "in-progress.dcm";
+  std::ofstream(receiving) << "DICM the first bytes of a dataset";
+
+  std::string output;
+  const int status = run_command(kGatewayBinary, {"run", "--config", harness.config_path()}, output);
+  EXPECT_NE(status, 0);
+  EXPECT_NE(output.find("in use by process " + std::to_string(harness.gateway().pid())),
+            std::string::npos)
+      << output;
+  EXPECT_TRUE(std::filesystem::exists(receiving)) << "the live daemon's receive was deleted";
+  ASSERT_TRUE(send_files(harness.sender(), {harness.fixture("cr_no_description")}).associated);
+  ASSERT_TRUE(harness.wait_for_registrations(1)) << "the running daemon is unharmed";
+}
+
+TEST(ExactlyOnce, TheFirstSighupAfterAPastKeyPauseDoesNotMakeBackedOffStudiesDue) {
+  GatewayHarness harness;
+  harness.set_retry_yaml("{ initial: 100ms, max: 2h }");  // Retry-After is capped by max
+  harness.start_gateway();
+  sim::Fault refused;
+  refused.status = 401;
+  refused.count = 1;
+  harness.simulator().set_fault(refused);
+  ASSERT_TRUE(send_files(harness.sender(), {harness.fixture("cr_no_description")}).associated);
+  ASSERT_TRUE(harness.gateway().wait_for_line("event=alarm_api_key_rejected", 10s));
+  ::kill(harness.gateway().pid(), SIGHUP);  // the key was "replaced": the pause ends
+  ASSERT_TRUE(harness.wait_for_registrations(1, 20s)) << harness.gateway().output();
+
+  // Now a study backed off by Retry-After: 1 h. A later SIGHUP must not send it early.
+  sim::Fault busy;
+  busy.status = 503;
+  busy.retry_after = "3600";
+  busy.count = 1;
+  harness.simulator().set_fault(busy);
+  ASSERT_TRUE(send_files(harness.sender(), {harness.fixture("mr_brain_latin1_i1")}).associated);
+  ASSERT_TRUE(harness.gateway().wait_for_line("event=registration_retry", 10s));
+  const std::size_t posts = harness.creates().size();
+  ::kill(harness.gateway().pid(), SIGHUP);
+  ASSERT_TRUE(harness.gateway().wait_for_count("event=config_reloaded", 2, 10s));
+  std::this_thread::sleep_for(1500ms);  // more than the dispatcher's 1 s look for due studies
+  EXPECT_EQ(harness.creates().size(), posts) << "Retry-After was ignored after the SIGHUP";
+}
+
+TEST(ExactlyOnce, FailedRequestsKeepTheResponseBodyOutOfLogsAndHistory) {
+  // An API that echoes the request would put the study description into the log.
+  GatewayHarness harness;
+  harness.start_gateway();
+  sim::Fault rejected;
+  rejected.status = 422;
+  rejected.count = 1;
+  harness.simulator().set_fault(rejected);
+  ASSERT_TRUE(send_files(harness.sender(), {harness.fixture("cr_no_description")}).associated);
+  ASSERT_TRUE(harness.gateway().wait_for_line("event=study_failed", 10s));
+  std::string show;
+  harness.studies_command({"studies", "show", kStudy}, show);
+  EXPECT_NE(show.find("HTTP 422"), std::string::npos) << show;
+  for (const std::string& text : {harness.gateway().output(), show}) {
+    EXPECT_EQ(text.find("\"error\""), std::string::npos) << "the JSON error body leaked:\n" << text;
+  }
+}
+
+}  // namespace
+}  // namespace gw::test
