@@ -11,8 +11,60 @@
 namespace gw::app {
 namespace {
 
-/// One authenticated read (the customer list), then every customer id the rules can send
-/// looked up in it. Prints one line per problem; returns how many there were.
+/// Every customer id the rules can send, looked up in the listed customers. Prints one line per
+/// id; returns how many were problems.
+int check_customers(const config::Config& config, const viewer::ListCustomersOutcome& listed) {
+  std::map<std::string, const viewer::ExpressCustomer*> known;
+  for (const auto& c : listed.customers) known[c.id] = &c;
+  const routing::CustomerIds ids = config.rules->customer_ids();
+  int problems = 0;
+  for (const auto& id : ids.listed) {
+    const auto it = known.find(id);
+    if (it == known.end()) {
+      std::cout << "customer " << id << ": unknown to the viewer\n";
+      ++problems;
+    } else if (!it->second->is_active) {
+      std::cout << "customer " << id << " (" << it->second->name << "): inactive\n";
+      ++problems;
+    } else {
+      std::cout << "customer " << id << " (" << it->second->name << "): active\n";
+    }
+  }
+  for (const auto& rule : ids.from_attributes) {
+    std::cout << "rule " << rule << ": customer id built from attributes, not checked\n";
+  }
+  return problems;
+}
+
+/// Every usr_ id the rules can assign, each asked for by `GET /viewer/users/{userId}`. Prints
+/// one line per id; returns how many were problems (unknown, or not checkable).
+int check_users(const config::Config& config, viewer::ViewerApiSession& session) {
+  const routing::UserIds ids = config.rules->user_ids();
+  int problems = 0;
+  for (const auto& id : ids.listed) {
+    const viewer::GetUserOutcome got = session.get_user(id);
+    switch (got.kind) {
+      case viewer::GetUserOutcome::Kind::found:
+        std::cout << "user " << id << " (" << got.user.email << "): known\n";
+        break;
+      case viewer::GetUserOutcome::Kind::not_found:
+        std::cout << "user " << id << ": unknown to the viewer\n";
+        ++problems;
+        break;
+      case viewer::GetUserOutcome::Kind::failed:
+        std::cout << "user " << id << ": cannot check: " << got.failure.error << '\n';
+        ++problems;
+        break;
+    }
+  }
+  for (const auto& rule : ids.from_attributes) {
+    std::cout << "rule " << rule << ": user id built from attributes, not checked\n";
+  }
+  return problems;
+}
+
+/// One authenticated read (the customer list), then every customer and user id the rules can
+/// send checked against the viewer. Prints one line per problem; returns how many there were.
 int check_online(const config::Config& config) {
   viewer::ViewerClientSettings settings;
   try {
@@ -38,27 +90,7 @@ int check_online(const config::Config& config) {
     return 1;
   }
   std::cout << "API key: accepted by " << config.viewer_api.base_url << '\n';
-
-  std::map<std::string, const viewer::ExpressCustomer*> known;
-  for (const auto& c : listed.customers) known[c.id] = &c;
-  const routing::CustomerIds ids = config.rules->customer_ids();
-  int problems = 0;
-  for (const auto& id : ids.listed) {
-    const auto it = known.find(id);
-    if (it == known.end()) {
-      std::cout << "customer " << id << ": unknown to the viewer\n";
-      ++problems;
-    } else if (!it->second->is_active) {
-      std::cout << "customer " << id << " (" << it->second->name << "): inactive\n";
-      ++problems;
-    } else {
-      std::cout << "customer " << id << " (" << it->second->name << "): active\n";
-    }
-  }
-  for (const auto& rule : ids.from_attributes) {
-    std::cout << "rule " << rule << ": customer id built from attributes, not checked\n";
-  }
-  return problems;
+  return check_customers(config, listed) + check_users(config, *session);
 }
 
 }  // namespace

@@ -1,13 +1,13 @@
-// RuleSet::customer_ids: the express customer ids a rule set can put in a request, for
-// `check-config --online`.
+// RuleSet::customer_ids and RuleSet::user_ids: the express customer ids and the assignees a
+// rule set can put in a request, for `check-config --online`.
 #include "gateway/routing/rule_set.hpp"
 #include "program.hpp"
 
 namespace gw::routing {
 namespace {
 
-// Adds what one express_customer_id template can expand to; false when an attribute is part of
-// it, so the set of values cannot be listed.
+// Adds what one id template (express_customer_id, assigned_to) can expand to; false when an
+// attribute is part of it, so the set of values cannot be listed.
 bool add_possible_values(const TemplateText& text, const std::vector<LookupTable>& tables,
                          std::set<std::string>& out) {
   const auto& parts = text.parts();
@@ -27,20 +27,29 @@ bool add_possible_values(const TemplateText& text, const std::vector<LookupTable
   return false;
 }
 
-}  // namespace
-
-CustomerIds RuleSet::customer_ids() const {
+// The values one id field (`field` of each rule's assignment) can take across the rule set.
+template <class Field>
+CustomerIds possible_ids(const detail::Program& program, Field field) {
   CustomerIds ids;
   auto visit = [&](const CompiledRule& rule) {
     if (rule.action != RoutingDecision::Action::register_study) return;
-    if (!rule.assign.express_customer_id) return;
-    if (!add_possible_values(*rule.assign.express_customer_id, program_->tables, ids.listed)) {
+    const auto& text = rule.assign.*field;
+    if (!text) return;
+    if (!add_possible_values(*text, program.tables, ids.listed)) {
       ids.from_attributes.push_back(rule.name);
     }
   };
-  for (const auto& rule : program_->rules) visit(rule);
-  visit(program_->fallback);
+  for (const auto& rule : program.rules) visit(rule);
+  visit(program.fallback);
   return ids;
 }
+
+}  // namespace
+
+CustomerIds RuleSet::customer_ids() const {
+  return possible_ids(*program_, &Assignment::express_customer_id);
+}
+
+UserIds RuleSet::user_ids() const { return possible_ids(*program_, &Assignment::assigned_to); }
 
 }  // namespace gw::routing

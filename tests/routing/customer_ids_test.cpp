@@ -46,5 +46,32 @@ routing:
   EXPECT_TRUE(rules->customer_ids().from_attributes.empty());
 }
 
+TEST(UserIds, AssigneesOfRegisteringRulesAreListedBuiltOnesNamedByRule) {
+  const auto rules = testing::load_ok(R"y(
+routing:
+  tables:
+    readers:
+      CT01: usr_00000000000000000000000000000001
+  rules:
+    - name: by-station
+      match: { Modality: CT }
+      assign: { assigned_to: "{{table:readers[StationName]|usr_00000000000000000000000000000009}}" }
+    - name: phantoms
+      match: { PatientName: { prefix: PHANTOM } }
+      action: ignore
+    - name: built
+      match: { Modality: MR }
+      assign: { assigned_to: "usr_{{StationName}}" }
+  default:
+    assign: { assigned_to: usr_0123456789abcdef0123456789abcdef }
+)y");
+  const UserIds ids = rules->user_ids();
+  EXPECT_EQ(ids.listed, (std::set<std::string>{"usr_00000000000000000000000000000001",
+                                               "usr_00000000000000000000000000000009",
+                                               "usr_0123456789abcdef0123456789abcdef"}));
+  EXPECT_EQ(ids.from_attributes, std::vector<std::string>{"built"});
+  EXPECT_TRUE(rules->customer_ids().listed.empty());
+}
+
 }  // namespace
 }  // namespace gw::routing

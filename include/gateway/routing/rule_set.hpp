@@ -19,11 +19,12 @@ struct Program;  // the compiled rules; defined in src/routing
 
 /// Ordered rules plus a default. Immutable after load and shared by pointer; every member is
 /// const and safe to call from any thread at once (hit counters are relaxed atomics).
-/// The express customer ids a rule set can send (RuleSet::customer_ids). Value type.
+/// The ids of one kind a rule set can send (RuleSet::customer_ids, RuleSet::user_ids). Value type.
 struct CustomerIds {
   std::set<std::string> listed;              // literals, and every value of the tables used
   std::vector<std::string> from_attributes;  // rules whose id is built from attributes: unlisted
 };
+using UserIds = CustomerIds;
 
 class RuleSet {
  public:
@@ -45,6 +46,8 @@ class RuleSet {
   std::size_t size() const;
   /// Every express_customer_id a registering rule (or the default) can produce.
   CustomerIds customer_ids() const;
+  /// Every assigned_to (usr_ id) a registering rule (or the default) can produce.
+  UserIds user_ids() const;
 
  private:
   std::unique_ptr<detail::Program> program_;
