@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,15 @@ class ViewerQueriesTest : public gw::viewer::testing::SimulatorFixture {
   }
   ListCustomersOutcome customers(HttpsViewerClient& client) {
     return await<ListCustomersOutcome>([&](auto done) { client.list_customers(std::move(done)); });
+  }
+
+  // Customers "Site 0".."Site count-1" after the simulator's three.
+  void add_customers(int count) {
+    for (int i = 0; i < count; ++i) {
+      char id[40];
+      std::snprintf(id, sizeof id, "cus_%032x", 0x1000 + i);
+      sim_->add_customer({id, "Site " + std::to_string(i), true, 1});
+    }
   }
 
   // The targets of the GET requests received so far.
@@ -254,6 +264,29 @@ TEST_F(ViewerQueriesTest, ListsEveryCustomerIncludingTheInactiveOne) {
   EXPECT_FALSE(o.customers[1].is_active);
   ASSERT_EQ(sim_->requests().size(), 1u);
   EXPECT_EQ(sim_->requests()[0].target, "/v1/express?limit=100");
+}
+
+TEST_F(ViewerQueriesTest, WalksEveryPageOfCustomersPassingTheBase64CursorBack) {
+  add_customers(150);
+  auto client = make_client();
+  const ListCustomersOutcome o = customers(*client);
+  ASSERT_EQ(o.kind, ListCustomersOutcome::Kind::listed) << o.failure.error;
+  EXPECT_EQ(o.customers.size(), 153u);
+  EXPECT_EQ(o.customers.back().name, "Site 149");
+  const auto targets = get_targets();
+  ASSERT_EQ(targets.size(), 2u);
+  EXPECT_EQ(targets[0], "/v1/express?limit=100");
+  EXPECT_TRUE(targets[1].starts_with("/v1/express?limit=100&cursor=")) << targets[1];
+}
+
+TEST_F(ViewerQueriesTest, ACustomerListLongerThanThePageBudgetFailsRatherThanCutShort) {
+  add_customers(150);
+  auto s = settings();
+  s.max_list_pages = 1;
+  auto client = make_client(s);
+  const ListCustomersOutcome o = customers(*client);
+  EXPECT_EQ(o.kind, ListCustomersOutcome::Kind::failed);
+  EXPECT_EQ(o.failure.kind, FailureKind::permanent);
 }
 
 TEST_F(ViewerQueriesTest, AWrongKeyMakesTheCustomerListUnauthorized) {

@@ -48,7 +48,8 @@ struct StudyPatch {
 
 /// A stored study. Value type; the store hands out copies.
 struct Study {
-  std::uint64_t sequence = 0;  // creation order; the list is newest first
+  std::uint64_t sequence = 0;  // creation order; the list is newest first (the vendor documents
+                               // no order, and the gateway relies on none)
   std::string id;              // stu_ + 32 hex
   std::string study_instance_uid;
   std::string study_description;

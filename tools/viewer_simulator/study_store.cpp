@@ -145,6 +145,17 @@ StudyStore::StudyPage StudyStore::list(const StudyFilter& filter, std::size_t li
   return page;
 }
 
+void StudyStore::add_customer(Customer customer) {
+  std::lock_guard lock(mutex_);
+  for (Customer& c : customers_) {
+    if (c.id == customer.id) {
+      c = std::move(customer);
+      return;
+    }
+  }
+  customers_.push_back(std::move(customer));
+}
+
 std::optional<Customer> StudyStore::find_customer(std::string_view customer_id) const {
   std::lock_guard lock(mutex_);
   for (const Customer& c : customers_) {

@@ -50,6 +50,8 @@ class StudyStore {
   StudyPage list(const StudyFilter& filter, std::size_t limit,
                  std::optional<std::uint64_t> before) const;
 
+  /// Adds a customer after the seeded ones, or replaces the one with the same id.
+  void add_customer(Customer customer);
   std::optional<Customer> find_customer(std::string_view customer_id) const;
   CustomerPage customers(std::size_t limit, std::size_t from) const;
 

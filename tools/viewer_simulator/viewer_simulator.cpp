@@ -157,6 +157,10 @@ bool ViewerSimulator::cancel_study(const std::string& study_id) {
 
 void ViewerSimulator::add_user(User user) { impl_->state->users.add(std::move(user)); }
 
+void ViewerSimulator::add_customer(Customer customer) {
+  impl_->state->store.add_customer(std::move(customer));
+}
+
 void ViewerSimulator::set_fault(Fault fault) { impl_->state->faults.add(std::move(fault)); }
 
 void ViewerSimulator::clear_faults() { impl_->state->faults.clear(); }

@@ -84,6 +84,8 @@ class ViewerSimulator {
   /// Makes a user known (GET /v1/viewer/users/{userId} answers it), or replaces one; kept over
   /// reset(). The configurations' and the reference's example users are known from the start.
   void add_user(User user);
+  /// Adds an express customer after the three seeded ones (or replaces one); kept over reset().
+  void add_customer(Customer customer);
 
   /// Adds a fault after those already set.
   void set_fault(Fault fault);
