@@ -1,18 +1,13 @@
 // Hostile peers on the DICOM port, over loopback, with raw sockets for what DCMTK's SCU cannot
 // send: garbage, TLS, lying PDU lengths, cut-off requests, aborts mid-dataset, fragments out of
 // order. Each test ends with a real DcmSCU sender being served: the listener survived.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <optional>
 #include <random>
 #include <thread>
 
 #include "dicom_bytes.hpp"
 #include "listener_fixture.hpp"
+#include "pdu_bytes.hpp"
+#include "raw_peer.hpp"
 #include "raw_store_sender.hpp"
 
 namespace gw::test {
@@ -20,137 +15,10 @@ namespace {
 
 using std::chrono::milliseconds;
 using Clock = std::chrono::steady_clock;
-using Bytes = std::vector<std::uint8_t>;
 
 const std::string kInstance = std::string(GW_FIXTURE_DIR) + "/ct_chest_s1_i1.dcm";
 
-// --- raw socket and PDU helpers (PS3.8 §9.3) ------------------------------------------------
-
-/// A connected loopback socket, closed on destruction.
-class RawPeer {
- public:
-  explicit RawPeer(std::uint16_t port) : fd_(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
-    sockaddr_in to{};
-    to.sin_family = AF_INET;
-    to.sin_port = htons(port);
-    ::inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
-    if (::connect(fd_, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0) {
-      ::close(fd_);
-      fd_ = -1;
-    }
-  }
-  ~RawPeer() { close(); }
-  RawPeer(const RawPeer&) = delete;
-  RawPeer& operator=(const RawPeer&) = delete;
-
-  bool connected() const { return fd_ >= 0; }
-  void close() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
-  /// Half-close: we send no more, but still see whether (and when) the gateway closes.
-  void finish_sending() { ::shutdown(fd_, SHUT_WR); }
-
-  bool send(const Bytes& bytes) {
-    for (std::size_t at = 0; at < bytes.size();) {
-      const ssize_t n = ::send(fd_, bytes.data() + at, bytes.size() - at, MSG_NOSIGNAL);
-      if (n <= 0) return false;
-      at += static_cast<std::size_t>(n);
-    }
-    return true;
-  }
-
-  /// Reads exactly `n` bytes, or nullopt on close, error or `deadline`.
-  std::optional<Bytes> read(std::size_t n, Clock::time_point deadline) {
-    Bytes out(n);
-    for (std::size_t at = 0; at < n;) {
-      if (!wait_readable(deadline)) return std::nullopt;
-      const ssize_t got = ::recv(fd_, out.data() + at, n - at, 0);
-      if (got <= 0) return std::nullopt;
-      at += static_cast<std::size_t>(got);
-    }
-    return out;
-  }
-
-  /// One whole PDU (type byte first, header included), or nullopt.
-  std::optional<Bytes> read_pdu(milliseconds limit) {
-    const auto deadline = Clock::now() + limit;
-    auto head = read(6, deadline);
-    if (!head) return std::nullopt;
-    const std::size_t length = (std::size_t{(*head)[2]} << 24) | (std::size_t{(*head)[3]} << 16) |
-                               (std::size_t{(*head)[4]} << 8) | (*head)[5];
-    auto body = read(length, deadline);
-    if (!body) return std::nullopt;
-    head->insert(head->end(), body->begin(), body->end());
-    return head;
-  }
-
-  /// True once the gateway has closed the connection (reading whatever it sent first, such as
-  /// an A-ABORT or A-ASSOCIATE-RJ), within `limit`.
-  bool closed_by_peer_within(milliseconds limit) {
-    const auto deadline = Clock::now() + limit;
-    char buffer[4096];
-    while (wait_readable(deadline)) {
-      const ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
-      if (n <= 0) return true;
-    }
-    return false;
-  }
-
- private:
-  bool wait_readable(Clock::time_point deadline) {
-    const auto left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now()).count();
-    if (left <= 0) return false;
-    pollfd pfd{fd_, POLLIN, 0};
-    return ::poll(&pfd, 1, static_cast<int>(left)) > 0;
-  }
-
-  int fd_;
-};
-
-Bytes pdu(std::uint8_t type, const Bytes& body) {
-  DicomBytes b(true, true);  // PDUs are big endian
-  b.raw(std::string{static_cast<char>(type), '\0'})
-      .u32(static_cast<std::uint32_t>(body.size()))
-      .raw(body);
-  return b.bytes();
-}
-
-Bytes item(std::uint8_t type, std::string_view value) {
-  DicomBytes b(true, true);
-  b.raw(std::string{static_cast<char>(type), '\0'})
-      .u16(static_cast<std::uint16_t>(value.size()))
-      .raw(value);
-  return b.bytes();
-}
-
-Bytes item(std::uint8_t type, const Bytes& value) {
-  return item(type, std::string_view(reinterpret_cast<const char*>(value.data()), value.size()));
-}
-
-std::string ae(std::string_view title) {
-  std::string padded(title);
-  padded.resize(16, ' ');
-  return padded;
-}
-
-/// An A-ASSOCIATE-RQ for CT Image Storage in explicit VR little endian, context ID 1.
-Bytes associate_rq() {
-  DicomBytes context(true, true);
-  context.raw(std::string("\1\0\0\0", 4))
-      .raw(item(0x30, kCtImageStorage))
-      .raw(item(0x40, kExplicitLittle));
-  DicomBytes max_length(true, true);
-  max_length.u32(16384);
-  DicomBytes user(true, true);
-  user.raw(item(0x51, max_length.bytes()));
-  DicomBytes body(true, true);
-  body.u16(1).u16(0).raw(ae("AVARA_GW")).raw(ae("TEST_SCU")).raw(std::string(32, '\0'))
-      .raw(item(0x10, "1.2.840.10008.3.1.1.1"))
-      .raw(item(0x20, context.bytes()))
-      .raw(item(0x50, user.bytes()));
-  return pdu(0x01, body.bytes());
-}
+// --- PDU helpers (PS3.8 §9.3) ---------------------------------------------------------------
 
 constexpr std::uint8_t kCommand = 0x01;  // message control header bits (PS3.8 §E.2)
 constexpr std::uint8_t kLast = 0x02;
