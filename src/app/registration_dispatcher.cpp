@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "gateway/fault/crash_point.hpp"
 #include "gateway/log/log.hpp"
 #include "gateway/metrics/registry.hpp"
 
@@ -121,8 +122,10 @@ void RegistrationDispatcher::pump() {
   // and for the ready queue. The claims are durable (in_flight) before any of their requests
   // leaves, so a crash during the requests is followed by a lookup, never a blind create.
   std::vector<registry::StudyRecord> claimed;
+  if (!unwritten_.empty()) fault::crash_point("outcome_pending");
   try {
     const auto written = commit_step(claimed);
+    if (!claimed.empty()) fault::crash_point("claim_committed");
     unwritten_.clear();
     if (write_backoff_ms_ > 0) log::info("registry_update_recovered");
     write_backoff_ms_ = 0;

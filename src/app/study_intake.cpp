@@ -22,7 +22,7 @@ StudyIntake::StudyIntake(storage::Spool& spool, registry::StudyRegistry& registr
       stable_after_(options.stable_after),
       keep_duplicates_(options.keep_duplicates) {}
 
-registry::NewStudy StudyIntake::route(const StudyFacts& facts, std::string_view event) const {
+registry::NewStudy StudyIntake::route(const StudyFacts& facts) const {
   const routing::RoutingDecision decision = rules_()->route(facts);
   registry::NewStudy study;
   study.rule_name = decision.rule_name;
@@ -30,27 +30,31 @@ registry::NewStudy StudyIntake::route(const StudyFacts& facts, std::string_view 
   study.state = decision.action == routing::RoutingDecision::Action::ignore
                     ? registry::StudyState::ignored
                     : registry::StudyState::pending;
-  log::info(event)
-      .kv("study_uid", facts.study_instance_uid)
-      .kv("rule", decision.rule_name)
-      .kv("action", study.state == registry::StudyState::ignored ? "ignore" : "register")
-      .kv("calling_ae", facts.association.calling_ae);
   return study;
 }
 
+void StudyIntake::log_routed(std::string_view event, const std::string& uid,
+                             const registry::NewStudy& study, const std::string& calling_ae) const {
+  auto line = log::info(event);
+  line.kv("study_uid", uid);
+  if (study.state == registry::StudyState::receiving) {
+    line.kv("action", "wait_until_stable")
+        .kv("stable_after_ms", static_cast<std::int64_t>(stable_after_ ? stable_after_->count() : 0));
+  } else {
+    line.kv("rule", study.rule_name)
+        .kv("action", study.state == registry::StudyState::ignored ? "ignore" : "register");
+  }
+  line.kv("calling_ae", calling_ae);
+}
+
 registry::NewStudy StudyIntake::route_new_study(const dicom::ReceivedInstance& instance) const {
-  StudyFacts facts = instance.read_facts();
+  StudyFacts facts = instance.facts;  // read before the rename (DCMTK reloads long values by path)
   facts.association = instance.association;
-  if (!stable_after_) return route(facts, "study_first_seen");
+  if (!stable_after_) return route(facts);
   // study_stable: routed later, with what every instance brought (route_stable).
   registry::NewStudy study;
   study.state = registry::StudyState::receiving;
   study.facts_json = facts_to_json(facts);
-  log::info("study_first_seen")
-      .kv("study_uid", instance.study_instance_uid)
-      .kv("action", "wait_until_stable")
-      .kv("stable_after_ms", static_cast<std::int64_t>(stable_after_->count()))
-      .kv("calling_ae", instance.association.calling_ae);
   return study;
 }
 
@@ -73,7 +77,9 @@ registry::NewStudy StudyIntake::route_stable(const registry::StudyRecord& record
   }
   facts.set("NumberOfStudyRelatedInstances", {std::to_string(record.instances)});
   facts.set("00201208", {std::to_string(record.instances)});
-  return route(facts, "study_stable");
+  registry::NewStudy routed = route(facts);
+  log_routed("study_stable", record.study_instance_uid, routed, facts.association.calling_ae);
+  return routed;
 }
 
 void StudyIntake::record(const dicom::ReceivedInstance& instance) {
@@ -91,7 +97,8 @@ void StudyIntake::record(const dicom::ReceivedInstance& instance) {
     routed = route_new_study(instance);
     recorded = registry_.record_instance(arrival, &*routed, details);
   }
-  if (recorded != Recorded::created) return;
+  if (recorded != Recorded::created) return;  // another association's arrival created it
+  log_routed("study_first_seen", instance.study_instance_uid, *routed, instance.association.calling_ae);
   const registry::StudyState state = routed->state;
   if (state != registry::StudyState::receiving) {
     metrics::counter("dicom_gateway_studies_routed_total",

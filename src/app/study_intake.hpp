@@ -51,7 +51,11 @@ class StudyIntake : public dicom::InstanceSink {
  private:
   void record(const dicom::ReceivedInstance& instance);
   registry::NewStudy route_new_study(const dicom::ReceivedInstance& instance) const;
-  registry::NewStudy route(const StudyFacts& facts, std::string_view event) const;
+  registry::NewStudy route(const StudyFacts& facts) const;
+  /// `event=study_first_seen` (or study_stable) once the decision is recorded: a decision
+  /// that lost a race to another association's commit is not logged.
+  void log_routed(std::string_view event, const std::string& uid, const registry::NewStudy& study,
+                  const std::string& calling_ae) const;
 
   storage::Spool& spool_;
   registry::StudyRegistry& registry_;

@@ -280,7 +280,6 @@ StoreResult StorageScp::deliver(const std::filesystem::path& temp,
   instance.bytes = static_cast<std::int64_t>(std::filesystem::file_size(temp, ec));
   instance.association = association_;
   instance.facts = read_facts(dataset);
-  instance.read_facts = [&instance] { return instance.facts; };
 
   const std::string command_sop = trim_dicom(request.AffectedSOPInstanceUID);
   StoreResult result;

@@ -5,6 +5,7 @@
 
 #include <optional>
 
+#include "gateway/fault/crash_point.hpp"
 #include "registry_transaction.hpp"
 #include "sqlite_statement.hpp"
 #include "study_rows.hpp"
@@ -55,6 +56,7 @@ void StudyRegistry::commit_arrivals(const std::vector<PendingArrival*>& group) n
       }
     }
     tx.commit();
+    fault::crash_point("arrival_committed");
     if (unsynced) wal_writeback_->committed();
   } catch (...) {
     // BEGIN or COMMIT failed (a full disk, a broken file): nothing of the group is durable.

@@ -1,5 +1,7 @@
 #include "gateway/storage/spool.hpp"
 
+#include "gateway/fault/crash_point.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -49,6 +51,7 @@ SpoolError Spool::commit(const std::filesystem::path& temp, const std::string& s
     detail = "fsync of received file failed: " + std::string(std::strerror(err));
     return classify(err);
   }
+  fault::crash_point("instance_fsynced");
   const std::filesystem::path study_dir = root_ / study_uid;
   bool new_dir = false;
   if (::mkdir(study_dir.c_str(), 0750) == 0) {
@@ -64,6 +67,7 @@ SpoolError Spool::commit(const std::filesystem::path& temp, const std::string& s
     detail = "rename into spool failed: " + std::string(std::strerror(err));
     return classify(err);
   }
+  fault::crash_point("instance_renamed");
   // The rename is durable only once the folder holding the new name is.
   if (const int err = fsync_path(study_dir, O_RDONLY | O_DIRECTORY)) {
     detail = "fsync of study folder failed: " + std::string(std::strerror(err));
@@ -75,6 +79,7 @@ SpoolError Spool::commit(const std::filesystem::path& temp, const std::string& s
       return classify(err);
     }
   }
+  fault::crash_point("folder_fsynced");
   return SpoolError::none;
 }
 

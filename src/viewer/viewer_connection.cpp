@@ -1,5 +1,7 @@
 #include "viewer_connection.hpp"
 
+#include "gateway/fault/crash_point.hpp"
+
 #include <string>
 #include <utility>
 
@@ -170,6 +172,7 @@ void ViewerConnection::write() {
 void ViewerConnection::on_write(error_code ec, std::size_t) {
   if (closed_) return;
   if (ec) return fail("write", ec);
+  fault::crash_point("request_written");
   parser_.emplace();
   parser_->body_limit(max_response_body);
   beast::get_lowest_layer(*stream_).expires_after(context_->timeout);
@@ -180,6 +183,7 @@ void ViewerConnection::on_write(error_code ec, std::size_t) {
 void ViewerConnection::on_read(error_code ec, std::size_t) {
   if (closed_) return;
   if (ec) return fail("read", ec);
+  fault::crash_point("answer_read");
   // An idle pooled connection must not time out on its own; the next step sets a new deadline.
   beast::get_lowest_layer(*stream_).expires_never();
 

@@ -64,9 +64,10 @@ void GatewayHarness::start_gateway(const std::string& extra_yaml) {
             "  listen: 127.0.0.1:0\n"  // any free port: tests run in parallel
          << (routing_yaml_.empty() ? test_routing_yaml() : routing_yaml_) << extra_yaml;
   config.close();
-  gateway_ = std::make_unique<ChildProcess>(kGatewayBinary,
-                                            std::vector<std::string>{"run", "--config", config_path()},
-                                            std::map<std::string, std::string>{{"GW_TEST_API_KEY", kApiKey}});
+  auto environment = environment_;
+  environment["GW_TEST_API_KEY"] = kApiKey;
+  gateway_ = std::make_unique<ChildProcess>(
+      kGatewayBinary, std::vector<std::string>{"run", "--config", config_path()}, environment);
   const auto ready = gateway_->wait_for_line("event=gateway_ready", std::chrono::seconds(20));
   ASSERT_TRUE(ready) << "the gateway did not start:\n" << gateway_->output();
   port_ = static_cast<std::uint16_t>(std::stoi(log_field(*ready, "port")));

@@ -47,6 +47,9 @@ class GatewayHarness {
   void add_dicom_setting(const std::string& lines) { dicom_extra_ += lines; }
   /// The DICOM TLS port the gateway logged as ready; 0 without dicom.tls.
   std::uint16_t tls_port() const { return tls_port_; }
+  /// Sets an environment variable for the next start_gateway() (the API key's is always set).
+  void set_environment(const std::string& name, const std::string& value) { environment_[name] = value; }
+  void clear_environment() { environment_.clear(); }
   /// Replaces viewer_api.retry (default `{ initial: 100ms, max: 1s }`) of the next start.
   void set_retry_yaml(std::string yaml) { retry_yaml_ = std::move(yaml); }
   /// Replaces the `routing:` section (test_routing_yaml()) of the next start_gateway().
@@ -83,6 +86,7 @@ class GatewayHarness {
   std::string dicom_extra_;
   std::string storage_extra_;
   std::string routing_yaml_;
+  std::map<std::string, std::string> environment_;
   std::string retry_yaml_ = "{ initial: 100ms, max: 1s }";
   std::string api_key_file_;  // empty: the key comes from the environment
 };

@@ -23,8 +23,6 @@ struct ReceivedInstance {
   /// The study's attributes (UTF-8), read by the receiver while `file` was still at its
   /// received path: DCMTK reloads long values by that path, so after a rename it could not.
   StudyFacts facts;
-  /// Returns a copy of `facts`; valid only during store(). Kept while callers move to `facts`.
-  std::function<StudyFacts()> read_facts;
 };
 
 /// How the gateway answers a C-STORE; the receiver maps each to a DIMSE status in one table.
