@@ -5,7 +5,10 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 
+#include <sqlite3.h>
 #include <time.h>
+
+#include <thread>
 
 #include <functional>
 #include <map>
@@ -172,6 +175,41 @@ TEST_F(DispatchOrder, WithEverySlotTakenADueBacklogWaitsForAnAnswerInsteadOfSpin
   // the backlog lasted. It now waits for an answer (or its one-second idle look).
   EXPECT_LT(cpu_ms, 100.0) << "the io thread spun while every slot was taken";
   EXPECT_EQ(viewer_.bodies.size(), 2u);
+}
+
+TEST_F(DispatchOrder, AnOutcomeWhoseCommitFailsIsKeptAndWrittenLaterWithoutSpinning) {
+  // Another process (a `studies` command) holds the database's write lock while the answer
+  // comes back: the outcome's commit fails with SQLITE_BUSY after the 5 s busy timeout.
+  add_study("1.2.1", 1);
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_ / "state.db").c_str(), &other), SQLITE_OK);
+  std::thread release;
+  viewer_.on_create = [&] {
+    ASSERT_EQ(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
+    release = std::thread([&] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5500));
+      sqlite3_exec(other, "COMMIT", nullptr, nullptr, nullptr);
+    });
+  };
+  DispatchSettings settings;
+  auto dispatcher = std::make_shared<RegistrationDispatcher>(io_, *registry_, viewer_, settings);
+  dispatcher->start();
+  timespec before{}, after{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &before);
+  for (int i = 0; i < 100 && registry_->find("1.2.1")->state != StudyState::registered; ++i) {
+    io_.run_for(std::chrono::milliseconds(100));
+  }
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &after);
+  dispatcher->stop();
+  release.join();
+  sqlite3_close(other);
+  // Before, the outcome was dropped (the study stayed in_flight until a restart) and the
+  // dispatcher re-armed a 0 ms timer, spinning a core and logging on every turn.
+  EXPECT_EQ(registry_->find("1.2.1")->state, StudyState::registered);
+  EXPECT_EQ(registry_->find("1.2.1")->study_id, "stu_1");
+  EXPECT_EQ(viewer_.bodies.size(), 1u) << "the answer was kept, not the study sent again";
+  const double cpu_ms = (after.tv_sec - before.tv_sec) * 1e3 + (after.tv_nsec - before.tv_nsec) / 1e6;
+  EXPECT_LT(cpu_ms, 500.0) << "the dispatcher spun while the database was locked";
 }
 
 }  // namespace

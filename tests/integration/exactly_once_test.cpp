@@ -9,6 +9,7 @@
 #include <fstream>
 #include <thread>
 
+#include "dicom_files.hpp"
 #include "gateway_harness.hpp"
 
 namespace gw::test {
@@ -175,6 +176,53 @@ TEST(ExactlyOnce, FailedRequestsKeepTheResponseBodyOutOfLogsAndHistory) {
   for (const std::string& text : {harness.gateway().output(), show}) {
     EXPECT_EQ(text.find("\"error\""), std::string::npos) << "the JSON error body leaked:\n" << text;
   }
+}
+
+TEST(ExactlyOnce, AFileUnderTheInstancesNameThatWasNeverRecordedIsReplacedNotTrusted) {
+  // storage.on_duplicate: keep (the default) keeps a copy already durable. A file that merely
+  // exists under the name (a concurrent duplicate still being committed, or one whose folder
+  // fsync failed) is no such copy: the received instance is spooled and synced instead.
+  GatewayHarness harness;
+  harness.start_gateway();
+  const auto leftover = harness.dir() / "spool" / kStudy / (kStudy + ".1.1.dcm");
+  std::filesystem::create_directories(leftover.parent_path());
+  std::ofstream(leftover) << "DICM not durable, not recorded";
+  const SendResult sent = send_files(harness.sender(), {harness.fixture("cr_no_description")});
+  ASSERT_EQ(sent.statuses, std::vector<std::uint16_t>{0x0000});
+  ASSERT_TRUE(harness.wait_for_registrations(1)) << harness.gateway().output();
+  std::ifstream spooled(leftover, std::ios::binary);
+  std::string magic(132, '\0');
+  spooled.read(magic.data(), 132);
+  EXPECT_EQ(magic.substr(128), "DICM") << "the acknowledged instance is the one in the spool";
+  EXPECT_EQ(harness.gateway().count_lines("event=instance_duplicate_kept"), 0);
+}
+
+TEST(ExactlyOnce, ASopUidSeenBeforeUnderAnotherStudyIsAdoptedAfterAPowerCut) {
+  // Senders do reuse SOP Instance UIDs across studies. The start-up check used to match spooled
+  // files by SOP UID alone, so the second study's instance, spooled but not yet recorded when
+  // the power went, was taken as known and the study was lost.
+  const std::string first = "1.2.826.0.1.3680043.10.543.901";
+  const std::string second = "1.2.826.0.1.3680043.10.543.902";
+  const std::string sop = "1.2.826.0.1.3680043.10.543.901.1.1";
+  GatewayHarness harness;
+  harness.start_gateway();
+  const std::string sent = (harness.dir() / "first.dcm").string();
+  write_instance(sent, {first, sop, "MR", "First"});
+  ASSERT_TRUE(send_files(harness.sender(), {sent}).associated);
+  ASSERT_TRUE(harness.wait_for_registrations(1));
+  EXPECT_EQ(harness.stop_gateway(), 0);
+  // What a power cut after the rename and before the arrival's commit leaves behind.
+  const auto spooled = harness.dir() / "spool" / second / (sop + ".dcm");
+  std::filesystem::create_directories(spooled.parent_path());
+  write_instance(spooled.string(), {second, sop, "MR", "Second"});
+
+  harness.start_gateway();
+  const auto reconciled = harness.gateway().wait_for_line("event=spool_reconciled", 5s);
+  ASSERT_TRUE(reconciled) << harness.gateway().output();
+  EXPECT_EQ(log_field(*reconciled, "adopted"), "1");
+  ASSERT_TRUE(harness.wait_for_registrations(1)) << harness.gateway().output();
+  EXPECT_EQ(harness.registry_view().at(second).first, "registered");
+  EXPECT_EQ(harness.simulator().studies_created(), 2u);
 }
 
 }  // namespace

@@ -74,6 +74,27 @@ TEST_F(InFlightRecovery, AWaitingStudyBecomesDueAtOnceWhenTheCauseIsFixed) {
   EXPECT_EQ(registry->due(3000, 10).size(), 1u);
 }
 
+TEST_F(InFlightRecovery, InstancesKeyedBySopAloneAreRekeyedByStudyAndSopKeepingEveryRow) {
+  // Before 0.2 the instances table was keyed by SOP Instance UID alone: a SOP UID reused under
+  // another study could not be recorded for it.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "CREATE TABLE instances (sop_instance_uid TEXT PRIMARY KEY, "
+                         "study_instance_uid TEXT NOT NULL, bytes INTEGER NOT NULL, received "
+                         "INTEGER NOT NULL, series_instance_uid TEXT NOT NULL DEFAULT '') WITHOUT ROWID;"
+                         "INSERT INTO instances VALUES ('1.2.1', '1.2', 10, 1, '1.2.9');",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+
+  auto registry = StudyRegistry::open(path_);
+  EXPECT_TRUE(registry->knows_instance("1.2", "1.2.1")) << "the old row is kept";
+  record(*registry, {"1.3", "1.2.1", 10, 1000}, pending_study);
+  EXPECT_TRUE(registry->knows_instance("1.3", "1.2.1")) << "the same SOP UID under another study";
+  EXPECT_EQ(registry->find("1.3")->instances, 1);
+}
+
 TEST_F(InFlightRecovery, ADatabaseFromAnOlderGatewayGainsTheNewColumnsAndKeepsItsStudies) {
   // The studies table as the first release wrote it (no lookup_first, no first_attempt).
   sqlite3* db = nullptr;
