@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "signal_controller.hpp"
 #include "state_lock.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -102,6 +103,123 @@ std::string service_status(registry::StudyRegistry& registry) {
   return text + " last_error=" + (last_error.empty() ? "none" : last_error);
 }
 
+DispatchSettings dispatch_settings(const config::Config& cfg) {
+  DispatchSettings dispatch;
+  dispatch.max_in_flight = cfg.viewer_api.max_in_flight;
+  dispatch.retry.initial = cfg.viewer_api.retry.initial;
+  dispatch.retry.max = cfg.viewer_api.retry.max;
+  dispatch.give_up_after = cfg.viewer_api.retry.give_up_after;
+  dispatch.probe_after_failures = cfg.viewer_api.retry.probe_after_failures;
+  dispatch.auth_pause = cfg.viewer_api.auth_pause;
+  return dispatch;
+}
+
+dicom::ListenerSettings listener_settings(const config::Config& cfg, const storage::Spool& spool) {
+  dicom::ListenerSettings settings;
+  settings.ae_title = cfg.dicom.ae_title;
+  settings.bind_address = cfg.dicom.bind;
+  settings.port = cfg.dicom.port;
+  settings.max_associations = cfg.dicom.max_associations;
+  settings.max_pdu = cfg.dicom.max_pdu;
+  settings.acse_timeout = cfg.dicom.acse_timeout;
+  settings.dimse_timeout = cfg.dicom.dimse_timeout;
+  settings.idle_timeout = cfg.dicom.idle_timeout;
+  settings.policy = cfg.dicom.policy;
+  settings.incoming_dir = spool.incoming_dir();
+  settings.presentation = cfg.dicom.presentation;
+  settings.limits.max_nesting = cfg.dicom.limits.max_nesting;
+  settings.limits.max_elements = cfg.dicom.limits.max_elements;
+  settings.limits.max_dataset_bytes = cfg.dicom.limits.max_dataset_bytes;
+  settings.limits.min_free_bytes = cfg.storage.min_free_bytes;
+  if (cfg.dicom.tls.enabled) {
+    const config::DicomTlsSettings& tls = cfg.dicom.tls;
+    settings.tls = dicom::TlsListenerSettings{tls.port,        tls.certificate,
+                                              tls.private_key, tls.ca_file,
+                                              tls.require_client_certificate, tls.min_version};
+  }
+  return settings;
+}
+
+StudyIntake::Options intake_options(const config::Config& cfg) {
+  StudyIntake::Options options;
+  if (cfg.registration.trigger == "study_stable") options.stable_after = cfg.registration.stable_after;
+  options.keep_duplicates = cfg.storage.on_duplicate == "keep";
+  return options;
+}
+
+void reset_rule_hits(registry::StudyRegistry& registry, const config::Config& cfg) {
+  std::vector<std::string> names;
+  for (const auto& [name, hits] : cfg.rules->hit_counts()) names.push_back(name);
+  registry.reset_rule_hits(names, now_ms());
+}
+
+void log_ready(const config::Config& cfg, const dicom::DicomListener& listener,
+               const MetricsServer* metrics_server) {
+  log::info("gateway_ready")
+      .kv("port", static_cast<unsigned>(listener.port()))
+      .kv("tls_port", static_cast<unsigned>(listener.tls_port()))
+      .kv("ae_title", cfg.dicom.ae_title)
+      .kv("viewer", cfg.viewer_api.base_url)
+      .kv("database", cfg.state.database)
+      .kv("spool", cfg.storage.spool_dir)
+      .kv("metrics_port", static_cast<unsigned>(metrics_server ? metrics_server->port() : 0));
+}
+
+/// What the signal steps act on once the gateway runs. References only; lives in run_gateway().
+struct Running {
+  const std::string& config_path;
+  const config::Config& started;
+  LiveRules& rules;
+  RegistrationDispatcher& dispatcher;
+  viewer::ViewerClient& client;
+  ServiceNotifier& notifier;
+  Readiness& readiness;
+  dicom::DicomListener& listener;
+  MetricsServer* metrics_server;
+  ServiceHeartbeat& heartbeat;
+  std::shared_ptr<SpoolJanitor>& janitor;
+  std::shared_ptr<const config::Config> current;  // the reloadable settings in force
+};
+
+/// Reload on SIGHUP, and the stop sequence, in order: stop accepting and let open
+/// associations finish (each acknowledged instance is already committed), breaking them when
+/// shutdown_grace ends; then stop starting registrations and cancel in-flight ones (they stay
+/// in_flight in the registry and are looked up on the next start); then stop serving
+/// metrics, and the loop ends.
+SignalController::Steps running_steps(Running& r) {
+  return {
+      [&r] {
+        r.notifier.reloading();
+        if (auto loaded = reload(r.config_path, r.started, r.rules, r.dispatcher, r.client,
+                                 r.readiness, r.listener)) {
+          r.current = std::move(loaded);
+        }
+        r.notifier.ready();
+        r.heartbeat.beat();
+      },
+      [&r](int signal) {
+        log::info("gateway_stopping")
+            .kv("signal", signal)
+            .kv("open_associations", r.listener.open_associations())
+            .kv("grace_ms", static_cast<std::int64_t>(r.current->shutdown_grace.count()));
+        r.notifier.stopping();
+        r.readiness.set_listening(false);
+        return r.current->shutdown_grace;
+      },
+      [&r] {
+        log::warning("shutdown_grace_expired").kv("open_associations", r.listener.open_associations());
+        r.listener.abort_open();
+      },
+      [&r] { r.listener.stop(); },
+      [&r] {
+        r.dispatcher.stop();
+        if (r.janitor) r.janitor->stop();
+        r.client.shutdown();
+        if (r.metrics_server) r.metrics_server->stop();
+        r.heartbeat.stop();
+      }};
+}
+
 }  // namespace
 
 int run_gateway(const std::string& config_path, std::shared_ptr<const config::Config> config) {
@@ -113,73 +231,26 @@ int run_gateway(const std::string& config_path, std::shared_ptr<const config::Co
   spool.prepare();
   auto registry = registry::StudyRegistry::open(cfg.state.database);
   LiveRules rules(cfg.rules);
-  {
-    std::vector<std::string> names;
-    for (const auto& [name, hits] : cfg.rules->hit_counts()) names.push_back(name);
-    registry->reset_rule_hits(names, now_ms());
-  }
+  reset_rule_hits(*registry, cfg);
 
   boost::asio::io_context io(1);
-  const viewer::ViewerClientSettings client_settings = viewer_client_settings(cfg.viewer_api);
-  auto client = viewer::HttpsViewerClient::create(io.get_executor(), client_settings);
-  if (!client) {
-    throw std::runtime_error("viewer_api: " + client.error().message());
-  }
-
-  DispatchSettings dispatch;
-  dispatch.max_in_flight = cfg.viewer_api.max_in_flight;
-  dispatch.retry.initial = cfg.viewer_api.retry.initial;
-  dispatch.retry.max = cfg.viewer_api.retry.max;
-  dispatch.give_up_after = cfg.viewer_api.retry.give_up_after;
-  dispatch.probe_after_failures = cfg.viewer_api.retry.probe_after_failures;
-  dispatch.auth_pause = cfg.viewer_api.auth_pause;
+  auto client = viewer::HttpsViewerClient::create(io.get_executor(), viewer_client_settings(cfg.viewer_api));
+  if (!client) throw std::runtime_error("viewer_api: " + client.error().message());
+  DispatchSettings dispatch = dispatch_settings(cfg);
   // Declared before the intake, which wakes it; made after, since it routes stable studies
   // through the intake.
   std::shared_ptr<RegistrationDispatcher> dispatcher;
-
-  StudyIntake::Options intake_options;
-  if (cfg.registration.trigger == "study_stable") {
-    intake_options.stable_after = cfg.registration.stable_after;
-  }
-  intake_options.keep_duplicates = cfg.storage.on_duplicate == "keep";
   StudyIntake intake(spool, *registry, [&rules] { return rules.get(); },
-                     [&dispatcher] { dispatcher->wake(); }, intake_options);
-  if (intake_options.stable_after) {
+                     [&dispatcher] { dispatcher->wake(); }, intake_options(cfg));
+  if (cfg.registration.trigger == "study_stable") {
     dispatch.route_stable = [&intake](const registry::StudyRecord& study) {
       return intake.route_stable(study);
     };
   }
   dispatcher = std::make_shared<RegistrationDispatcher>(io, *registry, **client, dispatch);
-
   // Before the port opens: what a crash left in the spool is cleaned up or adopted.
   reconcile_spool(spool, *registry, intake);
-
-  dicom::ListenerSettings listener_settings;
-  listener_settings.ae_title = cfg.dicom.ae_title;
-  listener_settings.bind_address = cfg.dicom.bind;
-  listener_settings.port = cfg.dicom.port;
-  listener_settings.max_associations = cfg.dicom.max_associations;
-  listener_settings.max_pdu = cfg.dicom.max_pdu;
-  listener_settings.acse_timeout = cfg.dicom.acse_timeout;
-  listener_settings.dimse_timeout = cfg.dicom.dimse_timeout;
-  listener_settings.idle_timeout = cfg.dicom.idle_timeout;
-  listener_settings.policy = cfg.dicom.policy;
-  listener_settings.incoming_dir = spool.incoming_dir();
-  listener_settings.presentation = cfg.dicom.presentation;
-  listener_settings.limits.max_nesting = cfg.dicom.limits.max_nesting;
-  listener_settings.limits.max_elements = cfg.dicom.limits.max_elements;
-  listener_settings.limits.max_dataset_bytes = cfg.dicom.limits.max_dataset_bytes;
-  listener_settings.limits.min_free_bytes = cfg.storage.min_free_bytes;
-  if (cfg.dicom.tls.enabled) {
-    const config::DicomTlsSettings& tls = cfg.dicom.tls;
-    listener_settings.tls = dicom::TlsListenerSettings{tls.port,
-                                                       tls.certificate,
-                                                       tls.private_key,
-                                                       tls.ca_file,
-                                                       tls.require_client_certificate,
-                                                       tls.min_version};
-  }
-  dicom::DicomListener listener(listener_settings, intake);
+  dicom::DicomListener listener(listener_settings(cfg, spool), intake);
 
   ServiceNotifier notifier;
   describe_gateway_metrics();
@@ -194,13 +265,13 @@ int run_gateway(const std::string& config_path, std::shared_ptr<const config::Co
                    [&readiness] { return readiness.not_ready_reason(); }});
   }
   ServiceHeartbeat heartbeat(io, notifier, [&registry] { return service_status(*registry); });
-
-  // Before anyone can be told we are ready: a SIGHUP (systemd's ExecReload) or SIGTERM sent
-  // just after READY would otherwise kill the process with the default action. Signals that
-  // arrive before async_wait below are queued, not lost.
-  boost::asio::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);
-  dispatcher->start();
   std::shared_ptr<SpoolJanitor> janitor;
+
+  Running running{config_path, cfg, rules, *dispatcher, **client, notifier, readiness,
+                  listener, metrics_server.get(), heartbeat, janitor, config};
+  SignalController signals(io, running_steps(running));
+
+  dispatcher->start();
   if (cfg.storage.retention) {
     janitor = std::make_shared<SpoolJanitor>(io, spool, *registry, *cfg.storage.retention);
     janitor->start();
@@ -208,82 +279,12 @@ int run_gateway(const std::string& config_path, std::shared_ptr<const config::Co
   listener.start();
   readiness.set_listening(true);
   if (metrics_server) metrics_server->start();
-  log::info("gateway_ready")
-      .kv("port", static_cast<unsigned>(listener.port()))
-      .kv("tls_port", static_cast<unsigned>(listener.tls_port()))
-      .kv("ae_title", cfg.dicom.ae_title)
-      .kv("viewer", cfg.viewer_api.base_url)
-      .kv("database", cfg.state.database)
-      .kv("spool", cfg.storage.spool_dir)
-      .kv("metrics_port", static_cast<unsigned>(metrics_server ? metrics_server->port() : 0));
+  log_ready(cfg, listener, metrics_server.get());
   // The port listens and the database is open: only now may systemd start dependents.
   notifier.ready();
   heartbeat.start();
-
-  std::shared_ptr<const config::Config> current = config;  // reloadable settings in force
-  boost::asio::steady_timer grace(io);
-  std::thread stopper;  // runs listener.stop(), which blocks until open associations end
-  bool stopping = false;
-
-  // The stop sequence, in order: stop accepting and let open associations finish (each
-  // acknowledged instance is already committed), breaking them when shutdown_grace ends;
-  // then stop starting registrations and cancel in-flight ones (they stay in_flight in the
-  // registry and resume on the next start); then stop serving metrics and let the loop end.
-  auto finish = [&] {
-    grace.cancel();
-    dispatcher->stop();
-    if (janitor) janitor->stop();
-    (*client)->shutdown();
-    if (metrics_server) metrics_server->stop();
-    heartbeat.stop();
-  };
-  std::function<void(const boost::system::error_code&, int)> on_signal =
-      [&](const boost::system::error_code& ec, int signal) {
-        if (ec) return;
-        if (signal == SIGHUP) {
-          if (!stopping) {
-            notifier.reloading();
-            if (auto loaded = reload(config_path, cfg, rules, *dispatcher, **client, readiness, listener)) {
-              current = std::move(loaded);
-            }
-            notifier.ready();
-            heartbeat.beat();
-          }
-          signals.async_wait(on_signal);
-          return;
-        }
-        if (stopping) {
-          // A second SIGTERM: exit now. Every acknowledged instance is durable already
-          // (spool fsynced, registry committed before the answer); unanswered ones are
-          // resent by their peers, and in-flight registrations resume on the next start.
-          log::warning("gateway_stopping_now").kv("signal", signal);
-          std::_Exit(0);
-        }
-        stopping = true;
-        log::info("gateway_stopping")
-            .kv("signal", signal)
-            .kv("open_associations", listener.open_associations())
-            .kv("grace_ms", static_cast<std::int64_t>(current->shutdown_grace.count()));
-        notifier.stopping();
-        readiness.set_listening(false);
-        grace.expires_after(current->shutdown_grace);
-        grace.async_wait([&](boost::system::error_code e) {
-          if (e) return;
-          log::warning("shutdown_grace_expired").kv("open_associations", listener.open_associations());
-          listener.abort_open();
-        });
-        stopper = std::thread([&] {
-          listener.stop();
-          boost::asio::post(io, [&] {
-            finish();
-            signals.cancel();
-          });
-        });
-        signals.async_wait(on_signal);
-      };
-  signals.async_wait(on_signal);
+  signals.start();
   io.run();
-  if (stopper.joinable()) stopper.join();
   log::info("gateway_stopped");
   return 0;
 }

@@ -27,8 +27,9 @@ bool clear_study(const fs::path& dir, fs::file_time_type cutoff) {
 }  // namespace
 
 SpoolJanitor::SpoolJanitor(boost::asio::io_context& io, const storage::Spool& spool,
-                           registry::StudyRegistry& registry, std::chrono::milliseconds retention)
-    : timer_(io), spool_(spool), registry_(registry), retention_(retention) {}
+                           registry::StudyRegistry& registry, std::chrono::milliseconds retention,
+                           WallClock clock)
+    : timer_(io), spool_(spool), registry_(registry), retention_(retention), clock_(std::move(clock)) {}
 
 void SpoolJanitor::start() {
   log::info("spool_retention").kv("retention_ms", static_cast<std::int64_t>(retention_.count()));
@@ -58,7 +59,7 @@ void SpoolJanitor::schedule() {
 }
 
 std::size_t SpoolJanitor::sweep() {
-  const registry::TimestampMs cutoff = now_ms() - retention_.count();
+  const registry::TimestampMs cutoff = clock_() - retention_.count();
   // File times are compared on the file clock: the same instant as `cutoff`.
   const auto file_cutoff = fs::file_time_type::clock::now() - retention_;
   std::size_t cleared = 0;

@@ -8,6 +8,7 @@
 
 #include "gateway/registry/study_registry.hpp"
 #include "gateway/storage/spool.hpp"
+#include "wall_clock.hpp"
 
 namespace gw::app {
 
@@ -17,7 +18,8 @@ namespace gw::app {
 class SpoolJanitor : public std::enable_shared_from_this<SpoolJanitor> {
  public:
   SpoolJanitor(boost::asio::io_context& io, const storage::Spool& spool,
-               registry::StudyRegistry& registry, std::chrono::milliseconds retention);
+               registry::StudyRegistry& registry, std::chrono::milliseconds retention,
+               WallClock clock = now_ms);
   void start();
   void stop();
   /// One pass: removes what retention allows now; returns the number of studies cleared.
@@ -30,6 +32,7 @@ class SpoolJanitor : public std::enable_shared_from_this<SpoolJanitor> {
   const storage::Spool& spool_;
   registry::StudyRegistry& registry_;
   std::chrono::milliseconds retention_;
+  WallClock clock_;
   bool stopped_ = false;
 };
 

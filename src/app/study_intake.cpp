@@ -20,7 +20,8 @@ StudyIntake::StudyIntake(storage::Spool& spool, registry::StudyRegistry& registr
       rules_(std::move(rules)),
       wakeup_(std::move(wakeup)),
       stable_after_(options.stable_after),
-      keep_duplicates_(options.keep_duplicates) {}
+      keep_duplicates_(options.keep_duplicates),
+      clock_(std::move(options.clock)) {}
 
 registry::NewStudy StudyIntake::route(const StudyFacts& facts) const {
   const routing::RoutingDecision decision = rules_()->route(facts);
@@ -84,7 +85,7 @@ registry::NewStudy StudyIntake::route_stable(const registry::StudyRecord& record
 
 void StudyIntake::record(const dicom::ReceivedInstance& instance) {
   const registry::InstanceArrival arrival{instance.study_instance_uid, instance.sop_instance_uid,
-                                          instance.bytes, now_ms()};
+                                          instance.bytes, clock_()};
   registry::ArrivalDetails details{instance.series_instance_uid, instance.modality, std::nullopt};
   if (stable_after_) details.stable_after = stable_after_->count();
   // Straight line: a study the registry does not know is routed here, on this thread, before

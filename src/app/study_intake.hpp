@@ -9,6 +9,7 @@
 #include "gateway/dicom/instance_sink.hpp"
 #include "gateway/registry/study_registry.hpp"
 #include "gateway/storage/spool.hpp"
+#include "wall_clock.hpp"
 
 namespace gw::routing {
 class RuleSet;
@@ -32,6 +33,7 @@ class StudyIntake : public dicom::InstanceSink {
     std::optional<std::chrono::milliseconds> stable_after;
     // storage.on_duplicate: keep the stored copy of a SOP instance received again (else replace).
     bool keep_duplicates = true;
+    WallClock clock = now_ms;  // when an instance arrived, as the registry records it
   };
   StudyIntake(storage::Spool& spool, registry::StudyRegistry& registry, RulesSource rules,
               Wakeup wakeup, Options options);
@@ -63,6 +65,7 @@ class StudyIntake : public dicom::InstanceSink {
   Wakeup wakeup_;
   std::optional<std::chrono::milliseconds> stable_after_;
   bool keep_duplicates_;
+  WallClock clock_;
 };
 
 }  // namespace gw::app

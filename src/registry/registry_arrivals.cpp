@@ -67,46 +67,49 @@ void StudyRegistry::commit_arrivals(const std::vector<PendingArrival*>& group) n
   }
 }
 
+bool StudyRegistry::insert_study(const InstanceArrival& arrival, const NewStudy& study,
+                                 const ArrivalDetails& details) {
+  // Two associations may both have routed a new study: the first commit creates it, the
+  // other's (identical) decision is dropped.
+  SqliteStatement insert(*statements_,
+                         "INSERT INTO studies (study_instance_uid, state, rule_name, "
+                         "request_body, idempotency_key, first_seen, last_instance, "
+                         "next_attempt, updated, facts_json) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                         "ON CONFLICT(study_instance_uid) DO NOTHING");
+  insert.bind(1, arrival.study_instance_uid)
+      .bind(2, to_string(study.state))
+      .bind(3, study.rule_name)
+      .bind(4, study.request_body)
+      .bind(5, detail::new_idempotency_key())
+      .bind(6, arrival.received)
+      .bind(7, arrival.received)
+      .bind(8, arrival.received + (study.state == StudyState::receiving
+                                       ? details.stable_after.value_or(0)
+                                       : 0))
+      .bind(9, arrival.received)
+      .bind(10, study.facts_json)
+      .run();
+  if (sqlite3_changes(db_) == 0) return false;
+  // Counted with the study, in the same transaction: a rule's hits are its studies.
+  if (study.state != StudyState::receiving) {  // a receiving study is counted when routed
+    SqliteStatement(*statements_,
+                    "INSERT INTO rule_hits (position, rule, hits, since) VALUES "
+                    "((SELECT COALESCE(MAX(position), 0) + 1 FROM rule_hits), ?, 1, ?) "
+                    "ON CONFLICT(rule) DO UPDATE SET hits = hits + 1")
+        .bind(1, study.rule_name)
+        .bind(2, arrival.received)
+        .run();
+  }
+  return true;
+}
+
 StudyRegistry::Recorded StudyRegistry::insert_arrival(const PendingArrival& p) {
   const InstanceArrival& arrival = p.arrival;
   const ArrivalDetails& details = p.details;
   Recorded recorded = Recorded::added;
   if (p.new_study) {
-    const NewStudy& study = *p.new_study;
-    // Two associations may both have routed a new study: the first commit creates it, the
-    // other's (identical) decision is dropped.
-    SqliteStatement insert(*statements_,
-                           "INSERT INTO studies (study_instance_uid, state, rule_name, "
-                           "request_body, idempotency_key, first_seen, last_instance, "
-                           "next_attempt, updated, facts_json) "
-                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                           "ON CONFLICT(study_instance_uid) DO NOTHING");
-    insert.bind(1, arrival.study_instance_uid)
-        .bind(2, to_string(study.state))
-        .bind(3, study.rule_name)
-        .bind(4, study.request_body)
-        .bind(5, detail::new_idempotency_key())
-        .bind(6, arrival.received)
-        .bind(7, arrival.received)
-        .bind(8, arrival.received + (study.state == StudyState::receiving
-                                         ? details.stable_after.value_or(0)
-                                         : 0))
-        .bind(9, arrival.received)
-        .bind(10, study.facts_json)
-        .run();
-    if (sqlite3_changes(db_) > 0) {
-      recorded = Recorded::created;
-      // Counted with the study, in the same transaction: a rule's hits are its studies.
-      if (study.state != StudyState::receiving) {  // a receiving study is counted when routed
-        SqliteStatement(*statements_,
-                        "INSERT INTO rule_hits (position, rule, hits, since) VALUES "
-                        "((SELECT COALESCE(MAX(position), 0) + 1 FROM rule_hits), ?, 1, ?) "
-                        "ON CONFLICT(rule) DO UPDATE SET hits = hits + 1")
-            .bind(1, study.rule_name)
-            .bind(2, arrival.received)
-            .run();
-      }
-    }
+    if (insert_study(arrival, *p.new_study, details)) recorded = Recorded::created;
   } else {
     SqliteStatement exists(*statements_, "SELECT 1 FROM studies WHERE study_instance_uid = ?");
     exists.bind(1, arrival.study_instance_uid);

@@ -172,6 +172,10 @@ class StudyRegistry {
   void commit_arrivals(const std::vector<PendingArrival*>& group) noexcept;
   /// record_instance()'s statements, inside an open transaction.
   Recorded insert_arrival(const PendingArrival& p);
+  /// Creates the study row (and counts its rule's hit) unless another arrival created it
+  /// first; true when this call did.
+  bool insert_study(const InstanceArrival& arrival, const NewStudy& study,
+                    const ArrivalDetails& details);
   /// apply()'s body, inside an open transaction and the lock.
   ApplyResult apply_locked(const std::string& uid, const domain::LifecycleEvent& event,
                            const domain::LifecyclePolicy& policy, TimestampMs now,
