@@ -59,7 +59,7 @@ SpoolReconciliation reconcile_spool(const storage::Spool& spool, registry::Study
       instance.series_instance_uid = facts->first("SeriesInstanceUID");
       instance.modality = facts->first("Modality");
       instance.bytes = static_cast<std::int64_t>(fs::file_size(path, ec));
-      instance.facts = *facts;
+      instance.read_facts = [&facts] { return *facts; };
       intake.adopt(instance);
       ++result.adopted;
       log::warning("spool_instance_adopted").kv("study_uid", study_uid).kv("sop_uid", sop_uid);

@@ -49,7 +49,7 @@ void StudyIntake::log_routed(std::string_view event, const std::string& uid,
 }
 
 registry::NewStudy StudyIntake::route_new_study(const dicom::ReceivedInstance& instance) const {
-  StudyFacts facts = instance.facts;  // read before the rename (DCMTK reloads long values by path)
+  StudyFacts facts = instance.read_facts();
   facts.association = instance.association;
   if (!stable_after_) return route(facts);
   // study_stable: routed later, with what every instance brought (route_stable).
@@ -83,18 +83,25 @@ registry::NewStudy StudyIntake::route_stable(const registry::StudyRecord& record
   return routed;
 }
 
-void StudyIntake::record(const dicom::ReceivedInstance& instance) {
+std::optional<registry::NewStudy> StudyIntake::route_if_new(
+    const dicom::ReceivedInstance& instance) const {
+  if (registry_.knows_study(instance.study_instance_uid)) return std::nullopt;
+  return route_new_study(instance);
+}
+
+void StudyIntake::record(const dicom::ReceivedInstance& instance,
+                         std::optional<registry::NewStudy> routed) {
   const registry::InstanceArrival arrival{instance.study_instance_uid, instance.sop_instance_uid,
                                           instance.bytes, clock_()};
   registry::ArrivalDetails details{instance.series_instance_uid, instance.modality, std::nullopt};
   if (stable_after_) details.stable_after = stable_after_->count();
-  // Straight line: a study the registry does not know is routed here, on this thread, before
-  // the arrival's transaction; the transaction calls out to nothing.
+  // Straight line: a new study was routed before this, on this thread; the arrival's
+  // transaction calls out to nothing.
   using Recorded = registry::StudyRegistry::Recorded;
-  std::optional<registry::NewStudy> routed;
-  if (!registry_.knows_study(instance.study_instance_uid)) routed = route_new_study(instance);
   Recorded recorded = registry_.record_instance(arrival, routed ? &*routed : nullptr, details);
-  if (recorded == Recorded::unknown_study) {  // forgotten by an operator since the check
+  if (recorded == Recorded::unknown_study) {
+    // Forgotten by an operator between the check and the commit: routed now, after the
+    // rename (a value over 4 KiB may then read as U+FFFD; a race only an operator starts).
     routed = route_new_study(instance);
     recorded = registry_.record_instance(arrival, &*routed, details);
   }
@@ -110,7 +117,9 @@ void StudyIntake::record(const dicom::ReceivedInstance& instance) {
   if (state != registry::StudyState::ignored) wakeup_();
 }
 
-void StudyIntake::adopt(const dicom::ReceivedInstance& spooled) { record(spooled); }
+void StudyIntake::adopt(const dicom::ReceivedInstance& spooled) {
+  record(spooled, route_if_new(spooled));
+}
 
 dicom::StoreResult StudyIntake::store(const dicom::ReceivedInstance& instance) noexcept {
   using dicom::StoreStatus;
@@ -126,6 +135,10 @@ dicom::StoreResult StudyIntake::store(const dicom::ReceivedInstance& instance) n
                                                   ? "missing SOPInstanceUID"
                                                   : "invalid SOPInstanceUID"};
     }
+    // The facts are read now, while the file is where DCMTK can reload long values from, and
+    // only for a study the registry does not know (routing needs them; reading them costs a
+    // charset conversion of every attribute).
+    std::optional<registry::NewStudy> routed = route_if_new(instance);
     // A SOP instance received again is acknowledged either way; with on_duplicate: keep the
     // copy already durable stays (the sink owns the received file and removes it). Durable
     // means recorded: the registry's row is written only after the first copy's rename and
@@ -138,7 +151,7 @@ dicom::StoreResult StudyIntake::store(const dicom::ReceivedInstance& instance) n
       log::info("instance_duplicate_kept")
           .kv("study_uid", instance.study_instance_uid)
           .kv("sop_uid", instance.sop_instance_uid);
-      record(instance);
+      record(instance, std::move(routed));
       return {StoreStatus::stored, {}};
     }
     std::string detail;
@@ -153,7 +166,7 @@ dicom::StoreResult StudyIntake::store(const dicom::ReceivedInstance& instance) n
               spooled == storage::SpoolError::no_space ? "spool full" : "spool write failed"};
     }
     // The file is durable; the study becomes durably known before the success answer.
-    record(instance);
+    record(instance, std::move(routed));
     return {StoreStatus::stored, {}};
   } catch (const std::exception& e) {
     log::error("intake_failed")

@@ -51,7 +51,10 @@ class StudyIntake : public dicom::InstanceSink {
   registry::NewStudy route_stable(const registry::StudyRecord& study) const;
 
  private:
-  void record(const dicom::ReceivedInstance& instance);
+  /// Records the arrival; `routed` is the decision for a study the registry did not know.
+  void record(const dicom::ReceivedInstance& instance, std::optional<registry::NewStudy> routed);
+  /// The routing decision for a study the registry does not know yet; nullopt for a known one.
+  std::optional<registry::NewStudy> route_if_new(const dicom::ReceivedInstance& instance) const;
   registry::NewStudy route_new_study(const dicom::ReceivedInstance& instance) const;
   registry::NewStudy route(const StudyFacts& facts) const;
   /// `event=study_first_seen` (or study_stable) once the decision is recorded: a decision

@@ -279,7 +279,7 @@ StoreResult StorageScp::deliver(const std::filesystem::path& temp,
   std::error_code ec;
   instance.bytes = static_cast<std::int64_t>(std::filesystem::file_size(temp, ec));
   instance.association = association_;
-  instance.facts = read_facts(dataset);
+  instance.read_facts = [this, &dataset] { return read_facts(dataset); };
 
   const std::string command_sop = trim_dicom(request.AffectedSOPInstanceUID);
   StoreResult result;

@@ -159,17 +159,28 @@ StudyRegistry::Recorded StudyRegistry::insert_arrival(const PendingArrival& p) {
 namespace gw::registry {
 
 bool StudyRegistry::knows_study(const std::string& uid) {
-  std::lock_guard lock(mutex_);
-  SqliteStatement s(*statements_, "SELECT 1 FROM studies WHERE study_instance_uid = ?");
-  s.bind(1, uid);
-  return s.step();
+  return read_exists("SELECT 1 FROM studies WHERE study_instance_uid = ?", uid);
 }
 
 bool StudyRegistry::knows_instance(const std::string& study_uid, const std::string& sop_uid) {
-  std::lock_guard lock(mutex_);
-  SqliteStatement s(*statements_,
-                    "SELECT 1 FROM instances WHERE study_instance_uid = ? AND sop_instance_uid = ?");
-  s.bind(1, study_uid).bind(2, sop_uid);
+  return read_exists(
+      "SELECT 1 FROM instances WHERE study_instance_uid = ? AND sop_instance_uid = ?", study_uid,
+      sop_uid);
+}
+
+bool StudyRegistry::read_exists(const char* sql, const std::string& first,
+                                const std::string& second) {
+  if (!reader_) {
+    std::lock_guard lock(mutex_);
+    SqliteStatement s(*statements_, sql);
+    s.bind(1, first);
+    if (!second.empty()) s.bind(2, second);
+    return s.step();
+  }
+  std::lock_guard lock(reader_mutex_);
+  SqliteStatement s(*reader_statements_, sql);
+  s.bind(1, first);
+  if (!second.empty()) s.bind(2, second);
   return s.step();
 }
 

@@ -139,31 +139,30 @@ std::vector<std::string> StudyRegistry::uids_in(StudyState state) {
   return out;
 }
 
-int StudyRegistry::retry_all_failed(TimestampMs now) {
+int StudyRegistry::apply_to_each(const std::vector<std::string>& uids, EventKind kind,
+                                 TimestampMs now) {
   std::lock_guard lock(mutex_);
   Transaction tx(*statements_, in_batch_);
   int changed = 0;
-  for (const std::string& uid : uids_in(StudyState::failed)) {
-    if (apply_locked(uid, {EventKind::operator_retry}, {}, now, nullptr)) ++changed;
+  for (const std::string& uid : uids) {
+    if (apply_locked(uid, {kind}, {}, now, nullptr)) ++changed;
   }
   tx.commit();
   return changed;
+}
+
+int StudyRegistry::retry_all_failed(TimestampMs now) {
+  std::lock_guard lock(mutex_);
+  return apply_to_each(uids_in(StudyState::failed), EventKind::operator_retry, now);
 }
 
 int StudyRegistry::requeue_in_flight(TimestampMs now) {
   std::lock_guard lock(mutex_);
-  Transaction tx(*statements_, in_batch_);
-  int changed = 0;
-  for (const std::string& uid : uids_in(StudyState::in_flight)) {
-    if (apply_locked(uid, {EventKind::crash_recovered}, {}, now, nullptr)) ++changed;
-  }
-  tx.commit();
-  return changed;
+  return apply_to_each(uids_in(StudyState::in_flight), EventKind::crash_recovered, now);
 }
 
 int StudyRegistry::reschedule_waiting(TimestampMs paused_until, TimestampMs now) {
   std::lock_guard lock(mutex_);
-  Transaction tx(*statements_, in_batch_);
   // A study that failed with 401/403 waits exactly until the pause's end; one backed off
   // for another reason (Retry-After, an outage) keeps its own time.
   SqliteStatement s(*statements_,
@@ -172,12 +171,7 @@ int StudyRegistry::reschedule_waiting(TimestampMs paused_until, TimestampMs now)
   s.bind(1, paused_until);
   std::vector<std::string> waiting;
   while (s.step()) waiting.push_back(s.text(0));
-  int changed = 0;
-  for (const std::string& uid : waiting) {
-    if (apply_locked(uid, {EventKind::auth_resumed}, {}, now, nullptr)) ++changed;
-  }
-  tx.commit();
-  return changed;
+  return apply_to_each(waiting, EventKind::auth_resumed, now);
 }
 
 bool StudyRegistry::route_stable(const std::string& uid, const NewStudy& study, TimestampMs now) {

@@ -10,6 +10,19 @@
 namespace gw::registry {
 namespace {
 
+// An instance is keyed by its study and its SOP Instance UID: senders do reuse SOP UIDs
+// across studies.
+constexpr const char* kInstancesTable = R"sql(
+CREATE TABLE IF NOT EXISTS instances (
+  sop_instance_uid   TEXT NOT NULL,
+  study_instance_uid TEXT NOT NULL,
+  bytes              INTEGER NOT NULL,
+  received           INTEGER NOT NULL,
+  series_instance_uid TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (study_instance_uid, sop_instance_uid)
+) WITHOUT ROWID;
+)sql";
+
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS studies (
   study_instance_uid TEXT PRIMARY KEY,
@@ -35,14 +48,6 @@ CREATE TABLE IF NOT EXISTS studies (
 CREATE INDEX IF NOT EXISTS studies_by_due ON studies(state, next_attempt, first_seen);
 CREATE INDEX IF NOT EXISTS studies_by_age_due ON studies(state, first_seen, study_instance_uid,
                                                    next_attempt);
-CREATE TABLE IF NOT EXISTS instances (
-  sop_instance_uid   TEXT NOT NULL,
-  study_instance_uid TEXT NOT NULL,
-  bytes              INTEGER NOT NULL,
-  received           INTEGER NOT NULL,
-  series_instance_uid TEXT NOT NULL DEFAULT '',
-  PRIMARY KEY (study_instance_uid, sop_instance_uid)
-) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS attempts (
   study_instance_uid TEXT NOT NULL,
   at                 INTEGER NOT NULL,
@@ -111,22 +116,11 @@ void rekey_instances(sqlite3* db) {
     }
   }
   if (keyed_by_study) return;
-  exec(db, R"sql(
-BEGIN IMMEDIATE;
-ALTER TABLE instances RENAME TO instances_by_sop;
-CREATE TABLE instances (
-  sop_instance_uid   TEXT NOT NULL,
-  study_instance_uid TEXT NOT NULL,
-  bytes              INTEGER NOT NULL,
-  received           INTEGER NOT NULL,
-  series_instance_uid TEXT NOT NULL DEFAULT '',
-  PRIMARY KEY (study_instance_uid, sop_instance_uid)
-) WITHOUT ROWID;
-INSERT INTO instances SELECT sop_instance_uid, study_instance_uid, bytes, received,
-  series_instance_uid FROM instances_by_sop;
-DROP TABLE instances_by_sop;
-COMMIT;
-)sql");
+  exec(db, std::string("BEGIN IMMEDIATE;\nALTER TABLE instances RENAME TO instances_by_sop;") +
+               kInstancesTable +
+               "INSERT INTO instances SELECT sop_instance_uid, study_instance_uid, bytes, received,"
+               " series_instance_uid FROM instances_by_sop;\n"
+               "DROP TABLE instances_by_sop;\nCOMMIT;");
 }
 
 // Indexes on added columns: created once those columns exist.
@@ -149,6 +143,7 @@ void apply_schema(sqlite3* db) {
   exec(db, "PRAGMA synchronous=FULL");
   exec(db, "PRAGMA foreign_keys=ON");
   exec(db, kSchema);
+  exec(db, kInstancesTable);
   add_missing_columns(db);
   rekey_instances(db);
   exec(db, kIndexesOnAddedColumns);

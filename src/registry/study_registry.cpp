@@ -41,7 +41,26 @@ std::unique_ptr<StudyRegistry> StudyRegistry::open(const std::string& path) {
   std::unique_ptr<StudyRegistry> registry(new StudyRegistry(db));
   sqlite3_busy_timeout(db, 5000);
   apply_schema(db);
+  registry->open_reader();
   return registry;
+}
+
+void StudyRegistry::open_reader() {
+  // The intake's per-instance questions (is the study known? the instance?) must not wait
+  // for a group commit holding mutex_: WAL lets a second connection read beside the writer.
+  // It sees committed rows only, which costs at most a second routing of a new study (the
+  // insert then loses to ON CONFLICT) or a spooled duplicate. A database without a file has
+  // no second connection: those questions then use the writer's.
+  if (wal_path(db_).empty()) return;
+  const char* path = sqlite3_db_filename(db_, "main");
+  if (sqlite3_open_v2(path, &reader_, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) !=
+      SQLITE_OK) {
+    sqlite3_close(reader_);
+    reader_ = nullptr;
+    return;
+  }
+  sqlite3_busy_timeout(reader_, 5000);
+  reader_statements_ = std::make_unique<StatementCache>(reader_);
 }
 
 StudyRegistry::StudyRegistry(sqlite3* db)
@@ -51,6 +70,8 @@ StudyRegistry::StudyRegistry(sqlite3* db)
 
 StudyRegistry::~StudyRegistry() {
   statements_->clear();  // sqlite3_close refuses a connection with statements left
+  if (reader_statements_) reader_statements_->clear();
+  sqlite3_close(reader_);
   sqlite3_close(db_);
 }
 

@@ -1,5 +1,7 @@
 #include "exchange_outcomes.hpp"
 
+#include <optional>
+
 #include <utility>
 
 #include "gateway/viewer/outcome_classifier.hpp"
@@ -95,72 +97,62 @@ CallFailure unreadable_answer(const ExchangeResult& result, std::string what) {
   return failure;
 }
 
-GetStudyOutcome to_get_outcome(const ExchangeResult& result,
-                               std::chrono::system_clock::time_point now) {
-  GetStudyOutcome outcome;
+namespace {
+
+/// The one shape of every single-object read: 404 is not_found, another failure is failed, a
+/// 2xx is parsed (`parse` answers nullopt when it cannot: `what` says what was expected) and
+/// found. `Value Outcome::*member` receives the parsed value.
+template <typename Outcome, typename Value, typename Parse>
+Outcome one_object(const ExchangeResult& result, std::chrono::system_clock::time_point now,
+                   Value Outcome::*member, Parse parse, const char* what) {
+  Outcome outcome;
   if (result.has_response() && result.status == 404) {
-    outcome.kind = GetStudyOutcome::Kind::not_found;
+    outcome.kind = Outcome::Kind::not_found;
     return outcome;
   }
   if (!is_success(result)) {
     outcome.failure = to_call_failure(result, now);
     return outcome;
   }
-  auto study = parse_study(result.body);
-  if (!study) {
-    outcome.failure = unreadable_answer(result, "the response is not a study object");
+  std::optional<Value> parsed = parse(result.body);
+  if (!parsed) {
+    outcome.failure = unreadable_answer(result, what);
     return outcome;
   }
-  outcome.kind = GetStudyOutcome::Kind::found;
-  outcome.study = std::move(*study);
+  outcome.kind = Outcome::Kind::found;
+  outcome.*member = std::move(*parsed);
   return outcome;
+}
+
+}  // namespace
+
+GetStudyOutcome to_get_outcome(const ExchangeResult& result,
+                               std::chrono::system_clock::time_point now) {
+  return one_object(result, now, &GetStudyOutcome::study,
+                    [](const std::string& body) { return parse_study(body); },
+                    "the response is not a study object");
 }
 
 FindStudyOutcome to_find_outcome(const ExchangeResult& result, std::string_view study_instance_uid,
                                  std::chrono::system_clock::time_point now) {
-  FindStudyOutcome outcome;
-  if (result.has_response() && result.status == 404) {
-    outcome.kind = FindStudyOutcome::Kind::not_found;
-    return outcome;
-  }
-  if (!is_success(result)) {
-    outcome.failure = to_call_failure(result, now);
-    return outcome;
-  }
-  auto study = parse_study(result.body);
-  if (!study) {
-    outcome.failure = unreadable_answer(result, "the response is not a study object");
-    return outcome;
-  }
+  FindStudyOutcome outcome = one_object(
+      result, now, &FindStudyOutcome::study,
+      [](const std::string& body) { return parse_study(body); },
+      "the response is not a study object");
   // Adopting another study's id would mark this one registered while it is not.
-  if (study->study_instance_uid != study_instance_uid) {
+  if (outcome.kind == FindStudyOutcome::Kind::found &&
+      outcome.study.study_instance_uid != study_instance_uid) {
+    outcome = {};
     outcome.failure = unreadable_answer(result, "answer names another study");
-    return outcome;
   }
-  outcome.kind = FindStudyOutcome::Kind::found;
-  outcome.study = std::move(*study);
   return outcome;
 }
 
 GetUserOutcome to_user_outcome(const ExchangeResult& result,
                                std::chrono::system_clock::time_point now) {
-  GetUserOutcome outcome;
-  if (result.has_response() && result.status == 404) {
-    outcome.kind = GetUserOutcome::Kind::not_found;
-    return outcome;
-  }
-  if (!is_success(result)) {
-    outcome.failure = to_call_failure(result, now);
-    return outcome;
-  }
-  auto user = parse_user(result.body);
-  if (!user) {
-    outcome.failure = unreadable_answer(result, "the response is not a user object");
-    return outcome;
-  }
-  outcome.kind = GetUserOutcome::Kind::found;
-  outcome.user = std::move(*user);
-  return outcome;
+  return one_object(result, now, &GetUserOutcome::user,
+                    [](const std::string& body) { return parse_user(body); },
+                    "the response is not a user object");
 }
 
 }  // namespace gw::viewer::detail

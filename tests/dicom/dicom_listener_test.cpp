@@ -21,7 +21,7 @@ class RecordingSink : public gw::dicom::InstanceSink {
   gw::dicom::StoreResult store(const gw::dicom::ReceivedInstance& instance) noexcept override {
     std::lock_guard lock(mutex_);
     received.push_back(instance);
-    facts.push_back(instance.facts);
+    facts.push_back(instance.read_facts());
     if (instance.study_instance_uid.empty()) {
       return {gw::dicom::StoreStatus::invalid_attribute, "missing StudyInstanceUID"};
     }

@@ -23,16 +23,17 @@ const std::string kStudy = "1.2.826.0.1.3680043.10.543.810";
 const std::string kSeries = "1.2.826.0.1.3680043.10.543.810.1";
 const std::string kSop = "1.2.826.0.1.3680043.10.543.810.1.1";
 
-/// Moves each instance away first, as the intake's spool commit does, and only then looks
-/// at the facts it was handed: what the intake saw when it read them after the rename.
+/// Reads the facts, then moves the instance away, as the intake does (facts before the spool's
+/// rename, as the contract of ReceivedInstance::read_facts says).
 class RenamingSink : public dicom::InstanceSink {
  public:
   explicit RenamingSink(std::filesystem::path keep) : keep_(std::move(keep)) {}
   dicom::StoreResult store(const dicom::ReceivedInstance& instance) noexcept override {
     std::lock_guard lock(mutex_);
     std::error_code ec;
+    // The contract: facts are read before the file moves (the intake does so).
+    facts_.push_back(instance.read_facts());
     std::filesystem::rename(instance.file, keep_ / (std::to_string(facts_.size()) + ".dcm"), ec);
-    facts_.push_back(instance.facts);
     return {dicom::StoreStatus::stored, {}};
   }
   std::vector<StudyFacts> facts() {

@@ -9,6 +9,8 @@
 #include <fstream>
 #include <thread>
 
+#include "../dicom/dicom_bytes.hpp"
+#include "../dicom/raw_store_sender.hpp"
 #include "dicom_files.hpp"
 #include "gateway_harness.hpp"
 
@@ -223,6 +225,33 @@ TEST(ExactlyOnce, ASopUidSeenBeforeUnderAnotherStudyIsAdoptedAfterAPowerCut) {
   ASSERT_TRUE(harness.wait_for_registrations(1)) << harness.gateway().output();
   EXPECT_EQ(harness.registry_view().at(second).first, "registered");
   EXPECT_EQ(harness.simulator().studies_created(), 2u);
+}
+
+TEST(ExactlyOnce, ALongTextValueUnderIsoIr100LeavesTheDescriptionIntactInTheRegistration) {
+  // DCMTK leaves values over 4 KiB on disk and reloads them by the path it parsed. The facts
+  // used to be read after the spool's rename: the first instance's StudyDescription reached
+  // the viewer as U+FFFD.
+  GatewayHarness harness;
+  harness.start_gateway();
+  const std::string study = "1.2.826.0.1.3680043.10.543.910";
+  DicomBytes d;
+  d.element(0x0008, 0x0005, "CS", "ISO_IR 100")
+      .element(0x0008, 0x0016, "UI", std::string(kCtImageStorage))
+      .element(0x0008, 0x0018, "UI", study + ".1.1")
+      .element(0x0008, 0x0060, "CS", "CT")
+      .element(0x0008, 0x1030, "LO", "Cr\xE2ne et c\xF4tes")  // "Crâne et côtes" in Latin-1
+      .element(0x0020, 0x000D, "UI", study)
+      .element(0x0020, 0x000E, "UI", study + ".1")
+      .element(0x0020, 0x4000, "LT", std::string(6 * 1024, 'x'))
+      .element(0x7FE0, 0x0010, "OW", std::string(512, '\x5a'));
+  const auto answer = send_raw_store(harness.sender().port, std::string(kCtImageStorage),
+                                     study + ".1.1", std::string(kExplicitLittle), d.bytes());
+  ASSERT_TRUE(answer.status.has_value()) << answer.error;
+  ASSERT_EQ(*answer.status, 0x0000) << answer.error_comment;
+  ASSERT_TRUE(harness.wait_for_registrations(1)) << harness.gateway().output();
+  const auto bodies = harness.create_bodies();
+  ASSERT_EQ(bodies.size(), 1u);
+  EXPECT_EQ(bodies[0].at("studyDescription").as_string(), "Cr\xC3\xA2ne et c\xC3\xB4tes");
 }
 
 }  // namespace

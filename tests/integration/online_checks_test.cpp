@@ -12,6 +12,7 @@ namespace {
 
 constexpr const char* kInactive = "cus_fedcba9876543210fedcba9876543210";  // simulator: inactive
 constexpr const char* kUnknown = "cus_11111111111111111111111111111111";
+constexpr const char* kUnknownUser = "usr_99999999999999999999999999999999";
 
 /// A configuration for the harness's simulator whose rules send the three kinds of id.
 std::string write_config(const GatewayHarness& harness, const std::string& key_env) {
@@ -29,12 +30,16 @@ std::string write_config(const GatewayHarness& harness, const std::string& key_e
                       << "    - name: typo\n"
                       << "      match: { StationName: NEW }\n"
                       << "      assign: { express_customer_id: " << kUnknown << " }\n"
+                      << "    - name: locum\n"
+                      << "      match: { StationName: LOCUM }\n"
+                      << "      assign: { assigned_to: " << kUnknownUser << ", express_customer_id: "
+                      << kCustomer << " }\n"
                       << "  default:\n"
                       << "    assign: { express_customer_id: " << kCustomer << " }\n";
   return path;
 }
 
-TEST(OnlineChecks, CheckConfigNamesAnUnknownAndAnInactiveCustomer) {
+TEST(OnlineChecks, CheckConfigNamesAnUnknownAndAnInactiveCustomerAndAnUnknownUser) {
   GatewayHarness harness;
   ::setenv("GW_ONLINE_KEY", kApiKey.c_str(), 1);
   std::string out;
@@ -46,7 +51,9 @@ TEST(OnlineChecks, CheckConfigNamesAnUnknownAndAnInactiveCustomer) {
   EXPECT_NE(out.find(std::string("customer ") + kUnknown + ": unknown to the viewer"), std::string::npos) << out;
   EXPECT_NE(out.find(std::string("customer ") + kInactive + " (Closed Clinic): inactive"), std::string::npos) << out;
   EXPECT_NE(out.find(kCustomer + " (City Medical Center): active"), std::string::npos) << out;
-  EXPECT_NE(out.find("2 problems found online"), std::string::npos) << out;
+  EXPECT_NE(out.find(std::string("user ") + kUnknownUser + ": unknown to the viewer"), std::string::npos)
+      << "GET /viewer/users/{userId} answered 404:\n" << out;
+  EXPECT_NE(out.find("3 problems found online"), std::string::npos) << out;
 }
 
 TEST(OnlineChecks, CheckConfigReportsAWrongKeyAsSuchAndNeverPrintsIt) {

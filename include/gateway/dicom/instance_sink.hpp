@@ -20,9 +20,11 @@ struct ReceivedInstance {
   std::string modality;             // from the dataset, padding trimmed; may be empty
   std::int64_t bytes = 0;
   AssociationInfo association;
-  /// The study's attributes (UTF-8), read by the receiver while `file` was still at its
-  /// received path: DCMTK reloads long values by that path, so after a rename it could not.
-  StudyFacts facts;
+  /// Reads the study's attributes (UTF-8) from the received dataset. Valid only during
+  /// store(), and only before `file` is moved: DCMTK reloads values over 4 KiB by that path,
+  /// so after a rename they would be lost. Costs a charset conversion of every attribute, so
+  /// the intake calls it only for a study it does not know yet.
+  std::function<StudyFacts()> read_facts;
 };
 
 /// How the gateway answers a C-STORE; the receiver maps each to a DIMSE status in one table.

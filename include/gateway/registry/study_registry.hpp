@@ -77,6 +77,7 @@ class StudyRegistry {
   Recorded record_instance(const InstanceArrival& arrival, const NewStudy* new_study,
                            const ArrivalDetails& details = {});
   /// Whether the registry holds a row for the study (the intake routes only unknown ones).
+  /// Answered from committed rows, without waiting for a group commit in progress.
   bool knows_study(const std::string& uid);
 
   /// Runs `work` (calls of this registry on this thread, record_instance() excepted) in one
@@ -184,6 +185,12 @@ class StudyRegistry {
   void write_transition(const std::string& uid, const domain::Transition& t,
                         const domain::LifecycleEvent& event, const Attempt* attempt,
                         TimestampMs now);
+  /// `kind` for each of `uids` in one transaction; returns how many were applied.
+  int apply_to_each(const std::vector<std::string>& uids, domain::EventKind kind, TimestampMs now);
+  /// Opens reader_ (see study_registry.cpp); leaves it null for a database without a file.
+  void open_reader();
+  /// Whether `sql` (one or two text parameters) finds a row, on reader_ when there is one.
+  bool read_exists(const char* sql, const std::string& first, const std::string& second = {});
   /// Every study in `state`, by UID.
   std::vector<std::string> uids_in(StudyState state);
 
@@ -192,7 +199,10 @@ class StudyRegistry {
   std::unique_ptr<StatementCache> statements_;  // the registry's statements, prepared once
   bool in_batch_ = false;  // guarded by mutex_: transactions become savepoints
   std::unique_ptr<WalWriteback> wal_writeback_;
-  TransitionObserver observer_;  // after unsynced commits; guarded by mutex_
+  TransitionObserver observer_;
+  sqlite3* reader_ = nullptr;  // a read-only second connection for the intake's lookups
+  std::unique_ptr<StatementCache> reader_statements_;
+  std::mutex reader_mutex_;  // guards reader_ and its statements; never held with mutex_  // after unsynced commits; guarded by mutex_
 
   std::mutex group_mutex_;  // guards the three below; never held while mutex_ is wanted
   std::condition_variable group_done_;
