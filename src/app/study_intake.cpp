@@ -85,7 +85,10 @@ registry::NewStudy StudyIntake::route_stable(const registry::StudyRecord& record
 
 std::optional<registry::NewStudy> StudyIntake::route_if_new(
     const dicom::ReceivedInstance& instance) const {
-  if (registry_.knows_study(instance.study_instance_uid)) return std::nullopt;
+  if (recent_.contains(instance.study_instance_uid) ||
+      registry_.knows_study(instance.study_instance_uid)) {
+    return std::nullopt;
+  }
   return route_new_study(instance);
 }
 
@@ -105,6 +108,7 @@ void StudyIntake::record(const dicom::ReceivedInstance& instance,
     routed = route_new_study(instance);
     recorded = registry_.record_instance(arrival, &*routed, details);
   }
+  recent_.add(instance.study_instance_uid);
   if (recorded != Recorded::created) return;  // another association's arrival created it
   log_routed("study_first_seen", instance.study_instance_uid, *routed, instance.association.calling_ae);
   const registry::StudyState state = routed->state;
@@ -145,7 +149,10 @@ dicom::StoreResult StudyIntake::store(const dicom::ReceivedInstance& instance) n
     // folder fsync succeeded. A file that merely exists (a concurrent duplicate still being
     // committed, or one whose folder fsync failed) is no proof: this copy is spooled instead.
     std::error_code exists_ec;
+    // A stat first: only a name that exists is worth a question to the registry.
     if (keep_duplicates_ &&
+        std::filesystem::exists(spool_.path_for(instance.study_instance_uid, instance.sop_instance_uid),
+                                exists_ec) &&
         registry_.knows_instance(instance.study_instance_uid, instance.sop_instance_uid)) {
       std::filesystem::remove(instance.file, exists_ec);
       log::info("instance_duplicate_kept")

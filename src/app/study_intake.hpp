@@ -9,6 +9,7 @@
 #include "gateway/dicom/instance_sink.hpp"
 #include "gateway/registry/study_registry.hpp"
 #include "gateway/storage/spool.hpp"
+#include "recent_studies.hpp"
 #include "wall_clock.hpp"
 
 namespace gw::routing {
@@ -69,6 +70,7 @@ class StudyIntake : public dicom::InstanceSink {
   std::optional<std::chrono::milliseconds> stable_after_;
   bool keep_duplicates_;
   WallClock clock_;
+  RecentStudies recent_;  // studies recorded lately: known without asking the registry
 };
 
 }  // namespace gw::app
