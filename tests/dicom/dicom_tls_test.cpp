@@ -16,25 +16,9 @@
 namespace gw::test {
 namespace {
 
-class DicomTls : public ListenerFixture {
+class DicomTls : public TlsListenerFixture {
  protected:
-  // One CA for the suite: RSA key generation is the slow part.
-  static void SetUpTestSuite() {
-    pki_dir_ = new TempDir;
-    pki_ = make_test_pki(*pki_dir_ / "pki");
-  }
-  static void TearDownTestSuite() {
-    delete pki_dir_;
-    pki_dir_ = nullptr;
-  }
-
   DicomTls() {
-    dicom::TlsListenerSettings tls;
-    tls.port = 0;
-    tls.certificate = pki_.server_certificate;
-    tls.private_key = pki_.server_key;
-    tls.ca_file = pki_.ca_certificate;
-    settings_.tls = tls;
     settings_.acse_timeout = std::chrono::milliseconds(1000);
     instance_ = (dir_ / "ct.dcm").string();
     write_instance(instance_, {"1.2.826.0.1.3680043.9.7433.1.1", "1.2.826.0.1.3680043.9.7433.1.1.1"});
@@ -63,8 +47,6 @@ class DicomTls : public ListenerFixture {
     return rejected("tls_handshake_failed");
   }
 
-  static inline TempDir* pki_dir_ = nullptr;
-  static inline TestPki pki_;
   std::string instance_;
 };
 

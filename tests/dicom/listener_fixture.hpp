@@ -13,6 +13,7 @@
 #include "gateway/dicom/dicom_listener.hpp"
 #include "gateway/metrics/registry.hpp"
 #include "temp_dir.hpp"
+#include "test_pki.hpp"
 
 namespace gw::test {
 
@@ -64,6 +65,33 @@ class ListenerFixture : public testing::Test {
   dicom::ListenerSettings settings_;
   std::unique_ptr<dicom::DicomListener> listener_;
   SendOptions options_;
+};
+
+/// A listener with the DICOM TLS port too, its certificates from one test CA per suite (RSA
+/// key generation is the slow part).
+class TlsListenerFixture : public ListenerFixture {
+ protected:
+  static void SetUpTestSuite() {
+    pki_dir_ = new TempDir;
+    pki_ = make_test_pki(*pki_dir_ / "pki");
+  }
+  static void TearDownTestSuite() {
+    delete pki_dir_;
+    pki_dir_ = nullptr;
+  }
+
+  /// settings_.tls: any port, the suite's server certificate, trusting the suite's CA.
+  TlsListenerFixture() {
+    dicom::TlsListenerSettings tls;
+    tls.port = 0;
+    tls.certificate = pki_.server_certificate;
+    tls.private_key = pki_.server_key;
+    tls.ca_file = pki_.ca_certificate;
+    settings_.tls = tls;
+  }
+
+  static inline TempDir* pki_dir_ = nullptr;
+  static inline TestPki pki_;
 };
 
 }  // namespace gw::test

@@ -49,25 +49,9 @@ Bytes large_request() {
   return associate_rq(contexts);
 }
 
-class SlowPeers : public ListenerFixture {
+class SlowPeers : public TlsListenerFixture {
  protected:
-  // One CA for the suite: RSA key generation is the slow part.
-  static void SetUpTestSuite() {
-    pki_dir_ = new TempDir;
-    pki_ = make_test_pki(*pki_dir_ / "pki");
-  }
-  static void TearDownTestSuite() {
-    delete pki_dir_;
-    pki_dir_ = nullptr;
-  }
-
   SlowPeers() {
-    dicom::TlsListenerSettings tls;
-    tls.port = 0;
-    tls.certificate = pki_.server_certificate;
-    tls.private_key = pki_.server_key;
-    tls.ca_file = pki_.ca_certificate;
-    settings_.tls = tls;
     settings_.acse_timeout = kAcseTimeout;
     for (const auto& [name, uid] : {std::pair{"plain", "1"}, std::pair{"tls", "2"}}) {
       const std::string study = std::string("1.2.826.0.1.3680043.10.543.820.") + uid;
@@ -127,8 +111,6 @@ class SlowPeers : public ListenerFixture {
         << rejected("acse_timeout") - before;
   }
 
-  static inline TempDir* pki_dir_ = nullptr;
-  static inline TestPki pki_;
 };
 
 TEST_F(SlowPeers, ASlowRequestOnThePlainPortAndASlowClientHelloOnTheTlsPortDelayNoSender) {
