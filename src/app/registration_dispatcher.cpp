@@ -1,4 +1,3 @@
-#include "wall_clock.hpp"
 #include "registration_dispatcher.hpp"
 
 #include <boost/asio/post.hpp>
@@ -29,9 +28,7 @@ RegistrationDispatcher::RegistrationDispatcher(boost::asio::io_context& io,
       client_(client),
       settings_(std::move(settings)),
       timer_(io),
-      rng_(settings_.seed ? settings_.seed : std::random_device{}()) {
-  if (!settings_.clock) settings_.clock = now_ms;
-}
+      rng_(settings_.seed ? settings_.seed : std::random_device{}()) {}
 
 void RegistrationDispatcher::start() {
   // A stop and a crash leave in-flight studies alike: each is looked up before it is sent.

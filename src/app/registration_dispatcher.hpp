@@ -17,6 +17,7 @@
 #include "gateway/registry/study_registry.hpp"
 #include "gateway/viewer/viewer_client.hpp"
 #include "registration_outcome.hpp"
+#include "wall_clock.hpp"
 
 namespace gw::app {
 
@@ -30,7 +31,7 @@ struct DispatchSettings {
   // the io thread); empty for first_instance.
   std::function<registry::NewStudy(const registry::StudyRecord&)> route_stable;
   // The wall clock, injected: the simulation runs the dispatcher on a fake one.
-  std::function<registry::TimestampMs()> clock;
+  WallClock clock = now_ms;
   // false: the dispatcher never arms its own timer; whoever drives it calls wake() (the
   // deterministic simulation, which owns time).
   bool self_schedule = true;

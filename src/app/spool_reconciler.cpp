@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <set>
 #include <string>
 
 #include "gateway/dicom/study_file_reader.hpp"
@@ -35,13 +36,16 @@ SpoolReconciliation reconcile_spool(const storage::Spool& spool, registry::Study
     const std::string study_uid = study_dir.path().filename().string();
     // Only folders the spool itself made: named by a valid UID (".incoming" is not one).
     if (!study_dir.is_directory() || !is_valid_uid(study_uid)) continue;
+    // Matched by study and SOP: a SOP UID seen before under another study is still this
+    // study's instance. One query per study folder, holding that study's UIDs only, not
+    // every UID ever received.
+    const auto recorded = registry.instances_of(study_uid);
+    const std::set<std::string> known(recorded.begin(), recorded.end());
     for (const auto& file : fs::directory_iterator(study_dir.path(), ec)) {
       const fs::path& path = file.path();
       if (path.extension() != ".dcm") continue;
       const std::string sop_uid = path.stem().string();
-      // Matched by study and SOP: a SOP UID seen before under another study is still this
-      // study's instance. One indexed lookup per file, not every UID ever received in memory.
-      if (!is_valid_uid(sop_uid) || registry.knows_instance(study_uid, sop_uid)) continue;
+      if (!is_valid_uid(sop_uid) || known.count(sop_uid) != 0) continue;
 
       std::string error;
       const auto facts = dicom::read_study_facts(path, AssociationInfo{}, error);

@@ -93,13 +93,7 @@ bool StudyRegistry::insert_study(const InstanceArrival& arrival, const NewStudy&
   if (sqlite3_changes(db_) == 0) return false;
   // Counted with the study, in the same transaction: a rule's hits are its studies.
   if (study.state != StudyState::receiving) {  // a receiving study is counted when routed
-    SqliteStatement(*statements_,
-                    "INSERT INTO rule_hits (position, rule, hits, since) VALUES "
-                    "((SELECT COALESCE(MAX(position), 0) + 1 FROM rule_hits), ?, 1, ?) "
-                    "ON CONFLICT(rule) DO UPDATE SET hits = hits + 1")
-        .bind(1, study.rule_name)
-        .bind(2, arrival.received)
-        .run();
+    detail::count_rule_hit(*statements_, study.rule_name, arrival.received);
   }
   return true;
 }
@@ -154,10 +148,6 @@ StudyRegistry::Recorded StudyRegistry::insert_arrival(const PendingArrival& p) {
   return recorded;
 }
 
-}  // namespace gw::registry
-
-namespace gw::registry {
-
 bool StudyRegistry::knows_study(const std::string& uid) {
   return read_exists("SELECT 1 FROM studies WHERE study_instance_uid = ?", uid);
 }
@@ -168,20 +158,30 @@ bool StudyRegistry::knows_instance(const std::string& study_uid, const std::stri
       sop_uid);
 }
 
+std::vector<std::string> StudyRegistry::instances_of(const std::string& study_uid) {
+  std::lock_guard lock(mutex_);
+  SqliteStatement s(*statements_,
+                    "SELECT sop_instance_uid FROM instances WHERE study_instance_uid = ?");
+  s.bind(1, study_uid);
+  std::vector<std::string> out;
+  while (s.step()) out.push_back(s.text(0));
+  return out;
+}
+
 bool StudyRegistry::read_exists(const char* sql, const std::string& first,
                                 const std::string& second) {
-  if (!reader_) {
-    std::lock_guard lock(mutex_);
-    SqliteStatement s(*statements_, sql);
+  auto ask = [&](StatementCache& statements) {
+    SqliteStatement s(statements, sql);
     s.bind(1, first);
     if (!second.empty()) s.bind(2, second);
     return s.step();
+  };
+  if (!reader_) {
+    std::lock_guard lock(mutex_);
+    return ask(*statements_);
   }
   std::lock_guard lock(reader_mutex_);
-  SqliteStatement s(*reader_statements_, sql);
-  s.bind(1, first);
-  if (!second.empty()) s.bind(2, second);
-  return s.step();
+  return ask(*reader_statements_);
 }
 
 }  // namespace gw::registry

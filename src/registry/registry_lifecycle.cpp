@@ -187,13 +187,7 @@ bool StudyRegistry::route_stable(const std::string& uid, const NewStudy& study, 
       .bind(2, study.request_body)
       .bind(3, uid)
       .run();
-  SqliteStatement(*statements_,
-                  "INSERT INTO rule_hits (position, rule, hits, since) VALUES "
-                  "((SELECT COALESCE(MAX(position), 0) + 1 FROM rule_hits), ?, 1, ?) "
-                  "ON CONFLICT(rule) DO UPDATE SET hits = hits + 1")
-      .bind(1, study.rule_name)
-      .bind(2, now)
-      .run();
+  detail::count_rule_hit(*statements_, study.rule_name, now);
   tx.commit();
   return true;
 }

@@ -64,4 +64,14 @@ std::string select_due_by_age(const char* state, StudyRegistry::DueOrder order) 
          by + " LIMIT ?) " + by;
 }
 
+void count_rule_hit(StatementCache& statements, const std::string& rule, TimestampMs at) {
+  SqliteStatement(statements,
+                  "INSERT INTO rule_hits (position, rule, hits, since) VALUES "
+                  "((SELECT COALESCE(MAX(position), 0) + 1 FROM rule_hits), ?, 1, ?) "
+                  "ON CONFLICT(rule) DO UPDATE SET hits = hits + 1")
+      .bind(1, rule)
+      .bind(2, at)
+      .run();
+}
+
 }  // namespace gw::registry::detail

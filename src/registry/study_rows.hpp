@@ -1,5 +1,5 @@
 #pragma once
-// How a study row is read: the column list and the reader, shared by the registry's files.
+// What the registry's files share: how a study row is read, keys, the due query, rule hits.
 #include <string>
 
 #include "gateway/registry/study_registry.hpp"
@@ -14,5 +14,8 @@ StudyRecord read_record(const SqliteStatement& s);
 std::string new_idempotency_key();
 /// Rows in `state` whose next_attempt has come, oldest (or newest) first; binds: now, limit.
 std::string select_due_by_age(const char* state, StudyRegistry::DueOrder order);
+/// Counts one study routed by `rule` (first counted at `at`), inside an open transaction: a
+/// rule's hits are its studies, committed with them.
+void count_rule_hit(StatementCache& statements, const std::string& rule, TimestampMs at);
 
 }  // namespace gw::registry::detail

@@ -20,6 +20,14 @@ NewStudy pending_study() { return NewStudy{StudyState::pending, "default", "{}",
 
 class InFlightRecovery : public testing::Test {
  protected:
+  /// Writes the database as an older gateway left it: `sql` runs on a fresh file.
+  void write_older_database(const char* sql) {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+    sqlite3_close(db);
+  }
+
   gw::test::TempDir dir_;
   std::string path_ = (dir_ / "state.db").string();
 };
@@ -77,16 +85,11 @@ TEST_F(InFlightRecovery, AWaitingStudyBecomesDueAtOnceWhenTheCauseIsFixed) {
 TEST_F(InFlightRecovery, InstancesKeyedBySopAloneAreRekeyedByStudyAndSopKeepingEveryRow) {
   // Before 0.2 the instances table was keyed by SOP Instance UID alone: a SOP UID reused under
   // another study could not be recorded for it.
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db,
-                         "CREATE TABLE instances (sop_instance_uid TEXT PRIMARY KEY, "
-                         "study_instance_uid TEXT NOT NULL, bytes INTEGER NOT NULL, received "
-                         "INTEGER NOT NULL, series_instance_uid TEXT NOT NULL DEFAULT '') WITHOUT ROWID;"
-                         "INSERT INTO instances VALUES ('1.2.1', '1.2', 10, 1, '1.2.9');",
-                         nullptr, nullptr, nullptr),
-            SQLITE_OK);
-  sqlite3_close(db);
+  write_older_database(
+      "CREATE TABLE instances (sop_instance_uid TEXT PRIMARY KEY, "
+      "study_instance_uid TEXT NOT NULL, bytes INTEGER NOT NULL, received "
+      "INTEGER NOT NULL, series_instance_uid TEXT NOT NULL DEFAULT '') WITHOUT ROWID;"
+      "INSERT INTO instances VALUES ('1.2.1', '1.2', 10, 1, '1.2.9');");
 
   auto registry = StudyRegistry::open(path_);
   EXPECT_TRUE(registry->knows_instance("1.2", "1.2.1")) << "the old row is kept";
@@ -97,22 +100,17 @@ TEST_F(InFlightRecovery, InstancesKeyedBySopAloneAreRekeyedByStudyAndSopKeepingE
 
 TEST_F(InFlightRecovery, ADatabaseFromAnOlderGatewayGainsTheNewColumnsAndKeepsItsStudies) {
   // The studies table as the first release wrote it (no lookup_first, no first_attempt).
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db,
-                         "CREATE TABLE studies (study_instance_uid TEXT PRIMARY KEY, state TEXT "
-                         "NOT NULL, rule_name TEXT NOT NULL, request_body TEXT NOT NULL, "
-                         "idempotency_key TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, "
-                         "last_error TEXT NOT NULL DEFAULT '', study_id TEXT NOT NULL DEFAULT '', "
-                         "first_seen INTEGER NOT NULL, last_instance INTEGER NOT NULL, "
-                         "next_attempt INTEGER NOT NULL, updated INTEGER NOT NULL, instances "
-                         "INTEGER NOT NULL DEFAULT 0, bytes INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
-                         "INSERT INTO studies (study_instance_uid, state, rule_name, request_body, "
-                         "idempotency_key, first_seen, last_instance, next_attempt, updated) VALUES "
-                         "('1.2', 'in_flight', 'default', '{}', 'k', 1, 1, 1, 1);",
-                         nullptr, nullptr, nullptr),
-            SQLITE_OK);
-  sqlite3_close(db);
+  write_older_database(
+      "CREATE TABLE studies (study_instance_uid TEXT PRIMARY KEY, state TEXT "
+      "NOT NULL, rule_name TEXT NOT NULL, request_body TEXT NOT NULL, "
+      "idempotency_key TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, "
+      "last_error TEXT NOT NULL DEFAULT '', study_id TEXT NOT NULL DEFAULT '', "
+      "first_seen INTEGER NOT NULL, last_instance INTEGER NOT NULL, "
+      "next_attempt INTEGER NOT NULL, updated INTEGER NOT NULL, instances "
+      "INTEGER NOT NULL DEFAULT 0, bytes INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
+      "INSERT INTO studies (study_instance_uid, state, rule_name, request_body, "
+      "idempotency_key, first_seen, last_instance, next_attempt, updated) VALUES "
+      "('1.2', 'in_flight', 'default', '{}', 'k', 1, 1, 1, 1);");
 
   auto registry = StudyRegistry::open(path_);
   EXPECT_EQ(registry->requeue_in_flight(10), 1);

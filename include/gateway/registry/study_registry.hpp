@@ -124,8 +124,10 @@ class StudyRegistry {
   /// Start-up: `crash_recovered` for every study left in_flight by a stopped or dead process
   /// (their last request may have reached the viewer: each is looked up before it is sent).
   int requeue_in_flight(TimestampMs now);
-  /// Whether the registry holds this instance of this study (start-up reconciliation).
+  /// Whether the registry holds this instance of this study (the intake's duplicate check).
   bool knows_instance(const std::string& study_uid, const std::string& sop_uid);
+  /// The SOP Instance UIDs recorded for one study (start-up reconciliation, a folder at a time).
+  std::vector<std::string> instances_of(const std::string& study_uid);
   /// storage.retention: registered studies whose files are still spooled and whose registration
   /// and last instance are both at or before `cutoff`, oldest registration first.
   std::vector<std::string> spooled_registered_before(TimestampMs cutoff, std::size_t limit);
