@@ -8,6 +8,8 @@
 
 #include "gateway/config/routing_yaml.hpp"
 #include "gateway/domain/uid.hpp"
+#include "alerts_yaml.hpp"
+#include "console_yaml.hpp"
 #include "yaml_mapping_reader.hpp"
 
 namespace gw::config {
@@ -261,7 +263,8 @@ LoadResult load_root(const YAML::Node& root, const std::string& file, const Load
 
   YamlMappingReader top(root, "(top level)", file, out,
                         {"dicom", "storage", "state", "viewer_api", "registration", "routing",
-                         "logging", "metrics", "shutdown_grace", "alarm_after"});
+                         "logging", "metrics", "console", "alerts", "shutdown_grace",
+                         "alarm_after"});
   read_dicom(YamlMappingReader(top.node("dicom"), "dicom", file, out,
                                {"ae_title", "bind", "port", "max_associations", "max_pdu",
                                 "acse_timeout", "dimse_timeout", "limits", "timeouts",
@@ -311,6 +314,8 @@ LoadResult load_root(const YAML::Node& root, const std::string& file, const Load
                config->logging, file, out);
   read_metrics(YamlMappingReader(top.node("metrics"), "metrics", file, out, {"listen"}),
                config->metrics, file, out);
+  if (top.present("console")) config->console = read_console(top.node("console"), file, out);
+  config->alerts = read_alerts(top.node("alerts"), file, out);
   top.read_duration("shutdown_grace", config->shutdown_grace);
   top.read_duration("alarm_after", config->alarm_after);
 

@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "gateway/domain/caller_policy.hpp"
 #include "gateway/domain/presentation_policy.hpp"
@@ -109,6 +110,47 @@ struct MetricsSettings {
   std::string listen = "127.0.0.1:9464";  // host:port of GET /metrics, /healthz, /readyz; empty: off
 };
 
+/// What a console user may do: `viewer` reads, `operator` also acts (retry, resend, forget).
+enum class ConsoleRole { viewer, operator_ };
+
+/// One console login. Exactly one of the three hash sources is set; the hash is crypt(3)
+/// (yescrypt, bcrypt, sha512crypt, ...), never a clear password.
+struct ConsoleUser {
+  std::string name;
+  ConsoleRole role = ConsoleRole::viewer;
+  std::string password_hash;             // inline
+  std::string password_hash_file;        // a file holding the hash (first line)
+  std::string password_hash_credential;  // $CREDENTIALS_DIRECTORY/<this> (systemd)
+};
+
+/// console: the operator's web page and REST API (docs/console.md). Absent: no console.
+struct ConsoleSettings {
+  std::string listen = "127.0.0.1:8080";  // host:port
+  std::string tls_cert_file;              // PEM; required unless listen is a loopback address
+  std::string tls_key_file;
+  std::vector<ConsoleUser> users;
+  Duration session_idle{1'800'000};       // a session ends after this long unused
+  Duration session_max{43'200'000};       // and this long after login, used or not
+};
+
+/// One alert receiver (alerts.webhooks): a JSON POST for each alarm it subscribes to.
+struct WebhookTarget {
+  std::string url;                  // http:// or https:// (verified, with SNI)
+  std::vector<std::string> alarms;  // study_failed, auth_paused, breaker_open, spool_nearly_full; empty: all
+  std::string secret_file;          // optional: HMAC-SHA256 of the body in X-Gateway-Signature
+  std::string ca_file;              // empty: the system trust store
+};
+
+/// alerts: alarms delivered without Prometheus. Never blocks ingest.
+struct AlertSettings {
+  std::vector<WebhookTarget> webhooks;
+  Duration timeout{10'000};         // one delivery attempt
+  Duration retry_initial{2'000};
+  Duration retry_max{300'000};
+  Duration give_up_after{86'400'000};  // an undeliverable alert is dropped (logged) after this
+  std::size_t queue_limit = 1000;      // per webhook; the oldest is dropped beyond it (logged)
+};
+
 /// Everything read from one configuration file. Immutable once loaded; shared by pointer.
 struct Config {
   std::string source_file;
@@ -119,6 +161,8 @@ struct Config {
   RegistrationSettings registration;
   LoggingSettings logging;
   MetricsSettings metrics;
+  std::optional<ConsoleSettings> console;  // absent: no console
+  AlertSettings alerts;
   Duration shutdown_grace{30'000};  // SIGTERM: how long open associations may finish
   Duration alarm_after{1'800'000};  // /readyz fails when studies wait this long unregistered
   std::shared_ptr<const routing::RuleSet> rules;  // never null in a loaded config
