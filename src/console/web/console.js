@@ -274,7 +274,13 @@
     closeEvents();
     const source = new EventSource('/api/v1/events');
     events = source;
-    source.onopen = () => setLive('live', true);
+    let opened = false;
+    source.onopen = () => {
+      setLive('live', true);
+      // Events sent while the stream was down are lost: after a reconnection, read again.
+      if (opened && currentView && currentView.resync) currentView.resync();
+      opened = true;
+    };
     source.onerror = () => {
       if (events !== source) return;
       setLive('reconnecting…', false);
@@ -393,6 +399,7 @@
     return {
       root,
       onEvent: () => refresh(),
+      resync: () => refresh(),
       dispose: () => {
         clearInterval(timer);
         refresh.cancel();
@@ -493,7 +500,7 @@
         el('th', { scope: 'col', class: 'opt' }, 'Accession'),
         el('th', { scope: 'col', class: 'opt' }, 'Modalities'),
         el('th', { scope: 'col', class: 'opt' }, 'Callers'),
-        el('th', { scope: 'col', class: 'num' }, 'Instances'),
+        el('th', { scope: 'col', class: 'num opt' }, 'Instances'),
         el('th', { scope: 'col', class: 'opt' }, 'First seen'),
         el('th', { scope: 'col' }, 'Last instance'),
         el('th', { scope: 'col', class: 'num opt' }, 'Attempts'),
@@ -621,6 +628,7 @@
         touched.add(data.studyInstanceUid);
         flush();
       },
+      resync: () => loadPage(true),
       dispose: () => {
         flush.cancel();
         onInput.cancel();
@@ -658,7 +666,7 @@
       el('td', { class: 'opt' }, dash(s.accessionNumber)),
       el('td', { class: 'opt' }, dash((s.modalities || []).join(' '))),
       el('td', { class: 'opt' }, dash((s.callers || []).join(', '))),
-      el('td', { class: 'num' }, String(s.instances ?? '—')),
+      el('td', { class: 'num opt' }, String(s.instances ?? '—')),
       el('td', { class: 'opt' }, timeEl(s.firstSeen)),
       el('td', null, timeEl(s.lastInstance)),
       el('td', { class: 'num opt' }, String(s.attempts ?? 0)),
@@ -716,6 +724,7 @@
       onEvent: (type, data) => {
         if (data.studyInstanceUid === uid) refresh();
       },
+      resync: () => refresh(),
       dispose: () => {
         disposed = true;
         refresh.cancel();
@@ -897,7 +906,14 @@
     });
 
     load();
-    return { root, onEvent: (type) => { if (type === 'arrival' || type === 'state') refresh(); }, dispose: () => refresh.cancel() };
+    return {
+      root,
+      onEvent: (type) => {
+        if (type === 'arrival' || type === 'state') refresh();
+      },
+      resync: () => refresh(),
+      dispose: () => refresh.cancel(),
+    };
   }
 
   function renderRules(answer) {
