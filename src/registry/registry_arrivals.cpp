@@ -74,8 +74,8 @@ bool StudyRegistry::insert_study(const InstanceArrival& arrival, const NewStudy&
   SqliteStatement insert(*statements_,
                          "INSERT INTO studies (study_instance_uid, state, rule_name, "
                          "request_body, idempotency_key, first_seen, last_instance, "
-                         "next_attempt, updated, facts_json) "
-                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                         "next_attempt, updated, facts_json, description, accession_number) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                          "ON CONFLICT(study_instance_uid) DO NOTHING");
   insert.bind(1, arrival.study_instance_uid)
       .bind(2, to_string(study.state))
@@ -89,6 +89,8 @@ bool StudyRegistry::insert_study(const InstanceArrival& arrival, const NewStudy&
                                        : 0))
       .bind(9, arrival.received)
       .bind(10, study.facts_json)
+      .bind(11, study.description)
+      .bind(12, study.accession_number)
       .run();
   if (sqlite3_changes(db_) == 0) return false;
   // Counted with the study, in the same transaction: a rule's hits are its studies.
@@ -127,13 +129,18 @@ StudyRegistry::Recorded StudyRegistry::insert_arrival(const PendingArrival& p) {
                            // a new modality is appended once, '\\'-separated as DICOM does
                            "modalities = CASE WHEN ?5 = '' OR ('\\' || modalities || '\\') "
                            "LIKE ('%\\' || ?5 || '\\%') THEN modalities WHEN modalities = '' "
-                           "THEN ?5 ELSE modalities || '\\' || ?5 END "
+                           "THEN ?5 ELSE modalities || '\\' || ?5 END, "
+                           // and a new caller likewise
+                           "callers = CASE WHEN ?6 = '' OR instr('\\' || callers || '\\', '\\' || ?6 || "
+                           "'\\') > 0 THEN callers WHEN callers = '' "
+                           "THEN ?6 ELSE callers || '\\' || ?6 END "
                            "WHERE study_instance_uid = ?4");
   counters.bind(1, std::int64_t{new_instance ? 1 : 0})
       .bind(2, new_instance ? arrival.bytes : std::int64_t{0})
       .bind(3, arrival.received)
       .bind(4, arrival.study_instance_uid)
       .bind(5, details.modality)
+      .bind(6, details.calling_ae)
       .run();
   // A receiving study is due once it has been quiet for stable_after. A statement of its own,
   // matching receiving studies only: an UPDATE that assigns next_attempt rewrites both indexes

@@ -181,11 +181,12 @@ bool StudyRegistry::route_stable(const std::string& uid, const NewStudy& study, 
   const LifecycleEvent event{ignore ? EventKind::routed_ignore : EventKind::routed_register};
   if (!apply_locked(uid, event, {}, now, nullptr)) return false;
   SqliteStatement(*statements_,
-                  "UPDATE studies SET rule_name = ?, request_body = ?, facts_json = '' "
+                  "UPDATE studies SET rule_name = ?, request_body = ?, facts_json = ? "
                   "WHERE study_instance_uid = ?")
       .bind(1, study.rule_name)
       .bind(2, study.request_body)
-      .bind(3, uid)
+      .bind(3, study.facts_json)
+      .bind(4, uid)
       .run();
   detail::count_rule_hit(*statements_, study.rule_name, now);
   tx.commit();

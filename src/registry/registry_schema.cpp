@@ -79,6 +79,9 @@ constexpr AddedColumn kAddedColumns[] = {
     {"studies", "modalities", "TEXT NOT NULL DEFAULT ''"},
     {"studies", "facts_json", "TEXT NOT NULL DEFAULT ''"},
     {"instances", "series_instance_uid", "TEXT NOT NULL DEFAULT ''"},
+    {"studies", "description", "TEXT NOT NULL DEFAULT ''"},
+    {"studies", "accession_number", "TEXT NOT NULL DEFAULT ''"},
+    {"studies", "callers", "TEXT NOT NULL DEFAULT ''"},
 };
 
 void exec(sqlite3* db, const std::string& sql) {
@@ -130,6 +133,8 @@ CREATE INDEX IF NOT EXISTS instances_by_study ON instances(study_instance_uid, s
 -- left the spool (nearly all of them, after a few years) are not in this index at all.
 CREATE INDEX IF NOT EXISTS studies_to_unspool ON studies(updated)
   WHERE state = 'registered' AND spool_removed = 0;
+-- The console's and `studies list`'s pages, newest first, when no state is chosen.
+CREATE INDEX IF NOT EXISTS studies_by_first_seen ON studies(first_seen, study_instance_uid);
 -- studies_by_age(state, first_seen) is a prefix of studies_by_age_due, which replaced it.
 DROP INDEX IF EXISTS studies_by_age;
 )sql";

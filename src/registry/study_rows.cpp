@@ -8,7 +8,7 @@ namespace gw::registry::detail {
 const char* const kColumns =
     "study_instance_uid, state, rule_name, request_body, idempotency_key, attempts, last_error, "
     "study_id, first_seen, last_instance, next_attempt, updated, instances, bytes, lookup_first, "
-    "first_attempt, modalities, facts_json, "
+    "first_attempt, modalities, facts_json, description, accession_number, callers, "
     "(SELECT COUNT(DISTINCT series_instance_uid) FROM instances i WHERE i.study_instance_uid = "
     "studies.study_instance_uid AND series_instance_uid <> '')";
 
@@ -33,7 +33,10 @@ StudyRecord read_record(const SqliteStatement& s) {
   r.first_attempt = s.integer(15);
   r.modalities = s.text(16);
   r.facts_json = s.text(17);
-  r.series = s.integer(18);
+  r.description = s.text(18);
+  r.accession_number = s.text(19);
+  r.callers = s.text(20);
+  r.series = s.integer(21);
   return r;
 }
 

@@ -33,4 +33,12 @@ struct StudyFacts {
   void set(std::string key, Values values);
 };
 
+/// Whether `key` (keyword or eight-digit tag) names an attribute of the Patient module or
+/// another that identifies the patient: group 0010 and every keyword that starts with
+/// Patient, OtherPatient or IssuerOfPatient. Never kept once a study is routed, never shown.
+bool identifies_patient(std::string_view key);
+
+/// `facts` without the attributes identifies_patient() names.
+StudyFacts without_patient_identity(StudyFacts facts);
+
 }  // namespace gw

@@ -4,6 +4,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "gateway/domain/study_lifecycle.hpp"
 
@@ -36,7 +38,26 @@ struct StudyRecord {
   TimestampMs first_attempt = 0;  // when the first request started (0: never sent)
   std::int64_t series = 0;        // distinct SeriesInstanceUIDs among the instances
   std::string modalities;         // distinct Modality values, '\\'-joined in arrival order
-  std::string facts_json;         // receiving only: the first instance's facts, to route later
+  std::string facts_json;         // the facts it was routed on (receiving: the first instance's)
+  std::string description;        // StudyDescription, for search and the console
+  std::string accession_number;   // AccessionNumber, for search and the console
+  std::string callers;            // distinct calling AE titles, '\\'-joined in arrival order
+};
+
+/// One page of the console's and the CLI's study list, newest first (keyset-paged). Value type.
+struct StudyQuery {
+  std::optional<StudyState> state;
+  std::string text;        // a substring of the UID, AccessionNumber or StudyDescription
+  std::string calling_ae;  // studies that this AE title sent instances of
+  std::optional<TimestampMs> since;  // first seen at or after
+  std::optional<TimestampMs> until;  // first seen before
+  std::size_t limit = 50;
+  // The last row of the previous page: the page starts after it.
+  std::optional<std::pair<TimestampMs, std::string>> after;
+};
+struct StudyPage {
+  std::vector<StudyRecord> studies;
+  bool more = false;  // another page follows the last row
 };
 
 /// One registration attempt as the history keeps it (`studies show`).

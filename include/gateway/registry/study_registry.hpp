@@ -26,7 +26,9 @@ struct NewStudy {
   StudyState state = StudyState::pending;  // pending, ignored, or receiving (routed later)
   std::string rule_name;
   std::string request_body;
-  std::string facts_json;  // receiving: what route_stable() will need
+  std::string facts_json;  // the facts routed on (receiving: what route_stable() will need)
+  std::string description{};       // StudyDescription, for search
+  std::string accession_number{};  // AccessionNumber, for search
 };
 
 /// One instance that has just been made durable in the spool.
@@ -43,6 +45,7 @@ struct ArrivalDetails {
   std::string modality;             // added to the study's modalities; may be empty
   // study_stable: a study still `receiving` becomes due this long after its latest instance.
   std::optional<TimestampMs> stable_after;
+  std::string calling_ae{};  // added to the study's callers; may be empty
 };
 
 /// A SQLite database (WAL, synchronous=FULL but for arrivals) holding one row per study and
@@ -148,6 +151,9 @@ class StudyRegistry {
   /// when given.
   std::vector<StudyRecord> list(std::optional<StudyState> state = std::nullopt,
                                 std::optional<TimestampMs> since = std::nullopt);
+  /// One page of studies matching `query`, newest first. Read on the second connection, so
+  /// a search never holds up arrivals or claims.
+  StudyPage page(const StudyQuery& query);
   /// Starts counting rule hits afresh (daemon start): every rule in `rules` at zero.
   void reset_rule_hits(const std::vector<std::string>& rules, TimestampMs since);
   /// Studies routed by each rule since the last reset, in the order of that reset (rules

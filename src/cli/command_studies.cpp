@@ -11,6 +11,7 @@
 #include "commands.hpp"
 #include "config_access.hpp"
 #include "gateway/config/duration.hpp"
+#include "gateway/operations/study_desk.hpp"
 #include "gateway/registry/study_registry.hpp"
 #include "gateway/storage/spool.hpp"
 #include "gateway/viewer/viewer_api_session.hpp"
@@ -139,19 +140,36 @@ int command_studies_show(const std::string& config_path, const std::string& uid)
 
 namespace {
 
-/// Applies one operator event; prints the outcome as an operator reads it. Returns the exit
-/// status: 0 done, 1 refused or unknown.
-int apply_operator_event(registry::StudyRegistry& registry, const std::string& uid,
-                         domain::EventKind kind, std::string_view done_text) {
-  const auto applied = registry.apply(uid, {kind}, {}, now_ms());
-  if (applied) {
-    std::cout << done_text << uid << '\n';
+/// The daemon's StudyDesk, over the configured registry and spool: the same actions, with the
+/// same refusals, as the console's buttons.
+struct OpenDesk {
+  std::shared_ptr<const config::Config> config;
+  std::unique_ptr<registry::StudyRegistry> registry;
+  std::unique_ptr<storage::Spool> spool;
+  std::unique_ptr<operations::StudyDesk> desk;
+};
+
+std::optional<OpenDesk> open_desk(const std::string& config_path) {
+  auto config = load_config_or_report(config_path);
+  if (!config) return std::nullopt;
+  OpenDesk open;
+  open.registry = registry::StudyRegistry::open(config->state.database);
+  open.spool = std::make_unique<storage::Spool>(config->storage.spool_dir);
+  open.desk = std::make_unique<operations::StudyDesk>(*open.registry, *open.spool, now_ms);
+  open.config = std::move(config);
+  return open;
+}
+
+/// Prints what an action did, or why it was refused, as an operator reads it. Returns the
+/// exit status: 0 done, 1 refused or unknown.
+int report_action(OpenDesk& open, std::string_view action, const std::string& uid,
+                  const operations::ActionResult& done) {
+  if (done) {
+    std::cout << done->message << ": " << uid << '\n';
     return 0;
   }
-  const auto study = registry.find(uid);
-  std::cerr << "studies " << to_string(kind).substr(std::string_view("operator_").size()) << ' '
-            << uid << ": " << applied.error().message();
-  if (study) std::cerr << " (state " << to_string(study->state) << ')';
+  std::cerr << "studies " << action << ' ' << uid << ": " << done.error().message();
+  if (const auto study = open.desk->study(uid)) std::cerr << " (state " << to_string(study->state) << ')';
   std::cerr << '\n';
   return 1;
 }
@@ -159,52 +177,24 @@ int apply_operator_event(registry::StudyRegistry& registry, const std::string& u
 }  // namespace
 
 int command_studies_retry(const std::string& config_path, const std::string& uid, bool all_failed) {
-  auto registry = open_registry(config_path);
-  if (!registry) return 1;
-  if (!all_failed) {
-    return apply_operator_event(*registry, uid, domain::EventKind::operator_retry,
-                                "queued again (same registration, same idempotency key): ");
-  }
-  const int changed = registry->retry_all_failed(now_ms());
+  auto open = open_desk(config_path);
+  if (!open) return 1;
+  if (!all_failed) return report_action(*open, "retry", uid, open->desk->retry(uid));
+  const int changed = open->desk->retry_all_failed();
   std::cout << changed << " failed stud" << (changed == 1 ? "y" : "ies") << " queued again\n";
   return 0;
 }
 
 int command_studies_resend(const std::string& config_path, const std::string& uid) {
-  auto registry = open_registry(config_path);
-  if (!registry) return 1;
-  return apply_operator_event(*registry, uid, domain::EventKind::operator_resend,
-                              "queued as a new registration (new idempotency key): ");
+  auto open = open_desk(config_path);
+  if (!open) return 1;
+  return report_action(*open, "resend", uid, open->desk->resend(uid));
 }
 
 int command_studies_forget(const std::string& config_path, const std::string& uid) {
-  const auto config = load_config_or_report(config_path);
-  if (!config) return 1;
-  auto registry = registry::StudyRegistry::open(config->state.database);
-  const auto study = registry->find(uid);
-  if (!study) {
-    std::cerr << "studies forget " << uid << ": no such study\n";
-    return 1;
-  }
-  // Asked first, so that nothing is deleted for a refused forget.
-  const domain::StudySnapshot snapshot{study->state, study->attempts, study->lookup_first,
-                                       study->first_seen, study->next_attempt};
-  if (const auto allowed = domain::decide({domain::EventKind::operator_forget}, snapshot, {}, now_ms());
-      !allowed) {
-    std::cerr << "studies forget " << uid << ": " << allowed.error().message() << " (state "
-              << to_string(study->state) << ")\n";
-    return 1;
-  }
-  // Files first, rows second: rows deleted before the files would let the start-up check
-  // adopt the files and register the study again.
-  std::string detail;
-  if (!storage::Spool(config->storage.spool_dir).remove_study(uid, detail)) {
-    std::cerr << "studies forget " << uid << ": " << detail << " (nothing forgotten)\n";
-    return 1;
-  }
-  return apply_operator_event(*registry, uid, domain::EventKind::operator_forget,
-                              "forgotten (rows and spooled files removed; instances that arrive "
-                              "later register it anew): ");
+  auto open = open_desk(config_path);
+  if (!open) return 1;
+  return report_action(*open, "forget", uid, open->desk->forget(uid));
 }
 
 int command_studies_verify(const std::string& config_path, const StudiesVerifyOptions& options) {

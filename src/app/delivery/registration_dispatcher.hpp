@@ -62,6 +62,11 @@ class RegistrationDispatcher : public std::enable_shared_from_this<RegistrationD
   void resume();
   /// Requests on the wire now (io thread only).
   std::size_t in_flight() const { return in_flight_.size(); }
+  /// The circuit breaker is open: the API is presumed down and probed one request at a time
+  /// (io thread only).
+  bool breaker_open() const { return consecutive_failures_ >= settings_.probe_after_failures; }
+  /// When the pause after a refused key ends; 0 or the past: no pause (io thread only).
+  registry::TimestampMs auth_paused_until() const { return paused_until_; }
 
  private:
   /// Sends ready studies into the free slots; then commits the outcomes learned (unwritten_)

@@ -26,6 +26,11 @@ StudyIntake::StudyIntake(storage::Spool& spool, registry::StudyRegistry& registr
 registry::NewStudy StudyIntake::route(const StudyFacts& facts) const {
   const routing::RoutingDecision decision = rules_()->route(facts);
   registry::NewStudy study;
+  // Kept with the study, the patient's identity left out: the console explains its routing
+  // from them and shows what was read. (A receiving study keeps them all until it is routed.)
+  study.facts_json = facts_to_json(without_patient_identity(facts));
+  study.description = facts.first("StudyDescription");
+  study.accession_number = facts.first("AccessionNumber");
   study.rule_name = decision.rule_name;
   study.request_body = viewer::to_json(decision.request);
   study.state = decision.action == routing::RoutingDecision::Action::ignore
@@ -56,6 +61,8 @@ registry::NewStudy StudyIntake::route_new_study(const dicom::ReceivedInstance& i
   registry::NewStudy study;
   study.state = registry::StudyState::receiving;
   study.facts_json = facts_to_json(facts);
+  study.description = facts.first("StudyDescription");
+  study.accession_number = facts.first("AccessionNumber");
   return study;
 }
 
@@ -96,7 +103,8 @@ void StudyIntake::record(const dicom::ReceivedInstance& instance,
                          std::optional<registry::NewStudy> routed) {
   const registry::InstanceArrival arrival{instance.study_instance_uid, instance.sop_instance_uid,
                                           instance.bytes, clock_()};
-  registry::ArrivalDetails details{instance.series_instance_uid, instance.modality, std::nullopt};
+  registry::ArrivalDetails details{instance.series_instance_uid, instance.modality, std::nullopt,
+                                   instance.association.calling_ae};
   if (stable_after_) details.stable_after = stable_after_->count();
   // Straight line: a new study was routed before this, on this thread; the arrival's
   // transaction calls out to nothing.
