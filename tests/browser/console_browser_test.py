@@ -171,6 +171,9 @@ routing:
 
         line = wait_for(ready_line, 30, 'event=gateway_ready')
         self.dicom_port = int(re.search(r'\bport=(\d+)', line).group(1))
+        logged = re.search(r'\bconsole_port=(\d+)', line)
+        if logged and int(logged.group(1)) != self.console_port:
+            raise RuntimeError(f'the console listens on {logged.group(1)}, not on the configured {self.console_port}')
 
         def console_answers():
             try:
@@ -407,12 +410,15 @@ class BrowserTest:
         search = self.css('#filter-q')[0]
         search.send_keys('onerror')
         xss = self.uids['xss']
-        self.wait(lambda: [r.get_attribute('data-uid') for r in self.css('#studies-table tbody tr')] == [xss],
+        # Read in one script: rows are replaced as answers arrive, so element handles go stale.
+        shown = lambda: self.driver.execute_script(
+            "return [...document.querySelectorAll('#studies-table tbody tr')].map((r) => r.dataset.uid)")
+        self.wait(lambda: shown() == [xss],
                   'the table to show only the study whose description matches')
         search.clear()
         search.send_keys('x')  # clear() fires no input event; typing and deleting does
         search.send_keys('\b')
-        self.wait(lambda: len(self.css('#studies-table tbody tr')) >= 3, 'the whole table again')
+        self.wait(lambda: len(shown()) >= 3, 'the whole table again')
         self.shot('studies')
         self.assert_not_reloaded()
 

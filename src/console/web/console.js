@@ -58,6 +58,9 @@
     }
   }
 
+  /// A list field as an array (a lone string is tolerated: one value or a "\\"-joined list).
+  const list = (value) => (Array.isArray(value) ? value : (typeof value === 'string' && value ? value.split('\\') : []));
+
   const dash = (value) => (value === undefined || value === null || value === '' ? '—' : value);
 
   function pad(n) {
@@ -644,7 +647,7 @@
   /// Whether a study (looked up after an event) belongs in the filtered table.
   function matches(study, filter) {
     if (filter.state && study.state !== filter.state) return false;
-    if (filter.calling_ae && !(study.callers || []).includes(filter.calling_ae)) return false;
+    if (filter.calling_ae && !list(study.callers).includes(filter.calling_ae)) return false;
     if (filter.q) {
       const q = filter.q.toLowerCase();
       const hay = [study.studyInstanceUid, study.accessionNumber, study.description];
@@ -664,8 +667,8 @@
         el('span', { class: 'uid sub' }, uid)),
       el('td', { class: 'state' }, stateBadge(s.state)),
       el('td', { class: 'opt' }, dash(s.accessionNumber)),
-      el('td', { class: 'opt' }, dash((s.modalities || []).join(' '))),
-      el('td', { class: 'opt' }, dash((s.callers || []).join(', '))),
+      el('td', { class: 'opt' }, dash(list(s.modalities).join(' '))),
+      el('td', { class: 'opt' }, dash(list(s.callers).join(', '))),
       el('td', { class: 'num opt' }, String(s.instances ?? '—')),
       el('td', { class: 'opt' }, timeEl(s.firstSeen)),
       el('td', null, timeEl(s.lastInstance)),
@@ -764,8 +767,8 @@
         el('dl', { class: 'pairs' },
           pair('State', s.state),
           pair('Accession', s.accessionNumber),
-          pair('Modalities', (s.modalities || []).join(' ')),
-          pair('Callers', (s.callers || []).join(', ')),
+          pair('Modalities', list(s.modalities).join(' ')),
+          pair('Callers', list(s.callers).join(', ')),
           pair('Series / instances', `${s.series ?? '—'} / ${s.instances ?? '—'}`),
           pair('Size', bytes(s.bytes)),
           pair('First seen', timeEl(s.firstSeen)),
@@ -868,7 +871,7 @@
 
   function rulesView() {
     document.title = 'Rules · dicom-gateway';
-    const list = el('div', null, el('p', { class: 'muted' }, 'Loading…'));
+    const rulesBox = el('div', null, el('p', { class: 'muted' }, 'Loading…'));
     const fileInput = el('input', { type: 'file', id: 'try-file', accept: '.dcm,application/dicom' });
     const result = el('div', { id: 'try-result', 'aria-live': 'polite' });
     const form = el('form', { class: 'card try', 'aria-labelledby': 'try-title' },
@@ -877,14 +880,14 @@
       el('label', { for: 'try-file' }, 'DICOM file'), fileInput,
       el('button', { type: 'submit', class: 'primary', id: 'try-submit' }, 'Route'), result);
     const root = el('section', { 'aria-labelledby': 'rules-title' },
-      el('h1', { id: 'rules-title' }, 'Rules'), list, form);
+      el('h1', { id: 'rules-title' }, 'Rules'), rulesBox, form);
 
     const load = async () => {
       try {
         const answer = await api('GET', '/api/v1/rules');
-        rerender(list, () => renderRules(answer));
+        rerender(rulesBox, () => renderRules(answer));
       } catch (e) {
-        if (e.status !== 401) rerender(list, () => errorBox(e));
+        if (e.status !== 401) rerender(rulesBox, () => errorBox(e));
       }
     };
     const refresh = coalescer(load, 2000);
