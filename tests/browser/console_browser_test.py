@@ -45,7 +45,8 @@ WAIT = 60  # seconds: a deadline for each awaited condition, never a sleep
 
 try:
     from selenium import webdriver
-    from selenium.common.exceptions import NoAlertPresentException, TimeoutException
+    from selenium.common.exceptions import (NoAlertPresentException, StaleElementReferenceException,
+                                            TimeoutException)
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
@@ -254,8 +255,22 @@ class BrowserTest:
         return self.driver.find_elements(By.CSS_SELECTOR, selector)
 
     def text_of(self, selector):
-        found = self.css(selector)
-        return found[0].text.strip() if found else None
+        # One script, not find-then-read: live updates replace elements between two calls.
+        return self.driver.execute_script(
+            'const e = document.querySelector(arguments[0]); return e ? e.textContent.trim() : null', selector)
+
+    def click(self, selector):
+        """Clicks the element, found again if a live update replaced it meanwhile."""
+        def clicked():
+            try:
+                found = self.css(selector)
+                if found:
+                    found[0].click()
+                    return True
+            except StaleElementReferenceException:
+                pass
+            return False
+        self.wait(clicked, f'{selector} to click', timeout=20)
 
     def shot(self, name):
         path = os.path.join(self.args.artifacts, f'console-{name}.png')
@@ -290,7 +305,7 @@ class BrowserTest:
         self.css('#login-name')[0].clear()
         self.css('#login-name')[0].send_keys(name)
         self.css('#login-password')[0].send_keys(password)
-        self.css('#login-submit')[0].click()
+        self.click('#login-submit')
         self.wait(lambda: self.css('#top') and self.css('#top')[0].is_displayed(), f'the page after {name} logs in')
 
     def row_state(self, uid):
@@ -343,7 +358,7 @@ class BrowserTest:
         self.wait(lambda: self.text_of('#live') == 'live', 'the event stream to connect')
 
     def check_live_registration(self):
-        self.css('.nav a[data-route="studies"]')[0].click()
+        self.click('.nav a[data-route="studies"]')
         self.wait(lambda: self.css('#studies-summary') and 'Loading' not in self.text_of('#studies-summary'),
                   'the studies table')
         uid, path = make_study(self.args.testdata, self.tmp, 'CT CHEST live arrival')
@@ -360,7 +375,7 @@ class BrowserTest:
         self.uids['refused'] = uid
         send(self.procs.dicom_port, path)
         self.wait(lambda: self.row_state(uid) == 'failed', f'study {uid} failed in the table')
-        self.css(f'tr[data-uid="{uid}"] td.desc a')[0].click()
+        self.click(f'tr[data-uid="{uid}"] td.desc a')
         self.wait(lambda: self.text_of('#study-state') == 'failed', 'the study page')
         self.wait(lambda: self.text_of('#study-error'), 'the failure reason on the study page', timeout=10)
         reason = self.text_of('#study-error')
@@ -373,11 +388,11 @@ class BrowserTest:
     def check_retry(self):
         uid = self.uids['refused']
         self.procs.sim_control('DELETE', '/_sim/faults')
-        self.css('#action-retry')[0].click()
+        self.click('#action-retry')
         self.wait(lambda: self.css('#confirm-ok') and self.css('#confirm-ok')[0].is_displayed(), 'the confirmation dialog')
         assert self.driver.execute_script("return document.getElementById('confirm').open"), 'the dialog is not open'
         self.shot('confirm')
-        self.css('#confirm-ok')[0].click()
+        self.click('#confirm-ok')
         self.wait(lambda: self.text_of('#study-state') == 'registered', f'study {uid} registered after the retry')
         self.wait(lambda: self.css('#timeline li'), 'the timeline', timeout=10)
         self.shot('study')
@@ -423,19 +438,20 @@ class BrowserTest:
         self.assert_not_reloaded()
 
     def check_rules(self):
-        self.css('.nav a[data-route="rules"]')[0].click()
+        self.click('.nav a[data-route="rules"]')
         self.wait(lambda: self.css('#rules-table tbody tr'), 'the rules table')
-        names = [r.text.split('\n')[0] for r in self.css('#rules-table tbody tr td:first-child')]
+        names = self.driver.execute_script(
+            "return [...document.querySelectorAll('#rules-table tbody tr td:first-child')].map((c) => c.textContent)")
         assert 'ct-urgent' in names, f'rules shown: {names}'
         _, path = make_study(self.args.testdata, self.tmp, 'CT CHEST tried, not sent')
         self.css('#try-file')[0].send_keys(path)
-        self.css('#try-submit')[0].click()
+        self.click('#try-submit')
         self.wait(lambda: 'ct-urgent' in (self.text_of('#try-result') or ''), 'the route answer naming ct-urgent')
         self.shot('rules')
         self.assert_not_reloaded()
 
     def check_screenshots(self):
-        self.css('.nav a[data-route="overview"]')[0].click()
+        self.click('.nav a[data-route="overview"]')
         self.wait(lambda: self.text_of('[data-state-count="registered"]') not in (None, '0'),
                   'the overview counting registered studies')
         self.shot('overview')
@@ -458,7 +474,7 @@ class BrowserTest:
         assert not problems, 'the browser console reported:\n  ' + '\n  '.join(problems)
 
     def check_viewer(self):
-        self.css('#logout')[0].click()
+        self.click('#logout')
         self.login(VIEWER)
         uid = self.uids['refused']
         self.go('#/studies/' + uid)
