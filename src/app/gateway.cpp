@@ -13,7 +13,11 @@
 #include <cstdlib>
 #include <thread>
 
+#include "gateway/alerts/webhook_notifier.hpp"
 #include "gateway/config/config_loader.hpp"
+#include "gateway/console/console_server.hpp"
+#include "gateway/events/event_bus.hpp"
+#include "gateway/operations/study_desk.hpp"
 #include "gateway/dicom/dicom_listener.hpp"
 #include "gateway/dicom/study_file_reader.hpp"
 #include "gateway/log/log.hpp"
@@ -22,6 +26,7 @@
 #include "gateway/routing/rule_set.hpp"
 #include "gateway/storage/spool.hpp"
 #include "gateway/viewer/https_viewer_client.hpp"
+#include "alarm_board.hpp"
 #include "config_reload.hpp"
 #include "http/gateway_metrics.hpp"
 #include "api_key_source.hpp"
@@ -154,7 +159,7 @@ void reset_rule_hits(registry::StudyRegistry& registry, const config::Config& cf
 }
 
 void log_ready(const config::Config& cfg, const dicom::DicomListener& listener,
-               const MetricsServer* metrics_server) {
+               const MetricsServer* metrics_server, const console::ConsoleServer* console) {
   log::info("gateway_ready")
       .kv("port", static_cast<unsigned>(listener.port()))
       .kv("tls_port", static_cast<unsigned>(listener.tls_port()))
@@ -162,131 +167,270 @@ void log_ready(const config::Config& cfg, const dicom::DicomListener& listener,
       .kv("viewer", cfg.viewer_api.base_url)
       .kv("database", cfg.state.database)
       .kv("spool", cfg.storage.spool_dir)
-      .kv("metrics_port", static_cast<unsigned>(metrics_server ? metrics_server->port() : 0));
+      .kv("metrics_port", static_cast<unsigned>(metrics_server ? metrics_server->port() : 0))
+      .kv("console_port", static_cast<unsigned>(console ? console->port() : 0));
 }
 
-/// What the signal steps act on once the gateway runs. References only; lives in run_gateway().
-struct Running {
-  const std::string& config_path;
-  const config::Config& started;
-  LiveRules& rules;
-  RegistrationDispatcher& dispatcher;
-  viewer::ViewerClient& client;
-  ServiceNotifier& notifier;
-  Readiness& readiness;
-  dicom::DicomListener& listener;
-  MetricsServer* metrics_server;
-  ServiceHeartbeat& heartbeat;
-  std::shared_ptr<SpoolJanitor>& janitor;
-  std::shared_ptr<const config::Config> current;  // the reloadable settings in force
+/// Signals and alarms apart, the whole daemon: start() brings the parts up in order, reload()
+/// is SIGHUP, and the stop steps are below in the order they run (Kea's d_controller shape).
+class GatewayController {
+ public:
+  GatewayController(const std::string& config_path, std::shared_ptr<const config::Config> config);
+  int run();
+
+ private:
+  void start();
+  void reload();
+  // The stop sequence, in order: stop accepting and let open associations finish (each
+  // acknowledged instance is already committed), breaking them when shutdown_grace ends;
+  // then stop starting registrations and cancel in-flight ones (they stay in_flight in the
+  // registry and are looked up on the next start); then stop serving HTTP, and the loop ends.
+  std::chrono::milliseconds begin_stop(int signal);
+  void abort_open_associations();
+  void stop_listener();
+  void finish_stop();
+  /// Every 2 s: the breaker, the key pause and the spool's free space as alarms.
+  void watch_alarms();
+  void publish_transitions();
+  console::GatewayStatus console_status();
+
+  const std::string config_path_;
+  const std::shared_ptr<const config::Config> started_;
+  std::shared_ptr<const config::Config> current_;  // the reloadable settings in force
+  const config::Config& cfg_;
+  const StateLock state_lock_;
+  storage::Spool spool_;
+  std::unique_ptr<registry::StudyRegistry> registry_;
+  LiveRules rules_;
+  boost::asio::io_context io_{1};
+  events::EventBus events_;
+  AlarmBoard alarms_{events_, now_ms};
+  std::shared_ptr<viewer::HttpsViewerClient> client_;
+  std::shared_ptr<RegistrationDispatcher> dispatcher_;
+  std::unique_ptr<StudyIntake> intake_;
+  std::unique_ptr<dicom::DicomListener> listener_;
+  ServiceNotifier notifier_;
+  std::unique_ptr<Readiness> readiness_;
+  std::shared_ptr<MetricsServer> metrics_server_;
+  std::unique_ptr<operations::StudyDesk> desk_;
+  std::shared_ptr<console::ConsoleServer> console_;
+  std::unique_ptr<alerts::WebhookNotifier> webhooks_;
+  std::unique_ptr<ServiceHeartbeat> heartbeat_;
+  std::shared_ptr<SpoolJanitor> janitor_;
+  boost::asio::steady_timer alarm_timer_{io_};
+  std::unique_ptr<SignalController> signals_;
 };
 
-/// Reload on SIGHUP, and the stop sequence, in order: stop accepting and let open
-/// associations finish (each acknowledged instance is already committed), breaking them when
-/// shutdown_grace ends; then stop starting registrations and cancel in-flight ones (they stay
-/// in_flight in the registry and are looked up on the next start); then stop serving
-/// metrics, and the loop ends.
-SignalController::Steps running_steps(Running& r) {
-  return {
-      [&r] {
-        r.notifier.reloading();
-        if (auto loaded = reload(r.config_path, r.started, r.rules, r.dispatcher, r.client,
-                                 r.readiness, r.listener)) {
-          r.current = std::move(loaded);
-        }
-        r.notifier.ready();
-        r.heartbeat.beat();
-      },
-      [&r](int signal) {
-        log::info("gateway_stopping")
-            .kv("signal", signal)
-            .kv("open_associations", r.listener.open_associations())
-            .kv("grace_ms", static_cast<std::int64_t>(r.current->shutdown_grace.count()));
-        r.notifier.stopping();
-        r.readiness.set_listening(false);
-        return r.current->shutdown_grace;
-      },
-      [&r] {
-        log::warning("shutdown_grace_expired").kv("open_associations", r.listener.open_associations());
-        r.listener.abort_open();
-      },
-      [&r] { r.listener.stop(); },
-      [&r] {
-        r.dispatcher.stop();
-        if (r.janitor) r.janitor->stop();
-        r.client.shutdown();
-        if (r.metrics_server) r.metrics_server->stop();
-        r.heartbeat.stop();
-      }};
+GatewayController::GatewayController(const std::string& config_path,
+                                     std::shared_ptr<const config::Config> config)
+    : config_path_(config_path),
+      started_(config),
+      current_(config),
+      cfg_(*config),
+      // Before anything is touched: a second `run` against the same state stops here, naming
+      // the pid of the one that runs.
+      state_lock_({cfg_.state.database, std::filesystem::path(cfg_.storage.spool_dir) / ".gateway"}),
+      spool_(cfg_.storage.spool_dir),
+      rules_(cfg_.rules) {}
+
+void GatewayController::start() {
+  spool_.prepare();
+  registry_ = registry::StudyRegistry::open(cfg_.state.database);
+  reset_rule_hits(*registry_, cfg_);
+  publish_transitions();
+
+  auto client = viewer::HttpsViewerClient::create(io_.get_executor(), viewer_client_settings(cfg_.viewer_api));
+  if (!client) throw std::runtime_error("viewer_api: " + client.error().message());
+  client_ = *client;
+  DispatchSettings dispatch = dispatch_settings(cfg_);
+  StudyIntake::Options options = intake_options(cfg_);
+  options.on_recorded = [this](const std::string& uid, bool created, registry::TimestampMs at) {
+    events::GatewayEvent event;
+    event.kind = events::EventKind::study_arrived;
+    event.at_ms = at;
+    event.study_instance_uid = uid;
+    event.to_state = created ? "new" : "known";
+    events_.publish(event);
+  };
+  // The intake wakes the dispatcher, which is made after it, since it routes stable studies
+  // through the intake.
+  intake_ = std::make_unique<StudyIntake>(
+      spool_, *registry_, [this] { return rules_.get(); }, [this] { dispatcher_->wake(); }, options);
+  if (cfg_.registration.trigger == "study_stable") {
+    dispatch.route_stable = [this](const registry::StudyRecord& study) { return intake_->route_stable(study); };
+  }
+  dispatcher_ = std::make_shared<RegistrationDispatcher>(io_, *registry_, *client_, dispatch);
+  // Before the port opens: what a crash left in the spool is cleaned up or adopted.
+  reconcile_spool(spool_, *registry_, *intake_);
+  listener_ = std::make_unique<dicom::DicomListener>(listener_settings(cfg_, spool_), *intake_);
+
+  describe_gateway_metrics();
+  readiness_ = std::make_unique<Readiness>(*registry_, cfg_.state.database, cfg_.storage.spool_dir, cfg_.alarm_after);
+  collect_at_scrape({registry_.get(), cfg_.storage.spool_dir, [this] { return listener_->open_associations(); }});
+  if (!cfg_.metrics.listen.empty()) {
+    metrics_server_ = std::make_shared<MetricsServer>(
+        io_, cfg_.metrics.listen,
+        HttpProbes{[] { return metrics::registry().render(); },
+                   [this] { return readiness_->not_ready_reason(); }});
+  }
+  desk_ = std::make_unique<operations::StudyDesk>(*registry_, spool_, now_ms);
+  if (cfg_.console) {
+    console::ConsoleServices services;
+    services.desk = desk_.get();
+    services.rules = [this] { return rules_.get(); };
+    services.status = [this] { return console_status(); };
+    services.read_file_facts = [](const std::filesystem::path& file, std::string& error) {
+      return dicom::read_study_facts(file, {}, error);
+    };
+    services.events = &events_;
+    services.version = PROJECT_VERSION_TEXT;
+    services.scratch_dir = spool_.incoming_dir();
+    services.clock = now_ms;
+    console_ = std::make_shared<console::ConsoleServer>(io_, *cfg_.console, std::move(services));
+  }
+  if (!cfg_.alerts.webhooks.empty()) {
+    webhooks_ = std::make_unique<alerts::WebhookNotifier>(io_.get_executor(), cfg_.alerts, cfg_.dicom.ae_title);
+    webhooks_->attach(events_);
+  }
+  heartbeat_ = std::make_unique<ServiceHeartbeat>(io_, notifier_, [this] { return service_status(*registry_); });
+  signals_ = std::make_unique<SignalController>(
+      io_, SignalController::Steps{[this] { reload(); },
+                                   [this](int signal) { return begin_stop(signal); },
+                                   [this] { abort_open_associations(); },
+                                   [this] { stop_listener(); },
+                                   [this] { finish_stop(); }});
+
+  dispatcher_->start();
+  if (cfg_.storage.retention) {
+    janitor_ = std::make_shared<SpoolJanitor>(io_, spool_, *registry_, *cfg_.storage.retention);
+    janitor_->start();
+  }
+  listener_->start();
+  readiness_->set_listening(true);
+  if (metrics_server_) metrics_server_->start();
+  if (console_) console_->start();
+  watch_alarms();
+  log_ready(cfg_, *listener_, metrics_server_.get(), console_.get());
+  // The port listens and the database is open: only now may systemd start dependents.
+  notifier_.ready();
+  heartbeat_->start();
+  signals_->start();
+}
+
+void GatewayController::reload() {
+  notifier_.reloading();
+  if (auto loaded = gw::app::reload(config_path_, *started_, rules_, *dispatcher_, *client_,
+                                    *readiness_, *listener_)) {
+    current_ = std::move(loaded);
+    if (console_ && current_->console) {
+      if (const std::string problem = console_->reload(*current_->console); !problem.empty()) {
+        log::error("console_users_not_reloaded").kv("reason", problem);
+      }
+    }
+    if (webhooks_) {
+      if (const auto ec = webhooks_->replace_settings(current_->alerts)) {
+        log::error("alerts_not_reloaded").kv("reason", ec.message());
+      }
+    }
+  }
+  notifier_.ready();
+  heartbeat_->beat();
+}
+
+std::chrono::milliseconds GatewayController::begin_stop(int signal) {
+  log::info("gateway_stopping")
+      .kv("signal", signal)
+      .kv("open_associations", listener_->open_associations())
+      .kv("grace_ms", static_cast<std::int64_t>(current_->shutdown_grace.count()));
+  notifier_.stopping();
+  readiness_->set_listening(false);
+  return current_->shutdown_grace;
+}
+
+void GatewayController::abort_open_associations() {
+  log::warning("shutdown_grace_expired").kv("open_associations", listener_->open_associations());
+  listener_->abort_open();
+}
+
+void GatewayController::stop_listener() { listener_->stop(); }
+
+void GatewayController::finish_stop() {
+  dispatcher_->stop();
+  if (janitor_) janitor_->stop();
+  client_->shutdown();
+  alarm_timer_.cancel();
+  if (webhooks_) webhooks_->stop();
+  if (console_) console_->stop();
+  if (metrics_server_) metrics_server_->stop();
+  heartbeat_->stop();
+}
+
+void GatewayController::watch_alarms() {
+  const registry::TimestampMs now = now_ms();
+  const registry::TimestampMs paused_until = dispatcher_->auth_paused_until();
+  alarms_.set("auth_paused", paused_until > now,
+              "the viewer API refused the API key; sending is paused (SIGHUP after replacing the key)");
+  alarms_.set("breaker_open", dispatcher_->breaker_open(),
+              "the viewer API is presumed down; one request at a time until one succeeds");
+  const double free = free_bytes(cfg_.storage.spool_dir);
+  const double total = total_bytes(cfg_.storage.spool_dir);
+  alarms_.set("spool_nearly_full", total > 0 && free >= 0 && free < 0.05 * total,
+              "under 5% of the spool's file system is free");
+  alarm_timer_.expires_after(std::chrono::seconds(2));
+  alarm_timer_.async_wait([this](boost::system::error_code ec) {
+    if (!ec) watch_alarms();
+  });
+}
+
+void GatewayController::publish_transitions() {
+  // Every written transition, for the console and the webhooks (study_failed). Called under
+  // the registry's lock: the bus only copies and posts.
+  registry_->observe_transitions([this](const std::string& uid, registry::StudyState from,
+                                        domain::EventKind event, registry::StudyState to) {
+    events::GatewayEvent e;
+    e.kind = events::EventKind::study_changed;
+    e.at_ms = now_ms();
+    e.study_instance_uid = uid;
+    e.from_state = std::string(to_string(from));
+    e.to_state = std::string(to_string(to));
+    e.event = std::string(to_string(event));
+    events_.publish(e);
+    if (to == registry::StudyState::failed && from != to) {
+      e.kind = events::EventKind::alarm_raised;
+      e.alarm = "study_failed";
+      e.detail = "registration failed for good; `studies retry` or the console's Retry sends it again";
+      events_.publish(e);
+    }
+  });
+}
+
+console::GatewayStatus GatewayController::console_status() {
+  console::GatewayStatus status;
+  status.node = cfg_.dicom.ae_title;
+  status.states = registry_->count_by_state();
+  status.not_ready = readiness_->not_ready_reason();
+  status.alarms = alarms_.active();
+  status.breaker_open = dispatcher_->breaker_open();
+  status.auth_paused_until = dispatcher_->auth_paused_until();
+  const double free = free_bytes(cfg_.storage.spool_dir);
+  status.spool_free_bytes = free > 0 ? static_cast<std::uint64_t>(free) : 0;
+  const double total = total_bytes(cfg_.storage.spool_dir);
+  status.spool_total_bytes = total > 0 ? static_cast<std::uint64_t>(total) : 0;
+  return status;
+}
+
+int GatewayController::run() {
+  start();
+  io_.run();
+  log::info("gateway_stopped");
+  return 0;
 }
 
 }  // namespace
 
 int run_gateway(const std::string& config_path, std::shared_ptr<const config::Config> config) {
-  const auto& cfg = *config;
-  // Before anything is touched: a second `run` against the same state stops here, naming
-  // the pid of the one that runs.
-  const StateLock state_lock({cfg.state.database, std::filesystem::path(cfg.storage.spool_dir) / ".gateway"});
-  storage::Spool spool(cfg.storage.spool_dir);
-  spool.prepare();
-  auto registry = registry::StudyRegistry::open(cfg.state.database);
-  LiveRules rules(cfg.rules);
-  reset_rule_hits(*registry, cfg);
-
-  boost::asio::io_context io(1);
-  auto client = viewer::HttpsViewerClient::create(io.get_executor(), viewer_client_settings(cfg.viewer_api));
-  if (!client) throw std::runtime_error("viewer_api: " + client.error().message());
-  DispatchSettings dispatch = dispatch_settings(cfg);
-  // Declared before the intake, which wakes it; made after, since it routes stable studies
-  // through the intake.
-  std::shared_ptr<RegistrationDispatcher> dispatcher;
-  StudyIntake intake(spool, *registry, [&rules] { return rules.get(); },
-                     [&dispatcher] { dispatcher->wake(); }, intake_options(cfg));
-  if (cfg.registration.trigger == "study_stable") {
-    dispatch.route_stable = [&intake](const registry::StudyRecord& study) {
-      return intake.route_stable(study);
-    };
-  }
-  dispatcher = std::make_shared<RegistrationDispatcher>(io, *registry, **client, dispatch);
-  // Before the port opens: what a crash left in the spool is cleaned up or adopted.
-  reconcile_spool(spool, *registry, intake);
-  dicom::DicomListener listener(listener_settings(cfg, spool), intake);
-
-  ServiceNotifier notifier;
-  describe_gateway_metrics();
-  Readiness readiness(*registry, cfg.state.database, cfg.storage.spool_dir, cfg.alarm_after);
-  collect_at_scrape({registry.get(), cfg.storage.spool_dir,
-                     [&listener] { return listener.open_associations(); }});
-  std::shared_ptr<MetricsServer> metrics_server;
-  if (!cfg.metrics.listen.empty()) {
-    metrics_server = std::make_shared<MetricsServer>(
-        io, cfg.metrics.listen,
-        HttpProbes{[] { return metrics::registry().render(); },
-                   [&readiness] { return readiness.not_ready_reason(); }});
-  }
-  ServiceHeartbeat heartbeat(io, notifier, [&registry] { return service_status(*registry); });
-  std::shared_ptr<SpoolJanitor> janitor;
-
-  Running running{config_path, cfg, rules, *dispatcher, **client, notifier, readiness,
-                  listener, metrics_server.get(), heartbeat, janitor, config};
-  SignalController signals(io, running_steps(running));
-
-  dispatcher->start();
-  if (cfg.storage.retention) {
-    janitor = std::make_shared<SpoolJanitor>(io, spool, *registry, *cfg.storage.retention);
-    janitor->start();
-  }
-  listener.start();
-  readiness.set_listening(true);
-  if (metrics_server) metrics_server->start();
-  log_ready(cfg, listener, metrics_server.get());
-  // The port listens and the database is open: only now may systemd start dependents.
-  notifier.ready();
-  heartbeat.start();
-  signals.start();
-  io.run();
-  log::info("gateway_stopped");
-  return 0;
+  GatewayController controller(config_path, std::move(config));
+  return controller.run();
 }
 
 }  // namespace gw::app

@@ -1,6 +1,6 @@
 #pragma once
-// The running gateway: wires receiver, registry, rules and viewer client, and owns the
-// order in which they start and stop.
+// The running gateway: wires receiver, registry, rules, viewer client, console and alerts,
+// and owns the order in which they start, reload and stop (GatewayController).
 #include <memory>
 #include <string>
 

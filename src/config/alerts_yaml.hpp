@@ -1,5 +1,5 @@
 #pragma once
-// The `alerts:` section (docs/console.md, "Alerts without Prometheus").
+// The `alerts:` section (docs/alerts.md).
 #include <yaml-cpp/yaml.h>
 
 #include <string>

@@ -10,7 +10,7 @@
 #include "gateway/metrics/registry.hpp"
 #include "gateway/routing/rule_set.hpp"
 #include "gateway/viewer/wire_format.hpp"
-#include "facts_json.hpp"
+#include "gateway/domain/study_facts_json.hpp"
 
 namespace gw::app {
 StudyIntake::StudyIntake(storage::Spool& spool, registry::StudyRegistry& registry,
@@ -21,7 +21,8 @@ StudyIntake::StudyIntake(storage::Spool& spool, registry::StudyRegistry& registr
       wakeup_(std::move(wakeup)),
       stable_after_(options.stable_after),
       keep_duplicates_(options.keep_duplicates),
-      clock_(std::move(options.clock)) {}
+      clock_(std::move(options.clock)),
+      on_recorded_(std::move(options.on_recorded)) {}
 
 registry::NewStudy StudyIntake::route(const StudyFacts& facts) const {
   const routing::RoutingDecision decision = rules_()->route(facts);
@@ -117,6 +118,7 @@ void StudyIntake::record(const dicom::ReceivedInstance& instance,
     recorded = registry_.record_instance(arrival, &*routed, details);
   }
   recent_.add(instance.study_instance_uid);
+  if (on_recorded_) on_recorded_(instance.study_instance_uid, recorded == Recorded::created, arrival.received);
   if (recorded != Recorded::created) return;  // another association's arrival created it
   log_routed("study_first_seen", instance.study_instance_uid, *routed, instance.association.calling_ae);
   const registry::StudyState state = routed->state;

@@ -35,6 +35,9 @@ class StudyIntake : public dicom::InstanceSink {
     // storage.on_duplicate: keep the stored copy of a SOP instance received again (else replace).
     bool keep_duplicates = true;
     WallClock clock = now_ms;  // when an instance arrived, as the registry records it
+    // Called on the worker's thread after each recorded arrival (the console's live view):
+    // the study, and whether this arrival created it. Must only copy and post.
+    std::function<void(const std::string& study_uid, bool created, registry::TimestampMs at)> on_recorded;
   };
   StudyIntake(storage::Spool& spool, registry::StudyRegistry& registry, RulesSource rules,
               Wakeup wakeup, Options options);
@@ -70,6 +73,7 @@ class StudyIntake : public dicom::InstanceSink {
   std::optional<std::chrono::milliseconds> stable_after_;
   bool keep_duplicates_;
   WallClock clock_;
+  std::function<void(const std::string&, bool, registry::TimestampMs)> on_recorded_;
   RecentStudies recent_;  // studies recorded lately: known without asking the registry
 };
 

@@ -85,6 +85,12 @@ double free_bytes(const std::filesystem::path& dir) {
   return static_cast<double>(fs.f_bavail) * static_cast<double>(fs.f_frsize);
 }
 
+double total_bytes(const std::filesystem::path& dir) {
+  struct statvfs fs {};
+  if (::statvfs(dir.c_str(), &fs) != 0) return -1;
+  return static_cast<double>(fs.f_blocks) * static_cast<double>(fs.f_frsize);
+}
+
 void collect_at_scrape(ScrapeSources sources) {
   metrics::registry().on_collect([sources = std::move(sources)] {
     for (const auto& [state, count] : sources.registry->count_by_state()) {

@@ -31,5 +31,7 @@ double oldest_pending_age_seconds(registry::StudyRegistry& registry);
 
 /// Bytes available to the gateway on the file system holding `dir`; -1 when unknown.
 double free_bytes(const std::filesystem::path& dir);
+/// The size of the file system holding `dir`; -1 when unknown.
+double total_bytes(const std::filesystem::path& dir);
 
 }  // namespace gw::app

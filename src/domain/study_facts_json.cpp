@@ -1,8 +1,8 @@
-#include "facts_json.hpp"
+#include "gateway/domain/study_facts_json.hpp"
 
 #include <boost/json.hpp>
 
-namespace gw::app {
+namespace gw {
 
 std::string facts_to_json(const StudyFacts& facts) {
   boost::json::object attributes;
@@ -45,4 +45,4 @@ std::optional<StudyFacts> facts_from_json(const std::string& json) {
   return facts;
 }
 
-}  // namespace gw::app
+}  // namespace gw

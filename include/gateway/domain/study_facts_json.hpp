@@ -1,15 +1,15 @@
 #pragma once
-// StudyFacts as JSON: how a `receiving` study keeps its first instance's facts in the registry
-// until it is routed (registration.trigger: study_stable).
+// StudyFacts as JSON: how the registry keeps the facts a study was routed on (and a receiving
+// study's first instance's, until it is routed).
 #include <optional>
 #include <string>
 
 #include "gateway/domain/study_facts.hpp"
 
-namespace gw::app {
+namespace gw {
 
 std::string facts_to_json(const StudyFacts& facts);
 /// nullopt when `json` is not what facts_to_json wrote.
 std::optional<StudyFacts> facts_from_json(const std::string& json);
 
-}  // namespace gw::app
+}  // namespace gw

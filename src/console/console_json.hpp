@@ -1,0 +1,41 @@
+#pragma once
+// The console API's JSON shapes (docs/console.md): one function per shape, no I/O. Nothing
+// here writes the patient's name, IDs or birth date.
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "gateway/domain/study_facts.hpp"
+#include "gateway/registry/study_record.hpp"
+#include "gateway/routing/explanation.hpp"
+
+namespace gw::console {
+
+/// "2026-12-02T15:04:05.123Z"; null for 0 (never).
+boost::json::value iso_time(registry::TimestampMs ms);
+/// An ISO date or time ("2026-11-01", "2026-11-01T08:00:00Z") or a duration before `now`
+/// ("24h", "7d"); nullopt when it is neither.
+std::optional<registry::TimestampMs> parse_time(std::string_view text, registry::TimestampMs now);
+
+/// A row of the studies table.
+boost::json::object study_summary(const registry::StudyRecord& study);
+/// study_summary plus bytes, nextAttempt, updated.
+boost::json::object study_details(const registry::StudyRecord& study);
+boost::json::object attempt_json(const registry::Attempt& attempt);
+/// Every attribute the gateway read, but those that identify the patient.
+boost::json::object facts_json(const StudyFacts& facts);
+/// Each rule's outcome: rule, line, matched, failedCondition.
+boost::json::array explanation_json(const routing::Explanation& explanation);
+/// The stored create body as JSON, or null when there is none (or it does not parse).
+boost::json::value request_json(const std::string& body);
+
+/// The opaque cursor after `study` ("<first_seen>_<uid>"), and back.
+std::string cursor_after(const registry::StudyRecord& study);
+std::optional<std::pair<registry::TimestampMs, std::string>> parse_cursor(std::string_view cursor);
+
+}  // namespace gw::console
