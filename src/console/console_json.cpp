@@ -49,7 +49,7 @@ boost::json::object study_summary(const registry::StudyRecord& s) {
           {"state", to_string(s.state)},
           {"description", s.description},
           {"accessionNumber", s.accession_number},
-          {"modalities", s.modalities},
+          {"modalities", split_values(s.modalities)},
           {"callers", split_values(s.callers)},
           {"instances", s.instances},
           {"series", s.series},
