@@ -11,6 +11,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <cstdlib>
+#include <unistd.h>
 #include <thread>
 
 #include "gateway/alerts/webhook_notifier.hpp"
@@ -91,6 +92,13 @@ std::shared_ptr<const config::Config> reload(const std::string& config_path,
       .kv("rules", static_cast<std::uint64_t>(cfg.rules->size()))
       .kv("level", cfg.logging.level);
   return loaded.config;
+}
+
+/// The machine's name: which gateway a console or an alert speaks for.
+std::string host_name() {
+  char name[256] = {};
+  if (::gethostname(name, sizeof name - 1) != 0) return "unknown";
+  return name;
 }
 
 /// The STATUS= line of `systemctl status`.
@@ -289,7 +297,7 @@ void GatewayController::start() {
     console_ = std::make_shared<console::ConsoleServer>(io_, *cfg_.console, std::move(services));
   }
   if (!cfg_.alerts.webhooks.empty()) {
-    webhooks_ = std::make_unique<alerts::WebhookNotifier>(io_.get_executor(), cfg_.alerts, cfg_.dicom.ae_title);
+    webhooks_ = std::make_unique<alerts::WebhookNotifier>(io_.get_executor(), cfg_.alerts, host_name());
     webhooks_->attach(events_);
   }
   heartbeat_ = std::make_unique<ServiceHeartbeat>(io_, notifier_, [this] { return service_status(*registry_); });
@@ -406,7 +414,7 @@ void GatewayController::publish_transitions() {
 
 console::GatewayStatus GatewayController::console_status() {
   console::GatewayStatus status;
-  status.node = cfg_.dicom.ae_title;
+  status.node = host_name();
   status.states = registry_->count_by_state();
   status.not_ready = readiness_->not_ready_reason();
   status.alarms = alarms_.active();

@@ -210,7 +210,10 @@ Response get_rules(ConsoleState& state, const Request& request) {
     for (const auto& [name, n] : hits) {
       if (name == rule.rule_name) count = n;
     }
-    out.push_back({{"name", rule.rule_name}, {"line", rule.line}, {"hits", count}});
+    out.push_back({{"name", rule.rule_name},
+                   {"line", rule.line},
+                   {"action", rule.ignores ? "ignore" : "register"},
+                   {"hits", count}});
   }
   return json_reply(request, http::status::ok,
                     boost::json::object{{"since", iso_time(since)}, {"rules", std::move(out)}});

@@ -41,7 +41,8 @@ Explanation RuleSet::explain(const StudyFacts& facts) const {
   Explanation out;
   const CompiledRule* chosen = nullptr;
   for (const auto& rule : program_->rules) {
-    RuleOutcome outcome{rule.name, rule.line, false, {}};
+    RuleOutcome outcome{rule.name, rule.line, false, {},
+                        rule.action == RoutingDecision::Action::ignore};
     if (auto why = rule.match.failure(view)) {
       outcome.failed_condition = std::move(*why);
     } else {

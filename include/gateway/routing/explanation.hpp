@@ -13,6 +13,7 @@ struct RuleOutcome {
   int line = 0;               // where the rule is written
   bool matched = false;
   std::string failed_condition;  // when not matched: the first failing condition and the values seen
+  bool ignores = false;       // the rule's action is ignore (else register)
 };
 
 /// Every rule's outcome, in order, and the decision `route` would return. Value type.

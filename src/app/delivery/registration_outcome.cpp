@@ -23,9 +23,11 @@ std::string_view outcome_name(Kind kind) {
 }  // namespace
 
 std::string describe(const viewer::CreateOutcome& outcome) {
-  std::string text = outcome.http_status ? "HTTP " + std::to_string(outcome.http_status) : "";
-  if (!outcome.error.empty()) text += (text.empty() ? "" : ": ") + outcome.error;
-  return text;
+  const std::string status = outcome.http_status ? "HTTP " + std::to_string(outcome.http_status) : "";
+  // The client's own text may name the status already ("HTTP 422 Unprocessable Entity").
+  if (outcome.error.starts_with(status) && !status.empty()) return outcome.error;
+  if (outcome.error.empty()) return status;
+  return status.empty() ? outcome.error : status + ": " + outcome.error;
 }
 
 domain::LifecycleEvent event_for(const viewer::CreateOutcome& outcome, double jitter,
