@@ -76,6 +76,12 @@ SqliteStatement& SqliteStatement::bind(int index, std::int64_t value) {
   return *this;
 }
 
+int SqliteStatement::index_of(const char* name) const {
+  const int index = sqlite3_bind_parameter_index(stmt_, name);
+  if (index == 0) throw std::logic_error(std::string("no SQL parameter ") + name);
+  return index;
+}
+
 SqliteStatement& SqliteStatement::bind_null(int index) {
   check_sqlite(db_, sqlite3_bind_null(stmt_, index), "bind");
   return *this;

@@ -56,6 +56,9 @@ class SqliteStatement {
   SqliteStatement& bind(int index, std::string_view text);
   SqliteStatement& bind(int index, std::int64_t value);
   SqliteStatement& bind_null(int index);
+  /// By name (":state"), for statements put together from optional parts.
+  SqliteStatement& bind(const char* name, std::string_view text) { return bind(index_of(name), text); }
+  SqliteStatement& bind(const char* name, std::int64_t value) { return bind(index_of(name), value); }
 
   /// Steps once: true when a row is available, false when done.
   bool step();
@@ -68,6 +71,8 @@ class SqliteStatement {
 
  private:
   sqlite3* db_;
+  int index_of(const char* name) const;
+
   sqlite3_stmt* stmt_ = nullptr;
   StatementCache* cache_ = nullptr;
 };
