@@ -39,7 +39,7 @@ GatewayHarness::~GatewayHarness() {
   if (gateway_) gateway_->stop(SIGKILL);
 }
 
-void GatewayHarness::start_gateway(const std::string& extra_yaml) {
+void GatewayHarness::write_config(const std::string& extra_yaml) {
   std::ofstream config(config_path());
   config << "dicom:\n"
             "  ae_title: AVARA_GW\n"
@@ -64,6 +64,10 @@ void GatewayHarness::start_gateway(const std::string& extra_yaml) {
             "  listen: 127.0.0.1:0\n"  // any free port: tests run in parallel
          << (routing_yaml_.empty() ? test_routing_yaml() : routing_yaml_) << extra_yaml;
   config.close();
+}
+
+void GatewayHarness::start_gateway(const std::string& extra_yaml) {
+  write_config(extra_yaml);
   auto environment = environment_;
   environment["GW_TEST_API_KEY"] = kApiKey;
   gateway_ = std::make_unique<ChildProcess>(

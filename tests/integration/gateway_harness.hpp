@@ -35,6 +35,9 @@ class GatewayHarness {
   /// Writes the configuration (with `extra_yaml` appended at the top level) and starts the
   /// gateway; fails the test if it does not report ready.
   void start_gateway(const std::string& extra_yaml = "");
+  /// Writes the configuration start_gateway(extra_yaml) would write, without starting the
+  /// gateway (for `check-config`, or to start it some other way).
+  void write_config(const std::string& extra_yaml = "");
   /// The gateway reads its key from a file (mode 0600) holding `key` instead of the
   /// environment; call before start_gateway(), and again to replace the key.
   void write_api_key_file(const std::string& key);
