@@ -42,6 +42,8 @@
 #include "delivery/spool_reconciler.hpp"
 #include "viewer_settings.hpp"
 #include "delivery/study_intake.hpp"
+#include "delivery/commitment_reporter.hpp"
+#include "gateway/dicom/commitment_report_sender.hpp"
 
 namespace gw::app {
 namespace {
@@ -153,6 +155,20 @@ dicom::ListenerSettings listener_settings(const config::Config& cfg, const stora
   return settings;
 }
 
+/// Storage Commitment reports on new associations: our AE title, the DICOM timeouts, and
+/// dicom.tls's certificate for peers with tls: true.
+dicom::ReportSenderSettings report_sender_settings(const config::Config& cfg) {
+  dicom::ReportSenderSettings settings;
+  settings.ae_title = cfg.dicom.ae_title;
+  settings.acse_timeout = cfg.dicom.acse_timeout;
+  settings.dimse_timeout = cfg.dicom.dimse_timeout;
+  if (cfg.dicom.tls.enabled) {
+    settings.tls = dicom::ReportTlsSettings{cfg.dicom.tls.certificate, cfg.dicom.tls.private_key,
+                                            cfg.dicom.tls.ca_file};
+  }
+  return settings;
+}
+
 StudyIntake::Options intake_options(const config::Config& cfg) {
   StudyIntake::Options options;
   if (cfg.registration.trigger == "study_stable") options.stable_after = cfg.registration.stable_after;
@@ -216,6 +232,8 @@ class GatewayController {
   std::shared_ptr<viewer::HttpsViewerClient> client_;
   std::shared_ptr<RegistrationDispatcher> dispatcher_;
   std::unique_ptr<StudyIntake> intake_;
+  std::unique_ptr<dicom::DcmtkReportSender> report_sender_;
+  std::unique_ptr<CommitmentReporter> commitments_;  // borrowed by the listener's workers
   std::unique_ptr<dicom::DicomListener> listener_;
   ServiceNotifier notifier_;
   std::unique_ptr<Readiness> readiness_;
@@ -270,9 +288,18 @@ void GatewayController::start() {
   dispatcher_ = std::make_shared<RegistrationDispatcher>(io_, *registry_, *client_, dispatch);
   // Before the port opens: what a crash left in the spool is cleaned up or adopted.
   reconcile_spool(spool_, *registry_, *intake_);
-  listener_ = std::make_unique<dicom::DicomListener>(listener_settings(cfg_, spool_), *intake_);
+  report_sender_ = std::make_unique<dicom::DcmtkReportSender>(report_sender_settings(cfg_));
+  commitments_ = std::make_unique<CommitmentReporter>(*registry_, cfg_.dicom.peers, *report_sender_);
+  dicom::ListenerSettings listener = listener_settings(cfg_, spool_);
+  listener.commitments = commitments_.get();
+  listener_ = std::make_unique<dicom::DicomListener>(std::move(listener), *intake_);
 
   describe_gateway_metrics();
+  describe_commitment_metrics();
+  metrics::registry().on_collect([this] {
+    metrics::gauge("dicom_gateway_commitment_reports_pending")
+        .set(static_cast<double>(registry_->commitments_waiting()));
+  });
   readiness_ = std::make_unique<Readiness>(*registry_, cfg_.state.database, cfg_.storage.spool_dir, cfg_.alarm_after);
   collect_at_scrape({registry_.get(), cfg_.storage.spool_dir, [this] { return listener_->open_associations(); }});
   if (!cfg_.metrics.listen.empty()) {
@@ -313,6 +340,7 @@ void GatewayController::start() {
     janitor_ = std::make_shared<SpoolJanitor>(io_, spool_, *registry_, *cfg_.storage.retention);
     janitor_->start();
   }
+  commitments_->start();  // what a stopped run left to report goes out now
   listener_->start();
   readiness_->set_listening(true);
   if (metrics_server_) metrics_server_->start();
@@ -363,6 +391,9 @@ void GatewayController::abort_open_associations() {
 void GatewayController::stop_listener() { listener_->stop(); }
 
 void GatewayController::finish_stop() {
+  // No worker reports any more: a report being delivered ends (within its timeouts), the
+  // others stay rows for the next start.
+  commitments_->stop();
   dispatcher_->stop();
   if (janitor_) janitor_->stop();
   client_->shutdown();

@@ -166,6 +166,41 @@ void read_dicom_tls(const YamlMappingReader& r, DicomSettings& d, const std::str
   }
 }
 
+/// dicom.peers: [{ae_title, host, port, tls}], one entry per AE title.
+void read_peers(const YamlMappingReader& r, DicomSettings& d, const std::string& file,
+                Diagnostics& out) {
+  if (!r.present("peers")) return;
+  const YAML::Node list = r.node("peers");
+  if (!list.IsSequence()) {
+    report(out, file, list, "'dicom.peers' must be a list of {ae_title, host, port, tls}");
+    return;
+  }
+  for (const YAML::Node& item : list) {
+    YamlMappingReader entry(item, "dicom.peers[]", file, out, {"ae_title", "host", "port", "tls"});
+    domain::DicomPeer peer;
+    entry.read("ae_title", peer.ae_title);
+    entry.read("host", peer.host);
+    entry.read("port", peer.port, 1, 65535);
+    entry.read("tls", peer.tls);
+    if (peer.ae_title.empty() || peer.ae_title.size() > 16 ||
+        peer.ae_title.find('\\') != std::string::npos) {
+      report(out, file, entry.present("ae_title") ? entry.node("ae_title") : item,
+             "'dicom.peers[].ae_title' must be 1 to 16 characters without a backslash");
+    } else if (domain::find_peer(d.peers, peer.ae_title) != nullptr) {
+      report(out, file, entry.node("ae_title"),
+             "'dicom.peers' lists '" + peer.ae_title + "' twice");
+    }
+    if (peer.host.empty()) {
+      report(out, file, entry.present("host") ? entry.node("host") : item,
+             "'dicom.peers[].host' is required (a host name or an IP address)");
+    }
+    if (!entry.present("port")) {
+      report(out, file, item, "'dicom.peers[].port' is required");
+    }
+    d.peers.push_back(std::move(peer));
+  }
+}
+
 void read_dicom(const YamlMappingReader& r, DicomSettings& d, const std::string& file,
                 Diagnostics& out) {
   r.read("ae_title", d.ae_title);
@@ -196,11 +231,19 @@ void read_dicom(const YamlMappingReader& r, DicomSettings& d, const std::string&
     limits.read("max_elements", d.limits.max_elements, 100, 1'000'000'000);
     limits.read("max_dataset_bytes", d.limits.max_dataset_bytes, 1024, 1LL << 40);
   }
+  read_peers(r, d, file, out);
   if (r.present("tls")) {
     read_dicom_tls(YamlMappingReader(r.node("tls"), "dicom.tls", file, out,
                                      {"enabled", "port", "certificate", "private_key", "ca_file",
                                       "require_client_certificate", "min_version"}),
                    d, file, out);
+  }
+  for (const auto& peer : d.peers) {
+    if (peer.tls && !d.tls.enabled) {
+      report(out, file, r.node("peers"),
+             "'dicom.peers' entry " + peer.ae_title +
+                 " has tls: true, which needs dicom.tls (its certificate, key and CA)");
+    }
   }
 }
 
@@ -270,7 +313,7 @@ LoadResult load_root(const YAML::Node& root, const std::string& file, const Load
                                 "acse_timeout", "dimse_timeout", "limits", "timeouts",
                                 "check_called_ae", "always_allow_echo", "allowed_callers",
                                 "extra_sop_classes", "accept_unknown_sop_classes",
-                                "transfer_syntaxes", "tls"}),
+                                "transfer_syntaxes", "tls", "peers"}),
              config->dicom, file, out);
   {
     YamlMappingReader storage(top.node("storage"), "storage", file, out,

@@ -266,7 +266,7 @@ class DicomListener::Impl {
         // A fresh SCP per association: DcmThreadSCP::run() leaves the finished association
         // attached to the object (its socket in CLOSE-WAIT, the object refusing the next
         // one); only DcmSCP's destructor drops and frees it, as DcmSCPPool relies on.
-        StorageScp scp(sink_, settings_.incoming_dir, settings_.limits);
+        StorageScp scp(sink_, settings_.incoming_dir, settings_.limits, settings_.commitments);
         scp.setSharedConfig(*shared_config_);
         scp.set_presentation(settings_.presentation);
         scp.serve(job.assoc);

@@ -56,7 +56,8 @@ std::vector<std::string> verification_transfer_syntaxes() {
           UID_BigEndianExplicitTransferSyntax};
 }
 
-OFCondition accept_storage_contexts(T_ASC_Parameters* params, const PresentationPolicy& policy) {
+OFCondition accept_storage_contexts(T_ASC_Parameters* params, const PresentationPolicy& policy,
+                                    bool storage_commitment) {
   const std::vector<std::string> classes = accepted_storage_sop_classes(policy);
   const std::set<std::string, std::less<>> storage(classes.begin(), classes.end());
   const std::vector<std::string> syntaxes = accepted_transfer_syntaxes(policy);
@@ -71,7 +72,8 @@ OFCondition accept_storage_contexts(T_ASC_Parameters* params, const Presentation
 
     const char* chosen = nullptr;
     bool abstract_known = true;
-    if (sop_class == UID_VerificationSOPClass) {
+    if (sop_class == UID_VerificationSOPClass ||
+        (storage_commitment && sop_class == UID_StorageCommitmentPushModelSOPClass)) {
       chosen = choose_syntax(context, echo_syntaxes);
     } else if (storage.contains(sop_class) ||
                (policy.accept_unknown_sop_classes && is_unknown_sop_class(context.abstractSyntax))) {

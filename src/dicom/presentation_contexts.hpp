@@ -25,7 +25,10 @@ std::vector<std::string> verification_transfer_syntaxes();
 /// class in a transfer syntax we take, choosing the most preferred one the sender proposed;
 /// refuses the others. Walks the contexts itself (as storescp's --promiscuous mode does for
 /// unknown SOP classes), since DCMTK's profile-based negotiation holds at most 128 contexts.
+/// With `storage_commitment`, the Storage Commitment Push Model SOP class is accepted too, in
+/// the Verification transfer syntaxes and the requester's default (SCU) role.
 /// Called on an association worker thread; `policy` is read only.
-OFCondition accept_storage_contexts(T_ASC_Parameters* params, const PresentationPolicy& policy);
+OFCondition accept_storage_contexts(T_ASC_Parameters* params, const PresentationPolicy& policy,
+                                    bool storage_commitment = false);
 
 }  // namespace gw::dicom

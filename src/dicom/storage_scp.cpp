@@ -72,8 +72,9 @@ TagKind dictionary_kind(std::uint32_t tag) {
 
 }  // namespace
 
-StorageScp::StorageScp(InstanceSink& sink, std::filesystem::path incoming_dir, ReceiveLimits limits)
-    : sink_(sink), incoming_dir_(std::move(incoming_dir)), limits_(limits) {}
+StorageScp::StorageScp(InstanceSink& sink, std::filesystem::path incoming_dir, ReceiveLimits limits,
+                       CommitmentSink* commitments)
+    : sink_(sink), incoming_dir_(std::move(incoming_dir)), limits_(limits), commitments_(commitments) {}
 
 std::optional<StoreResult> StorageScp::check_limits(const std::filesystem::path& file) const {
   std::error_code ec;
@@ -102,14 +103,17 @@ std::filesystem::path StorageScp::next_temp_file() const {
 
 void StorageScp::serve(T_ASC_Association* assoc) {
   params_ = assoc->params;
+  assoc_ = assoc;
   run(assoc);
+  assoc_ = nullptr;
   params_ = nullptr;
 }
 
 OFCondition StorageScp::negotiateAssociation() {
   if (!params_) return ASC_NULLKEY;
   static const PresentationPolicy defaults;
-  return accept_storage_contexts(params_, presentation_ ? *presentation_ : defaults);
+  return accept_storage_contexts(params_, presentation_ ? *presentation_ : defaults,
+                                 commitments_ != nullptr);
 }
 
 void StorageScp::notifyAssociationRequest(const T_ASC_Parameters& params,
@@ -166,6 +170,9 @@ OFCondition StorageScp::handleIncomingCommand(T_DIMSE_Message* message,
                                               const DcmPresentationContextInfo& context) {
   if (message->CommandField == DIMSE_C_STORE_RQ) {
     return handle_store(message->msg.CStoreRQ, context.presentationContextID);
+  }
+  if (message->CommandField == DIMSE_N_ACTION_RQ && commitments_ != nullptr) {
+    return handle_commitment(message->msg.NActionRQ, context.presentationContextID);
   }
   // C-ECHO and the refusal of anything else stay DCMTK's.
   return DcmThreadSCP::handleIncomingCommand(message, context);

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <optional>
 
+#include "gateway/dicom/commitment_sink.hpp"
 #include "gateway/dicom/instance_sink.hpp"
 #include "gateway/dicom/receive_limits.hpp"
 #include "gateway/domain/presentation_policy.hpp"
@@ -17,7 +18,10 @@ namespace gw::dicom {
 /// associations by its worker thread; the sink must outlive it.
 class StorageScp : public DcmThreadSCP {
  public:
-  StorageScp(InstanceSink& sink, std::filesystem::path incoming_dir, ReceiveLimits limits = {});
+  /// `commitments` (borrowed, may be null: Storage Commitment is then not negotiated) must
+  /// outlive it too.
+  StorageScp(InstanceSink& sink, std::filesystem::path incoming_dir, ReceiveLimits limits = {},
+             CommitmentSink* commitments = nullptr);
 
   /// Serves `assoc` to its end, then drops and destroys it. Called by the worker thread.
   void serve(T_ASC_Association* assoc);
@@ -39,6 +43,12 @@ class StorageScp : public DcmThreadSCP {
 
  private:
   OFCondition handle_store(T_DIMSE_C_StoreRQ& request, T_ASC_PresentationContextID context_id);
+  /// Storage Commitment (storage_commitment_scp.cpp): records the N-ACTION-RQ through the sink,
+  /// answers it, then reports on this association when the requester still holds it.
+  OFCondition handle_commitment(T_DIMSE_N_ActionRQ& request, T_ASC_PresentationContextID context_id);
+  /// The N-EVENT-REPORT-RQ for `resolved` on this association; the condition DCMTK returned.
+  OFCondition report_on_association(const domain::CommitmentRequest& resolved,
+                                    T_ASC_PresentationContextID context_id);
   /// Receives the dataset into a temporary file, hands it to the sink, and says how to answer.
   StoreResult receive_and_store(T_DIMSE_C_StoreRQ& request, T_ASC_PresentationContextID context_id,
                                 OFCondition& network_status);
@@ -58,7 +68,10 @@ class StorageScp : public DcmThreadSCP {
   std::filesystem::path incoming_dir_;
   ReceiveLimits limits_;
   const PresentationPolicy* presentation_ = nullptr;  // borrowed; null: the defaults
+  CommitmentSink* commitments_ = nullptr;             // borrowed; null: no Storage Commitment
+  T_ASC_Association* assoc_ = nullptr;  // the association being served
   T_ASC_Parameters* params_ = nullptr;  // of the association being served
+  Uint16 next_message_id_ = 1;          // of the requests this SCP sends (N-EVENT-REPORT)
   AssociationInfo association_;
   unsigned instances_ = 0;
   std::optional<storage::EarlyWriteback> writeback_;  // of the dataset being received

@@ -113,13 +113,14 @@ StudyRegistry::Recorded StudyRegistry::insert_arrival(const PendingArrival& p) {
   }
   SqliteStatement instance(*statements_,
                            "INSERT OR IGNORE INTO instances (sop_instance_uid, "
-                           "study_instance_uid, bytes, received, series_instance_uid) "
-                           "VALUES (?, ?, ?, ?, ?)");
+                           "study_instance_uid, bytes, received, series_instance_uid, sop_class_uid) "
+                           "VALUES (?, ?, ?, ?, ?, ?)");
   instance.bind(1, arrival.sop_instance_uid)
       .bind(2, arrival.study_instance_uid)
       .bind(3, arrival.bytes)
       .bind(4, arrival.received)
       .bind(5, details.series_instance_uid)
+      .bind(6, details.sop_class_uid)
       .run();
   // A duplicate SOP instance is stored again but not counted twice.
   const bool new_instance = sqlite3_changes(db_) > 0;

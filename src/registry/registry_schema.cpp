@@ -82,6 +82,8 @@ constexpr AddedColumn kAddedColumns[] = {
     {"studies", "description", "TEXT NOT NULL DEFAULT ''"},
     {"studies", "accession_number", "TEXT NOT NULL DEFAULT ''"},
     {"studies", "callers", "TEXT NOT NULL DEFAULT ''"},
+    // Storage Commitment checks a named SOP class against the one stored (0x0119).
+    {"instances", "sop_class_uid", "TEXT NOT NULL DEFAULT ''"},
 };
 
 void exec(sqlite3* db, const std::string& sql) {
@@ -135,8 +137,35 @@ CREATE INDEX IF NOT EXISTS studies_to_unspool ON studies(updated)
   WHERE state = 'registered' AND spool_removed = 0;
 -- The console's and `studies list`'s pages, newest first, when no state is chosen.
 CREATE INDEX IF NOT EXISTS studies_by_first_seen ON studies(first_seen, study_instance_uid);
+-- Storage Commitment names instances by SOP Instance UID alone.
+CREATE INDEX IF NOT EXISTS instances_by_sop ON instances(sop_instance_uid);
 -- studies_by_age(state, first_seen) is a prefix of studies_by_age_due, which replaced it.
 DROP INDEX IF EXISTS studies_by_age;
+)sql";
+
+// Storage Commitment requests (PS3.4 Annex J), keyed by their Transaction UID, and the
+// instances each names in request order; `failure` stays NULL until the request is resolved.
+constexpr const char* kCommitmentTables = R"sql(
+CREATE TABLE IF NOT EXISTS commitments (
+  transaction_uid TEXT PRIMARY KEY,
+  requester_ae    TEXT NOT NULL,
+  state           TEXT NOT NULL,
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  received        INTEGER NOT NULL,
+  next_attempt    INTEGER NOT NULL,
+  updated         INTEGER NOT NULL,
+  last_error      TEXT NOT NULL DEFAULT ''
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS commitments_by_due ON commitments(state, next_attempt);
+CREATE TABLE IF NOT EXISTS commitment_items (
+  transaction_uid  TEXT NOT NULL,
+  position         INTEGER NOT NULL,
+  sop_class_uid    TEXT NOT NULL,
+  sop_instance_uid TEXT NOT NULL,
+  failure          INTEGER,
+  PRIMARY KEY (transaction_uid, position)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS commitment_items_by_sop ON commitment_items(sop_instance_uid);
 )sql";
 
 }  // namespace
@@ -151,7 +180,9 @@ void apply_schema(sqlite3* db) {
   exec(db, kInstancesTable);
   add_missing_columns(db);
   rekey_instances(db);
+  add_missing_columns(db);  // again: a rekeyed instances table is created without the later ones
   exec(db, kIndexesOnAddedColumns);
+  exec(db, kCommitmentTables);
 }
 
 }  // namespace gw::registry

@@ -9,6 +9,7 @@
 
 #include "gateway/domain/caller_policy.hpp"
 #include "gateway/domain/presentation_policy.hpp"
+#include "gateway/domain/storage_commitment.hpp"
 
 namespace gw::routing {
 class RuleSet;
@@ -52,6 +53,9 @@ struct DicomSettings {
   /// extra_sop_classes, accept_unknown_sop_classes, transfer_syntaxes (UIDs); needs a restart.
   PresentationPolicy presentation;
   DicomTlsSettings tls;
+  /// dicom.peers: where Storage Commitment reports go when the requester's own association is
+  /// gone; a requester without an entry is refused. Needs a restart.
+  std::vector<domain::DicomPeer> peers;
 };
 
 struct StorageSettings {

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "gateway/dicom/commitment_sink.hpp"
 #include "gateway/dicom/instance_sink.hpp"
 #include "gateway/dicom/receive_limits.hpp"
 #include "gateway/domain/caller_policy.hpp"
@@ -39,6 +40,7 @@ struct ListenerSettings {
   PresentationPolicy presentation;     // SOP classes and transfer syntaxes accepted
   ReceiveLimits limits;                // dicom.limits and the spool's reserve, per C-STORE
   std::optional<TlsListenerSettings> tls;  // absent: no TLS port
+  CommitmentSink* commitments = nullptr;   // borrowed, outlives the listener; null: no Storage Commitment
 };
 
 /// Accepts associations and serves C-ECHO and C-STORE on them. Owns its threads; the sink

@@ -26,6 +26,13 @@ inline constexpr std::string_view kCrashPoints[] = {
     "outcome_pending",    // the dispatcher holds the outcome, before its commit
 };
 
+/// Storage Commitment's crash points (tests/integration/storage_commitment_test.cpp), apart
+/// from the instance's: a study's crash test passes none of them.
+inline constexpr std::string_view kCommitmentCrashPoints[] = {
+    "commitment_recorded",  // the request is durable; the N-ACTION-RQ is not yet answered
+    "commitment_resolved",  // every item's fate is durable; the report is not yet sent
+};
+
 /// With GW_CRASH_AT=<point>:<n> in the environment, the n-th pass (from 1) of `point` ends
 /// the process at once with _exit(86): no destructor, no flush, no unwinding. Thread-safe.
 inline void crash_point([[maybe_unused]] std::string_view point) noexcept {

@@ -11,6 +11,7 @@
 
 #include <boost/system/result.hpp>
 
+#include "gateway/domain/storage_commitment.hpp"
 #include "gateway/domain/study_lifecycle.hpp"
 #include "gateway/registry/study_record.hpp"
 
@@ -46,6 +47,7 @@ struct ArrivalDetails {
   // study_stable: a study still `receiving` becomes due this long after its latest instance.
   std::optional<TimestampMs> stable_after;
   std::string calling_ae{};  // added to the study's callers; may be empty
+  std::string sop_class_uid{};  // kept per instance for Storage Commitment; may be empty
 };
 
 /// A SQLite database (WAL, synchronous=FULL but for arrivals) holding one row per study and
@@ -159,6 +161,35 @@ class StudyRegistry {
   /// Studies routed by each rule since the last reset, in the order of that reset (rules
   /// added later come last); `since` is when counting started.
   std::vector<std::pair<std::string, std::int64_t>> rule_hits(TimestampMs* since = nullptr);
+
+  // ---- Storage Commitment (registry_commitments.cpp). Every write is a synced commit, so a
+  // resolution also makes durable every arrival committed before it. ----
+  enum class CommitmentRecorded { created, repeated };
+  /// Records `request` as pending, due at `now`. A Transaction UID seen before is re-armed with
+  /// the new items (`repeated`): a requester that asks again did not get its report.
+  CommitmentRecorded record_commitment(const domain::CommitmentRequest& request, TimestampMs now);
+  /// Every stored copy of `sop_instance_uid`, with its SOP class and whether it is spooled.
+  std::vector<domain::StoredInstance> stored_instances(const std::string& sop_instance_uid);
+  /// Writes each item's fate (in request order) and moves a pending commitment to resolved.
+  void resolve_commitment(const std::string& transaction_uid,
+                          const std::vector<domain::CommitmentItem>& items, TimestampMs now);
+  std::optional<domain::CommitmentRecord> find_commitment(const std::string& transaction_uid);
+  /// Pending or resolved commitments due at `now`, earliest first, at most `limit`.
+  std::vector<domain::CommitmentRecord> commitments_due(TimestampMs now, std::size_t limit);
+  /// The earliest next_attempt among pending and resolved commitments, if any.
+  std::optional<TimestampMs> next_commitment_due();
+  /// The requester acknowledged the report.
+  void commitment_reported(const std::string& transaction_uid, TimestampMs now);
+  /// A delivery failed: one more attempt counted, tried again at `next_attempt`.
+  void commitment_retry(const std::string& transaction_uid, TimestampMs next_attempt,
+                        const std::string& error, TimestampMs now);
+  /// Delivery given up (give_up_after passed).
+  void commitment_abandoned(const std::string& transaction_uid, const std::string& error,
+                            TimestampMs now);
+  /// Commitments that named an instance of `study_uid`, oldest first (`studies show`).
+  std::vector<domain::CommitmentRecord> commitments_naming_study(const std::string& study_uid);
+  /// Commitments whose report is not yet delivered (pending or resolved).
+  std::int64_t commitments_waiting();
 
   /// The first_seen of the oldest study still waiting to be registered (pending or in_flight),
   /// if any. One indexed query: metrics and readiness ask for it on every scrape.

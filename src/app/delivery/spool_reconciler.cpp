@@ -60,6 +60,7 @@ SpoolReconciliation reconcile_spool(const storage::Spool& spool, registry::Study
       instance.file = path;
       instance.study_instance_uid = study_uid;
       instance.sop_instance_uid = sop_uid;
+      instance.sop_class_uid = facts->first("SOPClassUID");
       instance.series_instance_uid = facts->first("SeriesInstanceUID");
       instance.modality = facts->first("Modality");
       instance.bytes = static_cast<std::int64_t>(fs::file_size(path, ec));

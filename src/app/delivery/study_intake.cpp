@@ -105,7 +105,7 @@ void StudyIntake::record(const dicom::ReceivedInstance& instance,
   const registry::InstanceArrival arrival{instance.study_instance_uid, instance.sop_instance_uid,
                                           instance.bytes, clock_()};
   registry::ArrivalDetails details{instance.series_instance_uid, instance.modality, std::nullopt,
-                                   instance.association.calling_ae};
+                                   instance.association.calling_ae, instance.sop_class_uid};
   if (stable_after_) details.stable_after = stable_after_->count();
   // Straight line: a new study was routed before this, on this thread; the arrival's
   // transaction calls out to nothing.
