@@ -4,20 +4,26 @@ Every receiver exposes: start(), pid, cpu() (s, all its processes), peak_kib(sam
 stored() (instances it holds) and stop(). Ports are fixed: the run is alone in its network
 namespace.
 """
+import base64
+import http.client
 import json
 import os
 import re
 import signal
+import socket
 import sqlite3
 import ssl
 import subprocess
+import threading
 import time
 import urllib.request
 
 from . import procstat
 
 GATEWAY_PORT, STORESCP_PORT, ORTHANC_PORT, ORTHANC_HTTP = 11112, 11113, 4242, 8042
+CONSOLE_PORT = 18080   # the gateway's console (REST API) when a cell has it open
 API_KEY = "bench-key"
+CONSOLE_USER, CONSOLE_PASSWORD = "bench", "bench-console-password"
 
 
 def wait_echo(aet, port, deadline=30.0, proc=None):
@@ -121,15 +127,172 @@ routing:
 """
 
 
+_console_hash = None
+
+
+def console_password_hash():
+    """sha512-crypt of the bench user's password, made once per run by `openssl passwd -6`."""
+    global _console_hash
+    if _console_hash is None:
+        _console_hash = subprocess.run(["openssl", "passwd", "-6", "-stdin"],
+                                       input=CONSOLE_PASSWORD, capture_output=True, text=True,
+                                       check=True).stdout.strip()
+    return _console_hash
+
+
+CONSOLE_CONFIG = """\
+console:
+  listen: 127.0.0.1:{port}
+  users:
+    - {{ name: {user}, role: viewer, password_hash: "{hash}" }}
+"""
+
+
+class ConsoleWatchers:
+    """What an open console costs the gateway: one thread holds GET /api/v1/events open and
+    reads every event; another is the page, GET /api/v1/studies?limit=50 and GET
+    /api/v1/status once per second. HTTP Basic, standard library only."""
+
+    def __init__(self, port, period=1.0):
+        self.port, self.period = port, period
+        token = base64.b64encode(("%s:%s" % (CONSOLE_USER, CONSOLE_PASSWORD)).encode()).decode()
+        self.headers = {"Authorization": "Basic " + token}
+        self.done = threading.Event()
+        self.lock = threading.Lock()
+        self.events, self.by_kind, self.event_bytes = 0, {}, 0
+        self.polls, self.poll_errors, self.poll_bytes = 0, 0, 0
+        self.errors = []
+        self.last_event = time.monotonic()
+        self.stream = None
+        self.threads = []
+
+    def wait_ready(self, deadline=30.0):
+        """GET /api/v1/status until it answers 200 (the console listens after the DICOM port)."""
+        end = time.time() + deadline
+        last = None
+        while time.time() < end:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+                conn.request("GET", "/api/v1/status", headers=self.headers)
+                answer = conn.getresponse()
+                answer.read()
+                conn.close()
+                if answer.status == 200:
+                    return
+                last = "HTTP %d" % answer.status
+            except OSError as e:
+                last = str(e)
+            time.sleep(0.05)
+        raise RuntimeError("console on port %d not ready: %s" % (self.port, last))
+
+    def start(self):
+        self.wait_ready()
+        opened = threading.Event()
+        self.threads = [threading.Thread(target=self._events, args=(opened,), daemon=True),
+                        threading.Thread(target=self._page, daemon=True)]
+        for t in self.threads:
+            t.start()
+        if not opened.wait(10):
+            raise RuntimeError("the console's event stream did not open: %s" % self.errors)
+        return self
+
+    def _events(self, opened):
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=None)
+            conn.request("GET", "/api/v1/events",
+                         headers=dict(self.headers, Accept="text/event-stream"))
+            self.stream = conn.sock   # before getresponse: a close-delimited answer drops it
+            answer = conn.getresponse()
+            if answer.status != 200:
+                raise RuntimeError("GET /api/v1/events: HTTP %d" % answer.status)
+            opened.set()
+            while True:
+                line = answer.readline()
+                if not line:
+                    break
+                if line.startswith(b"event:"):
+                    kind = line[6:].strip().decode()
+                    with self.lock:
+                        self.events += 1
+                        self.event_bytes += len(line)
+                        self.by_kind[kind] = self.by_kind.get(kind, 0) + 1
+                        self.last_event = time.monotonic()
+                else:
+                    with self.lock:
+                        self.event_bytes += len(line)
+        except Exception as e:   # noqa: BLE001 -- closing the socket ends the read with any error
+            if not self.done.is_set():
+                self.errors.append("events: %s" % e)
+        finally:
+            opened.set()
+
+    def _page(self):
+        conn = None
+        tick = time.monotonic()
+        while not self.done.is_set():
+            try:
+                if conn is None:
+                    conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+                size = 0
+                for path in ("/api/v1/studies?limit=50", "/api/v1/status"):
+                    conn.request("GET", path, headers=self.headers)
+                    answer = conn.getresponse()
+                    body = answer.read()
+                    if answer.status != 200:
+                        raise RuntimeError("GET %s: HTTP %d" % (path, answer.status))
+                    json.loads(body)
+                    size += len(body)
+                with self.lock:
+                    self.polls += 1
+                    self.poll_bytes += size
+            except Exception as e:   # noqa: BLE001 -- counted; the next poll reconnects
+                with self.lock:
+                    self.poll_errors += 1
+                    if len(self.errors) < 10:
+                        self.errors.append("page: %s" % e)
+                if conn is not None:
+                    conn.close()
+                conn = None
+            tick += self.period
+            self.done.wait(max(0.0, tick - time.monotonic()))
+        if conn is not None:
+            conn.close()
+
+    def stop(self, quiet=0.3, deadline=3.0):
+        """Lets the stream go quiet (the last state events), then closes both and joins."""
+        end = time.monotonic() + deadline
+        while time.monotonic() < end and time.monotonic() - self.last_event < quiet:
+            time.sleep(0.05)
+        self.done.set()
+        if self.stream is not None:
+            try:
+                self.stream.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        for t in self.threads:
+            t.join(15)
+
+    def stats(self):
+        with self.lock:
+            return dict(events=self.events, events_by_kind=dict(self.by_kind),
+                        event_bytes=self.event_bytes, polls=self.polls,
+                        poll_errors=self.poll_errors, poll_bytes=self.poll_bytes,
+                        errors=list(self.errors))
+
+
 class Gateway:
-    """dicom-gateway (release build) with its own simulator, spool and database."""
+    """dicom-gateway (release build) with its own simulator, spool and database; with
+    console=True also its console (REST API) on CONSOLE_PORT, watched by ConsoleWatchers from
+    start() to stop()."""
     aet, port, name = "AVARA_GW", GATEWAY_PORT, "gateway"
 
     def __init__(self, exe, simulator_exe, folder, latency_ms=0, max_in_flight=4,
-                 fast_retry=False):
+                 fast_retry=False, console=False):
         self.exe, self.folder, self.max_in_flight = exe, folder, max_in_flight
         self.simulator = Simulator(simulator_exe, folder, latency_ms)
         self.fast_retry = fast_retry
+        self.console = console
+        self.watchers = None
         self.db = os.path.join(folder, "state.db")
 
     def start(self):
@@ -142,16 +305,25 @@ class Gateway:
                                           base_url=self.simulator.base_url,
                                           ca_file=self.simulator.cert,
                                           max_in_flight=self.max_in_flight, retry=retry))
+            if self.console:
+                f.write(CONSOLE_CONFIG.format(port=CONSOLE_PORT, user=CONSOLE_USER,
+                                              hash=console_password_hash()))
         self.log = open(os.path.join(self.folder, "gateway.log"), "w")
         env = dict(os.environ, AVARA_API_KEY=API_KEY)
         self.proc = subprocess.Popen([self.exe, "run", "--config", config], stdout=self.log,
                                      stderr=subprocess.STDOUT, env=env)
         self.pid = self.proc.pid
         wait_echo(self.aet, self.port, proc=self.proc)
+        if self.console:
+            self.watchers = ConsoleWatchers(CONSOLE_PORT).start()
         return self
 
     def cpu(self):
         return procstat.cpu_seconds(self.pid)
+
+    def console_stats(self):
+        """The watchers' counts (final after stop()), or None without the console."""
+        return self.watchers.stats() if self.watchers else None
 
     def query(self, sql):
         con = sqlite3.connect("file:%s?mode=ro" % self.db, uri=True, timeout=10)
@@ -183,6 +355,8 @@ class Gateway:
         return [at - first for first, at in rows]
 
     def stop(self):
+        if self.watchers:
+            self.watchers.stop()
         terminate(self.proc)
         self.log.close()
         self.simulator.stop()

@@ -1,5 +1,11 @@
 """Ratios, target verdicts and the Markdown table of a bench/run result."""
 
+# The noise rule of the paired trials (50 ms vs 0 ms, console open vs closed): a cell's ratio
+# of means at or above this is "no measurable cost". Adjacent trials of the same cell differ by
+# about 5% on this machine from their order alone (docs/performance.md, issue 17), and the
+# 50 ms simulator target is the same 0.95x.
+PAIRED_NOISE = 0.95
+
 
 def percentile(values, p):
     """Nearest-rank percentile; None for no values."""
@@ -16,6 +22,8 @@ def progress_line(row):
         lat = row.get("registration_latency_ms") or []
         extra = " reg p50 %s ms (n=%d) sim %d ms" % (percentile(lat, 50), len(lat),
                                                      row["simulator_latency_ms"])
+    if "console_events" in row:
+        extra += " console: %d events, %d polls" % (row["console_events"], row["console_polls"])
     return ("%-8s %s x%d %-7s %6d inst %7.2f s %8.1f inst/s %7.1f MB/s %7.3f CPU ms/inst "
             "%6.1f MiB%s" % (row["receiver"], row["corpus"], row["associations"],
                              "nodelay" if row["sender_nodelay"] else "nagle", row["instances"],
@@ -31,7 +39,8 @@ def _matrix(result):
     """(corpus, nodelay, associations) -> receiver -> row, simulator at 0 ms only."""
     table = {}
     for row in result["cells"]:
-        if row.get("simulator_latency_ms", 0) == 0 and row.get("label") != "paired":
+        if row.get("simulator_latency_ms", 0) == 0 and row.get("label") not in ("paired",
+                                                                                "console"):
             table.setdefault(_key(row), {})[row["receiver"]] = row
     return table
 
@@ -56,6 +65,7 @@ def summarize(result):
         ratios.append(entry)
     lat0 = [v for r in result["cells"] if r["receiver"] == "gateway"
             and r.get("simulator_latency_ms") == 0 and r["sender_nodelay"]
+            and r.get("label") != "console"
             and r["corpus"] in ("A", "B") for v in r.get("registration_latency_ms", [])]
     lat50 = [v for r in result["cells"] if r["receiver"] == "gateway"
              and r.get("simulator_latency_ms") == 50 for v in r.get("registration_latency_ms", [])]
@@ -78,7 +88,7 @@ def summarize(result):
         if "gateway" in by and key[1]:
             rss[(key[0], key[2])] = by["gateway"]["peak_rss_mib"]
     most = max(k[1] for k in rss) if rss else None
-    return dict(ratios=ratios,
+    return dict(ratios=ratios, console=console_pairs(result),
                 latency_0ms=dict(n=len(lat0), p50=percentile(lat0, 50), p99=percentile(lat0, 99)),
                 latency_50ms=dict(n=len(lat50), p50=percentile(lat50, 50),
                                   p99=percentile(lat50, 99)),
@@ -87,12 +97,102 @@ def summarize(result):
                 most_associations=most)
 
 
+def _mean(values):
+    return sum(values) / len(values) if values else None
+
+
+def console_pairs(result):
+    """Per corpus x associations: the console-phase trials (off, on, on, off) compared."""
+    cells = {}
+    for r in result["cells"]:
+        if r["receiver"] == "gateway" and r.get("label") == "console":
+            by = cells.setdefault((r["corpus"], r["associations"], r["instances"]),
+                                  {False: [], True: []})
+            by[bool(r.get("console"))].append(r)
+    out = []
+    for (corpus, associations, instances), by in sorted(cells.items()):
+        off, on = by[False], by[True]
+        if not off or not on:
+            continue
+        rate_off = _mean([r["instances_per_s"] for r in off])
+        rate_on = _mean([r["instances_per_s"] for r in on])
+        cpu_off = _mean([r["cpu_ms_per_instance"] for r in off])
+        cpu_on = _mean([r["cpu_ms_per_instance"] for r in on])
+        lat_off = [v for r in off for v in r.get("registration_latency_ms", [])]
+        lat_on = [v for r in on for v in r.get("registration_latency_ms", [])]
+        out.append(dict(
+            corpus=corpus, associations=associations, instances=instances,
+            trials_off=[r["instances_per_s"] for r in off],
+            trials_on=[r["instances_per_s"] for r in on],
+            off_inst_per_s=round(rate_off, 1), on_inst_per_s=round(rate_on, 1),
+            # how far apart two trials of the same kind were: the noise this cell shows
+            spread=round(max(max(v) / min(v) - 1 for v in (
+                [r["instances_per_s"] for r in off], [r["instances_per_s"] for r in on])), 3),
+            ratio=_ratio(rate_on, rate_off), ratio_3=round(rate_on / rate_off, 3),
+            cpu_ms_off=round(cpu_off, 3), cpu_ms_on=round(cpu_on, 3),
+            cpu_ratio=_ratio(cpu_on, cpu_off),
+            reg_p50_ms_off=percentile(lat_off, 50), reg_p50_ms_on=percentile(lat_on, 50),
+            events=[r.get("console_events") for r in on],
+            polls=[r.get("console_polls") for r in on],
+            seconds_on=[r["seconds"] for r in on],
+            watched=all(r.get("console_watched") for r in on),
+            complete=all(r["stored"] == r["instances"] and not any(r["sender_exit_codes"])
+                         and r.get("registered_all", True) for r in off + on)))
+    return out
+
+
+def console_verdict(pairs):
+    """One line: no measurable cost when every cell's ratio of means is >= PAIRED_NOISE."""
+    if not pairs:
+        return None
+    below = [p for p in pairs if p["ratio_3"] < PAIRED_NOISE]
+    worst = min(pairs, key=lambda p: p["ratio_3"])
+    proven = all(p["watched"] for p in pairs)
+    text = ("no measurable ingest cost (every cell >= %.2fx; lowest %s x%d %.2fx)"
+            % (PAIRED_NOISE, worst["corpus"], worst["associations"], worst["ratio_3"])
+            if not below else
+            "a cost beyond the noise rule in %s (< %.2fx)"
+            % (", ".join("%s x%d %.2fx, trials of one kind %.0f%% apart"
+                         % (p["corpus"], p["associations"], p["ratio_3"], 100 * p["spread"])
+                         for p in below), PAIRED_NOISE))
+    if not proven:
+        text += "; but the watchers did not read every event or poll every second (see notes)"
+    return text
+
+
 def _fmt(v, digits=1):
     if v is None:
         return "–"
     if isinstance(v, float):
         return ("%." + str(digits) + "f") % v
     return str(v)
+
+
+def console_table(pairs):
+    """'Console open vs closed': Markdown lines, none without console trials."""
+    if not pairs:
+        return []
+    out = ["Console open vs closed (gateway, NODELAY sender, simulator 0 ms; adjacent trials "
+           "off, on, on, off; \"on\" = `GET /api/v1/events` read to the end and a page polling "
+           "`/api/v1/studies?limit=50` and `/api/v1/status` once per second):", "",
+           "| corpus | assoc | inst | closed inst/s (trials) | open inst/s (trials) | "
+           "open/closed | same-kind spread | CPU ms/inst closed → open | reg p50 ms closed → open | "
+           "events read (open trials) | polls (open trials, s) |",
+           "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for p in pairs:
+        flag = "" if p["complete"] else " ⚠"
+        out.append("| %s | %d | %d | %s (%s) | %s (%s) | %s%s | %.0f%% | %s → %s | %s → %s | %s | %s |" % (
+            p["corpus"], p["associations"], p["instances"], _fmt(p["off_inst_per_s"]),
+            ", ".join(_fmt(v) for v in p["trials_off"]), _fmt(p["on_inst_per_s"]),
+            ", ".join(_fmt(v) for v in p["trials_on"]), _fmt(p["ratio_3"], 2), flag,
+            100 * p["spread"],
+            _fmt(p["cpu_ms_off"], 3), _fmt(p["cpu_ms_on"], 3), _fmt(p["reg_p50_ms_off"]),
+            _fmt(p["reg_p50_ms_on"]), ", ".join(str(v) for v in p["events"]),
+            ", ".join("%s (%.1f s)" % (n, t) for n, t in zip(p["polls"], p["seconds_on"]))))
+    out += ["", "Console verdict (open/closed inst/s, ratio of the means; >= %.2fx counts as no "
+            "measurable cost, the noise of adjacent trials here): %s."
+            % (PAIRED_NOISE, console_verdict(pairs)), ""]
+    return out
 
 
 def markdown(result):
@@ -124,8 +224,9 @@ def markdown(result):
     head += ["gw/storescp inst/s", "gw/storescp CPU"]
     if "orthanc" in receivers:
         head += ["gw/orthanc inst/s"]
-    out += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     table = _matrix(result)
+    if table:
+        out += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     ratios = {(e["corpus"], e["sender_nodelay"], e["associations"]): e for e in s["ratios"]}
     order = sorted(table, key=lambda k: (k[0], not k[1], k[2]))
     for key in order:
@@ -145,15 +246,18 @@ def markdown(result):
         if "orthanc" in receivers:
             cells += [_fmt(e.get("throughput_vs_orthanc"), 2)]
         out.append("| " + " | ".join(cells) + " |")
-    out.append("")
+    if table:
+        out.append("")
     l0, l50 = s["latency_0ms"], s["latency_50ms"]
-    out.append("Gateway, first instance durable → registered (ms, from the database: "
-               "`attempts.at` of the successful attempt − `studies.first_seen`; 1 ms resolution): "
-               "simulator 0 ms: p50 %s, p99 %s (n=%d studies, corpora A+B, all association "
-               "counts, NODELAY sender); simulator 50 ms: p50 %s, p99 %s (n=%d)."
-               % (_fmt(l0["p50"]), _fmt(l0["p99"]), l0["n"], _fmt(l50["p50"]), _fmt(l50["p99"]),
-                  l50["n"]))
-    out.append("")
+    if l0["n"] or l50["n"]:
+        out.append("Gateway, first instance durable → registered (ms, from the database: "
+                   "`attempts.at` of the successful attempt − `studies.first_seen`; 1 ms "
+                   "resolution): simulator 0 ms: p50 %s, p99 %s (n=%d studies, corpora A+B, all "
+                   "association counts, NODELAY sender); simulator 50 ms: p50 %s, p99 %s (n=%d)."
+                   % (_fmt(l0["p50"]), _fmt(l0["p99"]), l0["n"], _fmt(l50["p50"]),
+                      _fmt(l50["p99"]), l50["n"]))
+        out.append("")
+    out += console_table(s.get("console") or [])
     if s["throughput_50ms_vs_0ms"]:
         out.append("Gateway throughput with the simulator at 50 ms vs 0 ms (adjacent trials at "
                    "0, 50, 50, 0 ms; mean of each pair): " + "; ".join(
