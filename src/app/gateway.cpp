@@ -314,9 +314,8 @@ void GatewayController::start() {
     services.desk = desk_.get();
     services.rules = [this] { return rules_.get(); };
     services.status = [this] { return console_status(); };
-    services.read_file_facts = [](const std::filesystem::path& file, std::string& error) {
-      return dicom::read_study_facts(file, {}, error);
-    };
+    services.read_file_facts = [](const std::filesystem::path& file, const AssociationInfo& association,
+                                  std::string& error) { return dicom::read_study_facts(file, association, error); };
     services.events = &events_;
     services.version = PROJECT_VERSION_TEXT;
     services.scratch_dir = spool_.incoming_dir();

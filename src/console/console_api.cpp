@@ -169,7 +169,10 @@ Response get_study(ConsoleState& state, const Request& request, const std::strin
                     boost::json::object{{"study", study_details(*study)},
                                         {"facts", std::move(facts)},
                                         {"routing", std::move(routing)},
-                                        {"request", request_json(study->request_body)},
+                                        // An ignored study is never sent.
+                                        {"request", study->state == registry::StudyState::ignored
+                                                        ? boost::json::value(nullptr)
+                                                        : request_json(study->request_body)},
                                         {"attempts", std::move(attempt_list)},
                                         {"timeline", timeline(*study, attempts)},
                                         {"actions", std::move(actions)}});
@@ -215,6 +218,15 @@ Response get_rules(ConsoleState& state, const Request& request) {
                    {"action", rule.ignores ? "ignore" : "register"},
                    {"hits", count}});
   }
+  // The default takes what no rule matched: it has hits like a rule.
+  std::int64_t default_hits = 0;
+  for (const auto& [name, n] : hits) {
+    if (name == "default") default_hits = n;
+  }
+  out.push_back({{"name", "default"},
+                 {"line", 0},
+                 {"action", rules->default_ignores() ? "ignore" : "register"},
+                 {"hits", default_hits}});
   return json_reply(request, http::status::ok,
                     boost::json::object{{"since", iso_time(since)}, {"rules", std::move(out)}});
 }
@@ -236,14 +248,13 @@ Response post_route(ConsoleState& state, const Request& request, boost::urls::pa
   }
   AssociationInfo association{param(query, "calling_ae"), param(query, "called_ae"), param(query, "peer_address")};
   std::string error;
-  std::optional<StudyFacts> facts = state.services.read_file_facts(file, error);
+  std::optional<StudyFacts> facts = state.services.read_file_facts(file, association, error);
   std::error_code ignored;
   std::filesystem::remove(file, ignored);
   if (!facts) {
     return error_reply(request, http::status::unprocessable_entity, "not_dicom",
                        error);
   }
-  facts->association = association;
   // Explained on what the console may show: rules that test the patient's identity are
   // explained without it here (`dicom-gateway route` on the gateway uses everything).
   const StudyFacts shown = without_patient_identity(std::move(*facts));

@@ -4,6 +4,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include "console_replies.hpp"
 #include "console_router.hpp"
 
 namespace gw::console {
@@ -67,7 +68,7 @@ void ConsoleConnection<Stream>::on_read(beast::error_code ec) {
   if (ec) return shut_down();
   Request request = parser_->release();
   Reply reply = handle_request(*state_, request, peer_);
-  if (reply.stream_events) return start_streaming();
+  if (reply.stream_events) return start_streaming(std::move(reply.user), std::move(reply.session_token));
   response_ = std::move(reply.response);
   const bool keep_alive = response_.keep_alive();
   lowest(stream_).expires_after(kRequestTimeout);
@@ -83,12 +84,14 @@ void ConsoleConnection<Stream>::on_write(beast::error_code ec, bool keep_alive) 
 }
 
 template <class Stream>
-void ConsoleConnection<Stream>::start_streaming() {
+void ConsoleConnection<Stream>::start_streaming(std::string user, std::string session_token) {
+  watcher_ = std::move(user);
+  watcher_session_ = std::move(session_token);
   // The body of this response is the stream itself, ended by closing the connection.
   auto header = std::make_shared<const std::string>(
       "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\n"
-      "Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n"
-      "X-Accel-Buffering: no\r\n\r\n: stream open\n\n");
+      "Cache-Control: no-store\r\nConnection: close\r\nX-Accel-Buffering: no\r\n" +
+      security_header_lines(state_->tls) + "\r\n: stream open\n\n");
   lowest(stream_).expires_never();
   chunks_.push_back(std::move(header));
   write_next_chunk();
@@ -127,6 +130,13 @@ void ConsoleConnection<Stream>::write_next_chunk() {
                              self->chunks_.pop_front();
                              self->write_next_chunk();
                            });
+}
+
+template <class Stream>
+bool ConsoleConnection<Stream>::still_allowed() {
+  if (!state_->users.find(watcher_)) return false;
+  return watcher_session_.empty() ||
+         state_->sessions.find(watcher_session_, SessionStore::Clock::now()).has_value();
 }
 
 template <class Stream>

@@ -38,12 +38,13 @@ class ConsoleConnection : public ConsoleConnectionBase, public EventSink,
   void start();
   void close() override;
   void push(std::shared_ptr<const std::string> chunk) override;
+  bool still_allowed() override;
 
  private:
   void read();
   void on_read(boost::beast::error_code ec);
   void on_write(boost::beast::error_code ec, bool keep_alive);
-  void start_streaming();
+  void start_streaming(std::string user, std::string session_token);
   void write_next_chunk();
   void watch_for_close();
   void shut_down();
@@ -56,6 +57,8 @@ class ConsoleConnection : public ConsoleConnectionBase, public EventSink,
   Response response_;
   std::deque<std::shared_ptr<const std::string>> chunks_;  // streaming: queued events
   std::array<char, 512> discard_{};  // streaming: what the client sends is read and dropped
+  std::string watcher_;        // streaming: the user, and the session token (empty: Basic)
+  std::string watcher_session_;
   bool writing_ = false;
   bool closed_ = false;
 };

@@ -33,4 +33,14 @@ void add_security_headers(Response& response, bool tls) {
   response.set(http::field::server, "dicom-gateway");
 }
 
+std::string security_header_lines(bool tls) {
+  Response response;
+  add_security_headers(response, tls);
+  std::string lines;
+  for (const auto& field : response.base()) {
+    lines.append(field.name_string()).append(": ").append(field.value()).append("\r\n");
+  }
+  return lines;
+}
+
 }  // namespace gw::console

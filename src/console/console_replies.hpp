@@ -17,5 +17,7 @@ Response error_reply(const Request& request, http::status status, std::string_vi
 /// The Content-Security-Policy (no inline script or style, nothing from other hosts), no
 /// framing, no sniffing, no referrer; HSTS under TLS. Added to every response.
 void add_security_headers(Response& response, bool tls);
+/// The same headers as "Name: value\r\n" lines, for the event stream's hand-written header.
+std::string security_header_lines(bool tls);
 
 }  // namespace gw::console

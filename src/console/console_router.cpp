@@ -103,6 +103,7 @@ Response handle_session(ConsoleState& state, const Request& request, const std::
       return error_reply(request, http::status::forbidden, "csrf_mismatch", "the X-CSRF-Token header is missing or wrong");
     }
     state.sessions.remove(*token);
+    if (state.events) state.events->revalidate();  // its event streams end with it
     log::info("console_logout").kv("user", current->name);
     Response response{http::status::no_content, request.version()};
     response.set(http::field::set_cookie, expired_cookie(kCookie, state.tls));
@@ -119,14 +120,16 @@ Response handle_session(ConsoleState& state, const Request& request, const std::
 struct Caller {
   Principal user;
   bool by_cookie = false;
-  const Session* session = nullptr;
+  std::string session_token;  // by cookie
 };
 
 /// Endpoints after authentication. `rest` is the path after /api/v1/.
 Reply dispatch(ConsoleState& state, const Request& request, std::string_view rest,
                boost::urls::params_view query, const Caller& caller) {
   const http::verb method = request.method();
-  if (rest == "events" && method == http::verb::get) return {Response{}, true};
+  if (rest == "events" && method == http::verb::get) {
+    return {Response{}, true, caller.user.name, caller.session_token};
+  }
   if (rest == "status" && method == http::verb::get) return {get_status(state, request)};
   if (rest == "studies" && method == http::verb::get) return {get_studies(state, request, query)};
   if (rest == "rules" && method == http::verb::get) return {get_rules(state, request)};
@@ -184,6 +187,7 @@ Reply handle_api(ConsoleState& state, const Request& request, std::string_view r
     if (!current) return {unauthorized(request, false, "log in first")};
     caller.user = *current;
     caller.by_cookie = true;
+    caller.session_token = *cookie_value(request[http::field::cookie], kCookie);
     // A cookie goes with every request the browser makes, whichever page asks: an unsafe
     // one must prove it comes from our page.
     if (!is_safe(request.method()) && !SessionStore::check_csrf(*session, request["X-CSRF-Token"])) {

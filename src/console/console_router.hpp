@@ -12,6 +12,8 @@ namespace gw::console {
 struct Reply {
   Response response;
   bool stream_events = false;  // GET /api/v1/events, authenticated: the connection streams
+  std::string user{};            // streaming: who watches
+  std::string session_token{};   // streaming: the session it watches under (empty: Basic)
 };
 
 /// io thread. `peer_address` throttles failed logins. Never throws: a database failure is a

@@ -147,6 +147,7 @@ std::string ConsoleServer::reload(const config::ConsoleSettings& settings) {
   state.users.replace(std::move(users));
   state.sessions.retain_users([&state](std::string_view name) { return state.users.find(name).has_value(); });
   state.basic_cache.clear();
+  state.events->revalidate();
   return {};
 }
 

@@ -14,8 +14,7 @@ std::string format_sse(const events::GatewayEvent& e) {
   if (!e.study_instance_uid.empty()) data["studyInstanceUid"] = e.study_instance_uid;
   switch (e.kind) {
     case events::EventKind::study_arrived:
-      data["state"] = e.to_state;
-      data["instances"] = e.instances;
+      data["state"] = e.to_state;  // "new": this arrival created the study; "known": it did not
       break;
     case events::EventKind::study_changed:
       data["from"] = e.from_state;
@@ -70,6 +69,13 @@ void EventStream::add(const std::shared_ptr<EventSink>& sink) {
   sinks_.push_back(sink);
 }
 
+void EventStream::revalidate() {
+  for (auto& weak : sinks_) {
+    if (auto sink = weak.lock(); sink && !sink->still_allowed()) sink->close();
+  }
+  std::erase_if(sinks_, [](const std::weak_ptr<EventSink>& weak) { return weak.expired(); });
+}
+
 void EventStream::deliver(const events::GatewayEvent& event) {
   if (stopped_) return;
   if (observe_) observe_(event);
@@ -88,6 +94,7 @@ void EventStream::heartbeat() {
   timer_.expires_after(std::chrono::seconds(15));
   timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
     if (ec || self->stopped_) return;
+    self->revalidate();
     self->broadcast(std::make_shared<const std::string>(": keep-alive\n\n"));
     self->heartbeat();
   });

@@ -24,6 +24,8 @@ class EventSink {
   virtual void push(std::shared_ptr<const std::string> chunk) = 0;
   /// Ends the stream (stop, or a client too slow to keep up).
   virtual void close() = 0;
+  /// Whether its user may still watch: not removed on reload, session not ended.
+  virtual bool still_allowed() = 0;
 };
 
 /// "event: <kind>\ndata: <json>\n\n" for `event`; no patient data is in an event.
@@ -39,6 +41,9 @@ class EventStream : public std::enable_shared_from_this<EventStream> {
   void start();
   void stop();
   void add(const std::shared_ptr<EventSink>& sink);
+  /// Closes every stream whose user may no longer watch (reload, logout; and every 15 s, for
+  /// sessions that expired).
+  void revalidate();
   std::size_t open_streams() const { return sinks_.size(); }
 
  private:

@@ -55,6 +55,10 @@ Explanation RuleSet::explain(const StudyFacts& facts) const {
   return out;
 }
 
+bool RuleSet::default_ignores() const {
+  return program_->fallback.action == RoutingDecision::Action::ignore;
+}
+
 std::vector<std::string> RuleSet::attribute_keys() const {
   std::vector<std::string> keys = program_->keys;
   std::sort(keys.begin(), keys.end());

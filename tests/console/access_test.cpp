@@ -184,10 +184,10 @@ TEST_F(ConsoleAccess, LoggingOutEndsTheSessionAndExpiresTheCookie) {
   EXPECT_EQ(gateway_->as(session, verb::get, "/api/v1/session", false).status(), 401);
 }
 
-// Console bug: docs/console.md promises the Content-Security-Policy "on every answer", but
+// Once a bug: docs/console.md promises the Content-Security-Policy "on every answer", but
 // the event stream's answer (a header written by hand) has none of the security headers.
-// Enable when fixed.
-TEST_F(ConsoleAccess, DISABLED_TheEventStreamsAnswerCarriesTheSecurityHeadersToo) {
+//
+TEST_F(ConsoleAccess, TheEventStreamsAnswerCarriesTheSecurityHeadersToo) {
   EventStreamReader events(gateway_->endpoint(), {{"Authorization", basic_auth(kNurse.name, kNurse.password)}});
   ASSERT_TRUE(events.open(std::chrono::seconds(5))) << events.received();
   EXPECT_NE(events.received().find("Content-Security-Policy: default-src 'self'"), std::string::npos)

@@ -105,10 +105,10 @@ TEST(ConsoleConfiguration, AReloadWithoutAUserEndsTheirSessionAndTheirBasicAcces
   EXPECT_EQ(gateway.as(kAdmin, verb::get, "/api/v1/status").status(), 200) << "the others stay";
 }
 
-// Console bug: a reload that removes a user ends their sessions and Basic access, but an
+// Once a bug: a reload that removes a user ends their sessions and Basic access, but an
 // event stream they opened before stays open and keeps streaming every study's arrivals and
-// state changes to them. Enable when fixed.
-TEST(ConsoleConfiguration, DISABLED_AReloadWithoutAUserClosesTheEventStreamTheyHadOpen) {
+// state changes to them.
+TEST(ConsoleConfiguration, AReloadWithoutAUserClosesTheEventStreamTheyHadOpen) {
   ConsoleGateway gateway;
   gateway.start();
   ASSERT_NE(gateway.port(), 0);

@@ -227,9 +227,9 @@ TEST_F(ConsoleStudies, AnIgnoredStudysPageNamesTheRuleThatIgnoredItButNotThePati
   EXPECT_NE(std::find(actions.begin(), actions.end(), boost::json::value("forget")), actions.end()) << actions;
 }
 
-// Console bug: an ignored study's page shows a registration request, though none is sent
-// or will be (POST /api/v1/route answers "request": null for the same file). Enable when fixed.
-TEST_F(ConsoleStudies, DISABLED_AnIgnoredStudysPageShowsNoRequestBecauseNoneIsSent) {
+// Once a bug: an ignored study's page shows a registration request, though none is sent
+// or will be (POST /api/v1/route answers "request": null for the same file).
+TEST_F(ConsoleStudies, AnIgnoredStudysPageShowsNoRequestBecauseNoneIsSent) {
   const auto page = study_page(kBase + "7");
   ASSERT_FALSE(page.empty());
   EXPECT_TRUE(page.at("request").is_null()) << page.at("request");
@@ -260,10 +260,10 @@ TEST_F(ConsoleStudies, RoutingAFileNamesTheRuleAndActionAndStoresNothing) {
   EXPECT_EQ(gateway_->harness().creates().size(), 6u) << "nothing was sent";
 }
 
-// Console bug: POST /api/v1/route reads ?calling_ae= (and called_ae, peer_address) but the
+// Once a bug: POST /api/v1/route reads ?calling_ae= (and called_ae, peer_address) but the
 // rules never see it: the facts come back with "calling_ae": [""], so a rule on calling_ae
-// cannot match a tried file. Enable when fixed.
-TEST_F(ConsoleStudies, DISABLED_RoutingAFileAsIfSentByACallingAeAppliesTheRulesForThatAe) {
+// cannot match a tried file.
+TEST_F(ConsoleStudies, RoutingAFileAsIfSentByACallingAeAppliesTheRulesForThatAe) {
   const auto reply = gateway_->as(kNurse, verb::post, "/api/v1/route?calling_ae=TEST_SCU",
                                   file_of({kBase + "51", "Chest CT", "ACC-TRY"}),
                                   {{"Content-Type", "application/dicom"}});
@@ -303,10 +303,10 @@ TEST_F(ConsoleStudies, TheRulesAreListedInOrderWithTheirActionsAndHits) {
   EXPECT_EQ(str(by_name["phantoms"], "action"), "ignore") << rules;
 }
 
-// Console bug: GET /api/v1/rules lists the rules but not the default, whose hits the
+// Once a bug: GET /api/v1/rules lists the rules but not the default, whose hits the
 // registry counts (here 3 of 7 studies): the Rules page cannot show how many fell through.
-// Enable when fixed.
-TEST_F(ConsoleStudies, DISABLED_TheRulesListCountsTheStudiesTheDefaultTook) {
+//
+TEST_F(ConsoleStudies, TheRulesListCountsTheStudiesTheDefaultTook) {
   const auto reply = gateway_->as(kNurse, verb::get, "/api/v1/rules");
   ASSERT_EQ(reply.status(), 200) << reply.body();
   std::optional<int> default_hits;

@@ -54,8 +54,10 @@ struct ConsoleServices {
   operations::StudyDesk* desk = nullptr;
   std::function<std::shared_ptr<const routing::RuleSet>()> rules;
   std::function<GatewayStatus()> status;
-  /// A DICOM file's facts (POST /api/v1/route), or nullopt with `error` set.
-  std::function<std::optional<StudyFacts>(const std::filesystem::path&, std::string& error)>
+  /// A DICOM file's facts as if it came on `association` (POST /api/v1/route), or nullopt
+  /// with `error` set.
+  std::function<std::optional<StudyFacts>(const std::filesystem::path&, const AssociationInfo& association,
+                                          std::string& error)>
       read_file_facts;
   events::EventBus* events = nullptr;
   std::string version;

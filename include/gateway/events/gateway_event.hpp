@@ -8,7 +8,7 @@
 namespace gw::events {
 
 enum class EventKind {
-  study_arrived,     // an instance was recorded (study, state, instances so far)
+  study_arrived,     // an instance was recorded (to_state: "new" when it created the study, else "known")
   study_changed,     // a lifecycle transition was written (from, to, event)
   alarm_raised,      // alarm names: study_failed, auth_paused, breaker_open, spool_nearly_full
   alarm_cleared,
@@ -26,7 +26,6 @@ struct GatewayEvent {
   std::string event;              // study_changed: the lifecycle event's name
   std::string alarm;              // alarm_*: study_failed, auth_paused, breaker_open, spool_nearly_full
   std::string detail;             // short text for an operator; never patient data or the API key
-  std::int64_t instances = 0;     // study_arrived: instances recorded so far
 };
 
 }  // namespace gw::events

@@ -44,6 +44,8 @@ class RuleSet {
   std::vector<std::pair<std::string, std::uint64_t>> hit_counts() const;
   /// The number of rules, not counting the default.
   std::size_t size() const;
+  /// Whether the default (the decision when no rule matches) ignores studies.
+  bool default_ignores() const;
   /// Every express_customer_id a registering rule (or the default) can produce.
   CustomerIds customer_ids() const;
   /// Every assigned_to (usr_ id) a registering rule (or the default) can produce.
