@@ -135,6 +135,19 @@ int command_studies_show(const std::string& config_path, const std::string& uid)
               << (a.http_status ? std::to_string(a.http_status) : "-") << '\t' << a.duration_ms
               << " ms\t" << (a.error.empty() ? "-" : a.error) << '\n';
   }
+  // Storage Commitment requests that named any of this study's instances: what each requester
+  // was (or will be) told about them.
+  const auto commitments = registry->commitments_naming_study(uid);
+  std::cout << "commitments      " << commitments.size() << '\n';
+  for (const auto& c : commitments) {
+    std::size_t failed = 0;
+    for (const auto& item : c.request.items) failed += item.failure != domain::CommitFailure::none;
+    std::cout << "  " << iso_time(c.received) << '\t' << c.request.transaction_uid << '\t'
+              << c.request.requester_ae << '\t' << domain::to_string(c.state) << '\t'
+              << c.request.items.size() << " named, " << failed << " failed\t"
+              << c.attempts << " deliveries\t" << (c.last_error.empty() ? "-" : c.last_error)
+              << '\n';
+  }
   return 0;
 }
 
