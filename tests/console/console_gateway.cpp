@@ -1,11 +1,10 @@
 #include "console_gateway.hpp"
 
+#include "dicom_files.hpp"
+
 #include <crypt.h>
 #include <gtest/gtest.h>
 
-#include <dcmtk/dcmdata/dcdeftag.h>
-#include <dcmtk/dcmdata/dcfilefo.h>
-#include <dcmtk/dcmdata/dcuid.h>
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -17,31 +16,13 @@
 namespace gw::test {
 
 void write_study(const std::string& path, const TestStudy& study) {
-  DcmFileFormat file;
-  DcmDataset* ds = file.getDataset();
-  ds->putAndInsertString(DCM_SOPClassUID, UID_CTImageStorage);
-  ds->putAndInsertString(DCM_SOPInstanceUID, (study.study_uid + ".1.1").c_str());
-  ds->putAndInsertString(DCM_StudyInstanceUID, study.study_uid.c_str());
-  ds->putAndInsertString(DCM_SeriesInstanceUID, (study.study_uid + ".1").c_str());
-  ds->putAndInsertString(DCM_Modality, study.modality.c_str());
-  ds->putAndInsertString(DCM_StudyDescription, study.description.c_str());
-  ds->putAndInsertString(DCM_AccessionNumber, study.accession_number.c_str());
-  ds->putAndInsertString(DCM_PatientName, study.patient_name.c_str());
-  ds->putAndInsertString(DCM_PatientID, kPatientId.c_str());
-  ds->putAndInsertString(DCM_PatientBirthDate, kPatientBirthDate.c_str());
-  ds->putAndInsertString(DCM_StudyDate, "20260301");
-  ds->putAndInsertUint16(DCM_Rows, 2);
-  ds->putAndInsertUint16(DCM_Columns, 2);
-  ds->putAndInsertUint16(DCM_BitsAllocated, 16);
-  ds->putAndInsertUint16(DCM_BitsStored, 12);
-  ds->putAndInsertUint16(DCM_HighBit, 11);
-  ds->putAndInsertUint16(DCM_PixelRepresentation, 0);
-  ds->putAndInsertUint16(DCM_SamplesPerPixel, 1);
-  ds->putAndInsertString(DCM_PhotometricInterpretation, "MONOCHROME2");
-  const Uint16 pixels[4] = {0, 1, 2, 3};
-  ds->putAndInsertUint16Array(DCM_PixelData, pixels, 4);
-  const OFCondition status = file.saveFile(path.c_str(), EXS_LittleEndianExplicit);
-  if (status.bad()) throw std::runtime_error("cannot write " + path + ": " + status.text());
+  InstanceSpec spec{study.study_uid, study.study_uid + ".1.1", study.modality, study.description,
+                    study.patient_name};
+  spec.accession_number = study.accession_number;
+  spec.patient_id = kPatientId;
+  spec.patient_birth_date = kPatientBirthDate;
+  spec.study_date = "20260301";
+  write_instance(path, spec);
 }
 
 std::string crypt_hash(const std::string& password) {

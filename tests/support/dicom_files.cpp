@@ -18,6 +18,14 @@ void write_instance(const std::string& path, const InstanceSpec& spec) {
   ds->putAndInsertString(DCM_Modality, spec.modality.c_str());
   ds->putAndInsertString(DCM_StudyDescription, spec.description.c_str());
   ds->putAndInsertString(DCM_PatientName, spec.patient_name.c_str());
+  const std::pair<DcmTagKey, const std::string*> optional[] = {
+      {DCM_AccessionNumber, &spec.accession_number},
+      {DCM_PatientID, &spec.patient_id},
+      {DCM_PatientBirthDate, &spec.patient_birth_date},
+      {DCM_StudyDate, &spec.study_date}};
+  for (const auto& [tag, value] : optional) {
+    if (!value->empty()) ds->putAndInsertString(tag, value->c_str());
+  }
   ds->putAndInsertUint16(DCM_Rows, 2);
   ds->putAndInsertUint16(DCM_Columns, 2);
   ds->putAndInsertUint16(DCM_BitsAllocated, 16);

@@ -10,6 +10,11 @@ struct InstanceSpec {
   std::string modality = "CT";
   std::string description = "Generated study";
   std::string patient_name = "Test^Patient";
+  // Written only when set.
+  std::string accession_number{};
+  std::string patient_id{};
+  std::string patient_birth_date{};
+  std::string study_date{};
 };
 
 /// Writes a CT Image Storage instance (explicit little endian, 2x2 pixels) to `path`.
