@@ -9,6 +9,8 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "string_hash.hpp"
+
 namespace gw::console {
 
 /// How failures turn into a wait. Value type.
@@ -40,12 +42,6 @@ class FailureLedger {
   std::size_t size() const { return entries_.size(); }
 
  private:
-  struct StringHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view text) const noexcept {
-      return std::hash<std::string_view>{}(text);
-    }
-  };
   struct Entry {
     unsigned failures = 0;
     TimePoint last_failure;

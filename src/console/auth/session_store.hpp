@@ -14,6 +14,8 @@
 
 #include "principal.hpp"
 
+#include "string_hash.hpp"
+
 namespace gw::console {
 
 /// What a valid session token stands for. Value type; both tokens are secrets.
@@ -61,12 +63,6 @@ class SessionStore {
   std::size_t size() const;
 
  private:
-  struct StringHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view text) const noexcept {
-      return std::hash<std::string_view>{}(text);
-    }
-  };
   struct Entry {
     Session session;
     TimePoint created;
