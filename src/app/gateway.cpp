@@ -410,9 +410,7 @@ void GatewayController::watch_alarms() {
               "the viewer API refused the API key; sending is paused (SIGHUP after replacing the key)");
   alarms_.set("breaker_open", dispatcher_->breaker_open(),
               "the viewer API is presumed down; one request at a time until one succeeds");
-  const double free = free_bytes(cfg_.storage.spool_dir);
-  const double total = total_bytes(cfg_.storage.spool_dir);
-  alarms_.set("spool_nearly_full", total > 0 && free >= 0 && free < 0.05 * total,
+  alarms_.set("spool_nearly_full", spool_space(cfg_.storage.spool_dir).nearly_full(),
               "under 5% of the spool's file system is free");
   alarm_timer_.expires_after(std::chrono::seconds(2));
   alarm_timer_.async_wait([this](boost::system::error_code ec) {
@@ -450,10 +448,9 @@ console::GatewayStatus GatewayController::console_status() {
   status.alarms = alarms_.active();
   status.breaker_open = dispatcher_->breaker_open();
   status.auth_paused_until = dispatcher_->auth_paused_until();
-  const double free = free_bytes(cfg_.storage.spool_dir);
-  status.spool_free_bytes = free > 0 ? static_cast<std::uint64_t>(free) : 0;
-  const double total = total_bytes(cfg_.storage.spool_dir);
-  status.spool_total_bytes = total > 0 ? static_cast<std::uint64_t>(total) : 0;
+  const SpoolSpace space = spool_space(cfg_.storage.spool_dir);
+  status.spool_free_bytes = static_cast<std::uint64_t>(space.free);
+  status.spool_total_bytes = static_cast<std::uint64_t>(space.total);
   return status;
 }
 

@@ -79,16 +79,11 @@ double oldest_pending_age_seconds(registry::StudyRegistry& registry) {
   return std::max(0.0, now_seconds() - static_cast<double>(*oldest) / 1000.0);
 }
 
-double free_bytes(const std::filesystem::path& dir) {
+SpoolSpace spool_space(const std::filesystem::path& dir) {
   struct statvfs fs {};
-  if (::statvfs(dir.c_str(), &fs) != 0) return -1;
-  return static_cast<double>(fs.f_bavail) * static_cast<double>(fs.f_frsize);
-}
-
-double total_bytes(const std::filesystem::path& dir) {
-  struct statvfs fs {};
-  if (::statvfs(dir.c_str(), &fs) != 0) return -1;
-  return static_cast<double>(fs.f_blocks) * static_cast<double>(fs.f_frsize);
+  if (::statvfs(dir.c_str(), &fs) != 0) return {};
+  const auto block = static_cast<double>(fs.f_frsize);
+  return {true, static_cast<double>(fs.f_bavail) * block, static_cast<double>(fs.f_blocks) * block};
 }
 
 void collect_at_scrape(ScrapeSources sources) {
@@ -102,7 +97,8 @@ void collect_at_scrape(ScrapeSources sources) {
     }
     metrics::gauge("dicom_gateway_oldest_pending_age_seconds")
         .set(oldest_pending_age_seconds(*sources.registry));
-    metrics::gauge("dicom_gateway_spool_free_bytes").set(free_bytes(sources.spool_dir));
+    const SpoolSpace space = spool_space(sources.spool_dir);
+    metrics::gauge("dicom_gateway_spool_free_bytes").set(space.known ? space.free : -1);
     if (sources.open_associations) {
       metrics::gauge("dicom_gateway_associations_open").set(sources.open_associations());
     }

@@ -29,9 +29,14 @@ void collect_at_scrape(ScrapeSources sources);
 /// first seen; 0 when none waits. Reads the registry.
 double oldest_pending_age_seconds(registry::StudyRegistry& registry);
 
-/// Bytes available to the gateway on the file system holding `dir`; -1 when unknown.
-double free_bytes(const std::filesystem::path& dir);
-/// The size of the file system holding `dir`; -1 when unknown.
-double total_bytes(const std::filesystem::path& dir);
+/// The file system holding the spool, read once (statvfs). Value type.
+struct SpoolSpace {
+  bool known = false;  // false: the folder could not be read
+  double free = 0;     // bytes available to the gateway
+  double total = 0;    // the file system's size
+  /// Under 5% free: /readyz fails and the spool_nearly_full alarm is raised.
+  bool nearly_full() const { return known && total > 0 && free < 0.05 * total; }
+};
+SpoolSpace spool_space(const std::filesystem::path& dir);
 
 }  // namespace gw::app

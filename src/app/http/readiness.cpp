@@ -1,6 +1,5 @@
 #include "readiness.hpp"
 
-#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "gateway/metrics/registry.hpp"
@@ -8,8 +7,6 @@
 
 namespace gw::app {
 namespace {
-
-constexpr double kMinFreeFraction = 0.05;
 
 double seconds_since_epoch(std::chrono::system_clock::time_point t) {
   return std::chrono::duration<double>(t.time_since_epoch()).count();
@@ -31,12 +28,9 @@ std::string Readiness::not_ready_reason() const {
   if (::access(database_.c_str(), W_OK) != 0 || ::access(folder.c_str(), W_OK) != 0) {
     return "the state database is not writable: " + database_.string();
   }
-  struct statvfs fs {};
-  if (::statvfs(spool_dir_.c_str(), &fs) != 0) return "the spool is not accessible";
-  if (fs.f_blocks > 0 &&
-      static_cast<double>(fs.f_bavail) < kMinFreeFraction * static_cast<double>(fs.f_blocks)) {
-    return "the spool is nearly full (under 5% free)";
-  }
+  const SpoolSpace space = spool_space(spool_dir_);
+  if (!space.known) return "the spool is not accessible";
+  if (space.nearly_full()) return "the spool is nearly full (under 5% free)";
   const double alarm_after = static_cast<double>(alarm_after_ms_.load()) / 1000.0;
   const double waiting = oldest_pending_age_seconds(registry_);
   if (waiting > alarm_after) {
