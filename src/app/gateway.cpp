@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "gateway/alerts/webhook_notifier.hpp"
+#include "gateway/build_info.hpp"
 #include "gateway/config/config_loader.hpp"
 #include "gateway/console/console_server.hpp"
 #include "gateway/events/event_bus.hpp"
@@ -185,6 +186,8 @@ void reset_rule_hits(registry::StudyRegistry& registry, const config::Config& cf
 void log_ready(const config::Config& cfg, const dicom::DicomListener& listener,
                const MetricsServer* metrics_server, const console::ConsoleServer* console) {
   log::info("gateway_ready")
+      .kv("version", build_info::version())
+      .kv("commit", build_info::commit())
       .kv("port", static_cast<unsigned>(listener.port()))
       .kv("tls_port", static_cast<unsigned>(listener.tls_port()))
       .kv("ae_title", cfg.dicom.ae_title)
@@ -317,7 +320,7 @@ void GatewayController::start() {
     services.read_file_facts = [](const std::filesystem::path& file, const AssociationInfo& association,
                                   std::string& error) { return dicom::read_study_facts(file, association, error); };
     services.events = &events_;
-    services.version = PROJECT_VERSION_TEXT;
+    services.version = std::string(build_info::description());
     services.scratch_dir = spool_.incoming_dir();
     services.clock = now_ms;
     console_ = std::make_shared<console::ConsoleServer>(io_, *cfg_.console, std::move(services));

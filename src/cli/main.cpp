@@ -4,10 +4,13 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "gateway/build_info.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"dicom-gateway: receives DICOM studies over C-STORE and registers each once "
                "with the viewer's API"};
+  app.set_version_flag("--version", std::string(gw::build_info::description()),
+                       "Print the version and the commit it was built from, then exit");
   app.require_subcommand(1);
   std::string config_path = "/etc/dicom-gateway/gateway.yaml";
 
