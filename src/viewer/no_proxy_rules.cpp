@@ -1,9 +1,7 @@
 #include "no_proxy_rules.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cctype>
-#include <charconv>
 #include <optional>
 
 namespace gw::viewer::detail {
@@ -28,21 +26,6 @@ std::optional<ip::address> address_of(std::string_view text) {
   const auto address = ip::make_address(std::string(text), ec);
   if (ec) return std::nullopt;
   return address;
-}
-
-// The address as 16 bytes, IPv4 mapped into IPv6, so one comparison serves both families.
-std::array<unsigned char, 16> bytes_of(const ip::address& address) {
-  if (address.is_v4()) return ip::make_address_v6(ip::v4_mapped, address.to_v4()).to_bytes();
-  return address.to_v6().to_bytes();
-}
-
-bool same_prefix(const ip::address& a, const ip::address& b, unsigned bits) {
-  const auto x = bytes_of(a), y = bytes_of(b);
-  for (unsigned i = 0; i < 16 && bits > 0; ++i, bits = bits >= 8 ? bits - 8 : 0) {
-    const unsigned mask = bits >= 8 ? 0xFF : (0xFF << (8 - bits)) & 0xFF;
-    if ((x[i] & mask) != (y[i] & mask)) return false;
-  }
-  return true;
 }
 
 // Splits "host:port", "[v6]:port", "[v6]" and bare "v6" (several colons: no port).
@@ -75,7 +58,7 @@ NoProxyRules NoProxyRules::parse(std::string_view list) {
     start = end + 1;
     if (entry.empty()) continue;
     if (entry == "*") {
-      rules.rules_.push_back({Rule::Kind::everything, {}, {}, 0, {}});
+      rules.rules_.push_back({Rule::Kind::everything, {}, {}, {}});
       continue;
     }
 
@@ -85,27 +68,13 @@ NoProxyRules NoProxyRules::parse(std::string_view list) {
     if (!port.empty() && !all_digits(port)) continue;
     rule.port = std::string(port);
 
-    std::string_view address_text = host;
-    std::optional<unsigned> prefix;
-    if (const auto slash = host.find('/'); slash != std::string_view::npos) {
-      const auto bits = host.substr(slash + 1);
-      unsigned value = 0;
-      const auto [ptr, ec] = std::from_chars(bits.data(), bits.data() + bits.size(), value);
-      if (ec != std::errc{} || ptr != bits.data() + bits.size()) continue;
-      prefix = value;
-      address_text = host.substr(0, slash);
-    }
-    if (const auto address = address_of(address_text)) {
-      const unsigned width = address->is_v4() ? 32 : 128;
-      const unsigned bits = prefix.value_or(width);
-      if (bits > width) continue;
+    if (auto network = CidrBlock::parse(host)) {
       rule.kind = Rule::Kind::network;
-      rule.network = *address;
-      rule.prefix_length = bits + (address->is_v4() ? 96 : 0);  // in the mapped 128-bit space
+      rule.network = std::move(network);
       rules.rules_.push_back(std::move(rule));
       continue;
     }
-    if (prefix) continue;  // a block of something that is not an address
+    if (host.find('/') != std::string_view::npos) continue;  // a malformed block, or not of addresses
 
     if (host.starts_with("*.")) host.remove_prefix(2);
     while (host.starts_with('.')) host.remove_prefix(1);
@@ -130,7 +99,7 @@ bool NoProxyRules::bypasses(std::string_view host_in, std::string_view port) con
       case Rule::Kind::everything:
         return true;
       case Rule::Kind::network:
-        return address && same_prefix(*address, rule.network, rule.prefix_length);
+        return address && rule.network->contains(*address);
       case Rule::Kind::domain:
         if (address) return false;
         return host == rule.domain ||

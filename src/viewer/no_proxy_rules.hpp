@@ -2,11 +2,12 @@
 // NO_PROXY: which hosts the client reaches directly even when a proxy is configured.
 // Pure, no DNS: a name rule never matches an IP host and an IP rule never a name.
 // Internal to the viewer adapter.
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include <boost/asio/ip/address.hpp>
+#include "gateway/domain/cidr_block.hpp"
 
 namespace gw::viewer::detail {
 
@@ -31,10 +32,9 @@ class NoProxyRules {
  private:
   struct Rule {
     enum class Kind { everything, domain, network } kind = Kind::domain;
-    std::string domain;                 // lower case, no leading dot, no trailing dot
-    boost::asio::ip::address network;   // with prefix_length
-    unsigned prefix_length = 0;
-    std::string port;                   // empty: any port
+    std::string domain;                // lower case, no leading dot, no trailing dot
+    std::optional<CidrBlock> network;  // kind network
+    std::string port;                  // empty: any port
   };
   std::vector<Rule> rules_;
 };

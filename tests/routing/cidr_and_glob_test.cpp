@@ -26,6 +26,19 @@ TEST(CidrBlock, MatchesOnlyInsideItsPrefix) {
   EXPECT_TRUE(CidrBlock::parse("2001:db8::/32")->contains("2001:db8:ffff::1"));
 }
 
+TEST(CidrBlock, MatchesIpv4PeersInEitherFormAndBareHosts) {
+  // A dual-stack listener reports IPv4 peers as ::ffff:a.b.c.d.
+  EXPECT_TRUE(CidrBlock::parse("10.0.0.0/8")->contains("::ffff:10.1.2.3"));
+  EXPECT_FALSE(CidrBlock::parse("10.0.0.0/8")->contains("::ffff:11.1.2.3"));
+  EXPECT_TRUE(CidrBlock::parse("::ffff:0:0/96")->contains("10.1.2.3"));
+  EXPECT_TRUE(CidrBlock::parse("10.1.2.3")->contains("10.1.2.3"));
+  EXPECT_FALSE(CidrBlock::parse("10.1.2.3")->contains("10.1.2.4"));
+  EXPECT_TRUE(CidrBlock::parse("::1")->contains("::1"));
+  // Host bits in the network are cleared, as every router and firewall reads them.
+  EXPECT_TRUE(CidrBlock::parse("10.9.9.9/8")->contains("10.200.0.1"));
+  EXPECT_FALSE(CidrBlock::parse("10.0.0.0/8")->contains("not-an-address"));
+}
+
 TEST(GlobToRegex, QuotesEverythingButWildcardsAndClasses) {
   EXPECT_EQ(glob_to_regex("a*b?[!c]"), "^(?:a.*b.[^c])$");
   EXPECT_EQ(glob_to_regex("1.2+"), "^(?:1\\.2\\+)$");

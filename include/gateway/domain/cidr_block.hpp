@@ -1,28 +1,32 @@
 #pragma once
 // An IPv4 or IPv6 network such as "10.0.0.0/8" or "fd00::/8", for matching peer addresses
-// (routing conditions and dicom.allowed_callers). Plain value, no dependencies.
-#include <array>
-#include <cstdint>
+// (routing conditions, dicom.allowed_callers, NO_PROXY). Boost.Asio's network_v4/network_v6
+// do the parsing and the arithmetic; this adds the bare-address form and the IPv4-mapped rule.
 #include <optional>
 #include <string_view>
+#include <variant>
+
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/network_v4.hpp>
+#include <boost/asio/ip/network_v6.hpp>
 
 namespace gw {
 
-/// A parsed network. Value type. IPv4 is held as IPv4-mapped IPv6 (::ffff:a.b.c.d), so
-/// "10.0.0.0/8" also matches a peer reported as "::ffff:10.1.2.3".
+/// A parsed network. Value type. An IPv4 network also matches a peer reported as an
+/// IPv4-mapped IPv6 address ("10.0.0.0/8" holds "::ffff:10.1.2.3"), since a dual-stack socket
+/// reports IPv4 peers that way; an IPv6 network holds IPv4 peers through their mapped form.
 class CidrBlock {
  public:
   /// "a.b.c.d/n", "x::y/n", or a bare address (a single host). nullopt when malformed.
   static std::optional<CidrBlock> parse(std::string_view text);
-  /// True when `address` (numeric IPv4 or IPv6, no port) lies inside this network.
+  /// True when `address` (numeric IPv4 or IPv6, no port, no brackets) lies inside this network.
   bool contains(std::string_view address) const noexcept;
+  bool contains(const boost::asio::ip::address& address) const noexcept;
 
  private:
-  using Bytes = std::array<std::uint8_t, 16>;
-  static std::optional<Bytes> parse_address(std::string_view text, bool& is_v4) noexcept;
-
-  Bytes network_{};
-  int prefix_bits_ = 0;  // of the 128-bit form
+  using Network = std::variant<boost::asio::ip::network_v4, boost::asio::ip::network_v6>;
+  explicit CidrBlock(Network network) : network_(network) {}
+  Network network_;  // canonical: host bits cleared
 };
 
 }  // namespace gw
