@@ -1,108 +1,115 @@
-// `dicom-gateway check-config [--online]`: the file is valid; online, the viewer agrees.
+// `dicom-gateway check-config [--online] [--json]`: the file is valid; online, the viewer agrees.
+#include <boost/json.hpp>
+
 #include <iostream>
-#include <map>
 
 #include "commands.hpp"
 #include "config_access.hpp"
+#include "exit_status.hpp"
 #include "gateway/routing/rule_set.hpp"
-#include "gateway/viewer/viewer_api_session.hpp"
-#include "viewer_settings.hpp"
+#include "online_check.hpp"
 
 namespace gw::app {
 namespace {
 
-/// Every customer id the rules can send, looked up in the listed customers. Prints one line per
-/// id; returns how many were problems.
-int check_customers(const config::Config& config, const viewer::ListCustomersOutcome& listed) {
-  std::map<std::string, const viewer::ExpressCustomer*> known;
-  for (const auto& c : listed.customers) known[c.id] = &c;
-  const routing::CustomerIds ids = config.rules->customer_ids();
-  int problems = 0;
-  for (const auto& id : ids.listed) {
-    const auto it = known.find(id);
-    if (it == known.end()) {
-      std::cout << "customer " << id << ": unknown to the viewer\n";
-      ++problems;
-    } else if (!it->second->is_active) {
-      std::cout << "customer " << id << " (" << it->second->name << "): inactive\n";
-      ++problems;
+void print_online(const OnlineReport& report, const std::string& base_url) {
+  if (!report.message.empty()) {
+    std::cout << report.message << '\n';
+    return;
+  }
+  std::cout << "API key: accepted by " << base_url << '\n';
+  for (const auto& c : report.customers) {
+    std::cout << "customer " << c.id;
+    if (!c.label.empty()) std::cout << " (" << c.label << ')';
+    std::cout << ": " << (c.status == "unknown" ? "unknown to the viewer" : c.status) << '\n';
+  }
+  for (const auto& u : report.users) {
+    std::cout << "user " << u.id;
+    if (!u.label.empty()) std::cout << " (" << u.label << ')';
+    if (u.status == "unchecked") {
+      std::cout << ": cannot check: " << u.detail << '\n';
     } else {
-      std::cout << "customer " << id << " (" << it->second->name << "): active\n";
+      std::cout << ": " << (u.status == "unknown" ? "unknown to the viewer" : u.status) << '\n';
     }
   }
-  for (const auto& rule : ids.from_attributes) {
-    std::cout << "rule " << rule << ": customer id built from attributes, not checked\n";
+  for (const auto& [rule, what] : report.not_checked) {
+    std::cout << "rule " << rule << ": " << what << " id built from attributes, not checked\n";
   }
-  return problems;
+  if (report.problems) {
+    std::cout << report.problems << " problem" << (report.problems == 1 ? "" : "s") << " found online\n";
+  }
 }
 
-/// Every usr_ id the rules can assign, each asked for by `GET /viewer/users/{userId}`. Prints
-/// one line per id; returns how many were problems (unknown, or not checkable).
-int check_users(const config::Config& config, viewer::ViewerApiSession& session) {
-  const routing::UserIds ids = config.rules->user_ids();
-  int problems = 0;
-  for (const auto& id : ids.listed) {
-    const viewer::GetUserOutcome got = session.get_user(id);
-    switch (got.kind) {
-      case viewer::GetUserOutcome::Kind::found:
-        std::cout << "user " << id << " (" << got.user.email << "): known\n";
-        break;
-      case viewer::GetUserOutcome::Kind::not_found:
-        std::cout << "user " << id << ": unknown to the viewer\n";
-        ++problems;
-        break;
-      case viewer::GetUserOutcome::Kind::failed:
-        std::cout << "user " << id << ": cannot check: " << got.failure.error << '\n';
-        ++problems;
-        break;
-    }
+boost::json::array ids_to_json(const std::vector<IdCheck>& checks, const char* label_key) {
+  boost::json::array out;
+  for (const auto& c : checks) {
+    boost::json::object o{{"id", c.id}, {label_key, c.label}, {"status", c.status}};
+    if (!c.detail.empty()) o["detail"] = c.detail;
+    out.push_back(std::move(o));
   }
-  for (const auto& rule : ids.from_attributes) {
-    std::cout << "rule " << rule << ": user id built from attributes, not checked\n";
-  }
-  return problems;
+  return out;
 }
 
-/// One authenticated read (the customer list), then every customer and user id the rules can
-/// send checked against the viewer. Prints one line per problem; returns how many there were.
-int check_online(const config::Config& config) {
-  viewer::ViewerClientSettings settings;
-  try {
-    settings = viewer_client_settings(config.viewer_api);
-  } catch (const std::exception& e) {
-    std::cout << "API key: " << e.what() << '\n';
-    return 1;
+boost::json::object online_to_json(const OnlineReport& report) {
+  boost::json::array not_checked;
+  for (const auto& [rule, what] : report.not_checked) {
+    not_checked.push_back({{"rule", rule}, {"id", what}});
   }
-  auto session = viewer::ViewerApiSession::create(settings, config.viewer_api.timeout * 2);
-  if (!session) {
-    std::cout << "viewer_api: " << session.error().message() << '\n';
-    return 1;
+  boost::json::object out{{"reachable", report.reachable},
+                          {"apiKey", report.api_key},
+                          {"customers", ids_to_json(report.customers, "name")},
+                          {"users", ids_to_json(report.users, "email")},
+                          {"notChecked", std::move(not_checked)},
+                          {"problems", report.problems},
+                          {"complete", !report.incomplete}};
+  if (!report.message.empty()) out["message"] = report.message;
+  return out;
+}
+
+boost::json::array diagnostics_to_json(const Diagnostics& diagnostics) {
+  boost::json::array out;
+  for (const auto& d : diagnostics) {
+    out.push_back({{"file", d.file},
+                   {"line", d.line},
+                   {"column", d.column},
+                   {"level", d.level == Diagnostic::Level::error ? "error" : "warning"},
+                   {"message", d.message}});
   }
-  const auto listed = session->list_customers();
-  if (listed.kind == viewer::ListCustomersOutcome::Kind::failed) {
-    if (listed.failure.kind == viewer::FailureKind::unauthorized) {
-      std::cout << "API key: refused by " << config.viewer_api.base_url << " (HTTP "
-                << listed.failure.http_status << "): the key is wrong or revoked\n";
-    } else {
-      std::cout << "viewer_api: cannot read " << config.viewer_api.base_url
-                << "/express: " << listed.failure.error << '\n';
-    }
-    return 1;
-  }
-  std::cout << "API key: accepted by " << config.viewer_api.base_url << '\n';
-  return check_customers(config, listed) + check_users(config, *session);
+  return out;
+}
+
+/// Definite problems win over "could not check": retrying would not fix them.
+int online_status(const OnlineReport& report) {
+  if (report.problems) return exit_problems;
+  return report.incomplete ? exit_cannot_check : exit_ok;
 }
 
 }  // namespace
 
-int command_check_config(const std::string& config_path, bool online) {
-  const auto config = load_config_or_report(config_path);
-  if (!config) return 1;
-  std::cout << config_path << ": OK (" << config->rules->size() << " routing rules)\n";
-  if (!online) return 0;
-  const int problems = check_online(*config);
-  if (problems) std::cout << problems << " problem" << (problems == 1 ? "" : "s") << " found online\n";
-  return problems ? 1 : 0;
+int command_check_config(const std::string& config_path, const CheckConfigOptions& options) {
+  const config::LoadResult loaded = load_config(config_path);
+  if (!options.json) {
+    for (const auto& d : loaded.diagnostics) std::cerr << to_string(d) << '\n';
+    if (!loaded.config) return exit_problems;
+    std::cout << config_path << ": OK (" << loaded.config->rules->size() << " routing rules)\n";
+    if (!options.online) return exit_ok;
+    const OnlineReport report = check_online(*loaded.config);
+    print_online(report, loaded.config->viewer_api.base_url);
+    return online_status(report);
+  }
+  boost::json::object out{{"config", config_path},
+                          {"valid", loaded.config != nullptr},
+                          {"rules", loaded.config ? loaded.config->rules->size() : 0},
+                          {"diagnostics", diagnostics_to_json(loaded.diagnostics)},
+                          {"online", nullptr}};
+  int status = loaded.config ? exit_ok : exit_problems;
+  if (loaded.config && options.online) {
+    const OnlineReport report = check_online(*loaded.config);
+    out["online"] = online_to_json(report);
+    status = online_status(report);
+  }
+  std::cout << boost::json::serialize(out) << '\n';
+  return status;
 }
 
 }  // namespace gw::app

@@ -9,6 +9,7 @@
 
 #include "commands.hpp"
 #include "config_access.hpp"
+#include "exit_status.hpp"
 #include "gateway/routing/rule_set.hpp"
 #include "route_report.hpp"
 #include "study_inputs.hpp"
@@ -65,14 +66,14 @@ void report_differences(const StudyInputs& inputs, const routing::RuleSet& confi
 int command_route(const std::string& config_path, const RouteOptions& options) {
   if (!options.peer_address.empty() && !valid_peer_address(options.peer_address)) {
     std::cerr << "--peer-address: " << options.peer_address << " is not an IP address\n";
-    return 1;
+    return exit_usage;
   }
   // DCMTK would note on stderr every file it stops reading at the pixel data; a file it
   // cannot read is reported below with DCMTK's reason.
   OFLog::configure(OFLogger::FATAL_LOG_LEVEL);
   const auto config = load_config_or_report(config_path);
   const auto against = options.against.empty() ? nullptr : load_config_or_report(options.against);
-  if (!config || (!options.against.empty() && !against)) return 1;
+  if (!config || (!options.against.empty() && !against)) return exit_problems;
 
   AssociationInfo association;
   association.calling_ae = options.calling_ae;
@@ -88,7 +89,7 @@ int command_route(const std::string& config_path, const RouteOptions& options) {
   } else {
     report_explanations(inputs, *config->rules, options.json);
   }
-  return inputs.problems.empty() ? 0 : 1;
+  return inputs.problems.empty() ? exit_ok : exit_problems;
 }
 
 }  // namespace gw::app

@@ -1,9 +1,12 @@
 #include "gateway/log/log.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <mutex>
 
 namespace gw::log {
@@ -11,6 +14,10 @@ namespace {
 
 std::atomic<Level> g_level{Level::info};
 std::atomic<Format> g_format{Format::text};
+// Whether stderr is the journal: -1 not looked at yet, 0 no, 1 yes. systemd sets
+// JOURNAL_STREAM for the service's stderr; a child that inherits the variable but writes
+// elsewhere (a pipe, a file) must not get the prefix, hence the fstat comparison.
+std::atomic<int> g_journal{-1};
 std::mutex g_last_error_mutex;
 std::string g_last_error;
 
@@ -54,7 +61,44 @@ void append_escaped(std::string& out, std::string_view v) {
   }
 }
 
+bool stderr_is_journal() noexcept {
+  int known = g_journal.load(std::memory_order_relaxed);
+  if (known < 0) {
+    detect_journal_stream();
+    known = g_journal.load();
+  }
+  return known == 1;
+}
+
 }  // namespace
+
+int syslog_priority(Level level) noexcept {
+  switch (level) {
+    case Level::debug: return 7;
+    case Level::info: return 6;
+    case Level::warning: return 4;
+    case Level::error: return 3;
+  }
+  return 6;
+}
+
+bool is_journal_stream(int fd, const char* journal_stream) noexcept {
+  if (journal_stream == nullptr || *journal_stream == '\0') return false;
+  char* end = nullptr;
+  const unsigned long long device = std::strtoull(journal_stream, &end, 10);
+  if (end == journal_stream || *end != ':') return false;
+  const char* inode_text = end + 1;
+  const unsigned long long inode = std::strtoull(inode_text, &end, 10);
+  if (end == inode_text || *end != '\0') return false;
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) return false;
+  return static_cast<unsigned long long>(st.st_dev) == device &&
+         static_cast<unsigned long long>(st.st_ino) == inode;
+}
+
+void detect_journal_stream() noexcept {
+  g_journal.store(is_journal_stream(STDERR_FILENO, std::getenv("JOURNAL_STREAM")) ? 1 : 0);
+}
 
 std::optional<Level> parse_level(std::string_view text) noexcept {
   for (Level l : {Level::debug, Level::info, Level::warning, Level::error}) {
@@ -79,6 +123,12 @@ Event::Event(Level level, std::string_view name) : active_(enabled(level)), form
   }
   if (!active_) return;
   line_.reserve(160);
+  keys_ = {"level", "event"};
+  if (stderr_is_journal()) {
+    line_ += '<';
+    line_ += static_cast<char>('0' + syslog_priority(level));
+    line_ += '>';
+  }
   if (format_ == Format::json) {
     line_ += "{\"level\":\"";
     line_ += level_name(level);
@@ -105,7 +155,11 @@ Event::~Event() {
   }
 }
 
-void Event::append_key(std::string_view key) {
+bool Event::append_key(std::string_view key) {
+  // A repeated key would make a JSON line ambiguous (parsers keep the first, the last, or
+  // refuse it): the first value written stands.
+  if (std::find(keys_.begin(), keys_.end(), key) != keys_.end()) return false;
+  keys_.emplace_back(key);
   if (format_ == Format::json) {
     line_ += ",\"";
     append_escaped(line_, key);
@@ -115,11 +169,11 @@ void Event::append_key(std::string_view key) {
     line_ += key;
     line_ += '=';
   }
+  return true;
 }
 
 Event& Event::kv(std::string_view key, std::string_view value) {
-  if (!active_) return *this;
-  append_key(key);
+  if (!active_ || !append_key(key)) return *this;
   if (format_ == Format::json || needs_quotes(value)) {
     line_ += '"';
     append_escaped(line_, value);
@@ -131,22 +185,19 @@ Event& Event::kv(std::string_view key, std::string_view value) {
 }
 
 Event& Event::kv(std::string_view key, std::int64_t value) {
-  if (!active_) return *this;
-  append_key(key);
+  if (!active_ || !append_key(key)) return *this;
   line_ += std::to_string(value);
   return *this;
 }
 
 Event& Event::kv(std::string_view key, std::uint64_t value) {
-  if (!active_) return *this;
-  append_key(key);
+  if (!active_ || !append_key(key)) return *this;
   line_ += std::to_string(value);
   return *this;
 }
 
 Event& Event::kv(std::string_view key, double value) {
-  if (!active_) return *this;
-  append_key(key);
+  if (!active_ || !append_key(key)) return *this;
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.3f", value);
   line_ += buf;
