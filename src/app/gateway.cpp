@@ -93,7 +93,7 @@ std::shared_ptr<const config::Config> reload(const std::string& config_path,
   metrics::counter("dicom_gateway_config_reloads_total", {{"result", "applied"}}).inc();
   log::info("config_reloaded")
       .kv("rules", static_cast<std::uint64_t>(cfg.rules->size()))
-      .kv("level", cfg.logging.level);
+      .kv("log_level", cfg.logging.level);
   return loaded.config;
 }
 

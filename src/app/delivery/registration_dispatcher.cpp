@@ -91,7 +91,7 @@ std::vector<std::pair<StudyOutcome, domain::Transition>> RegistrationDispatcher:
       } else {  // e.g. forgotten meanwhile: nothing to write, and nothing to retry
         log::warning("study_outcome_dropped")
             .kv("study_uid", o.uid)
-            .kv("event", to_string(o.event.kind))
+            .kv("outcome", to_string(o.event.kind))
             .kv("reason", applied.error().message());
       }
     }

@@ -70,7 +70,7 @@ void report(const StudyOutcome& o, const domain::Transition& t) {
         .kv("study_id", o.event.study_id)
         .kv("rule", o.rule)
         .kv("adopted", o.event.kind == EventKind::adopted)
-        .kv("ms", o.attempt.duration_ms);
+        .kv("duration_ms", o.attempt.duration_ms);
   } else if (t.to == StudyState::failed) {
     log::error("study_failed")
         .kv("study_uid", o.uid)
@@ -78,7 +78,7 @@ void report(const StudyOutcome& o, const domain::Transition& t) {
         .kv("reason", (t.gave_up ? "gave up after viewer_api.retry.give_up_after: " : "") + o.reason);
   } else if (o.event.kind == EventKind::failed_auth) {
     if (o.first_refusal) {
-      log::error("alarm_api_key_rejected").kv("status", o.http_status).kv("pause_s", o.pause_s);
+      log::error("alarm_api_key_rejected").kv("status", o.http_status).kv("pause_ms", o.pause_s * 1000);
     }
   } else if (t.to == StudyState::pending) {
     log::warning("registration_retry")
