@@ -27,8 +27,9 @@ using Configs = std::vector<std::shared_ptr<const SenderConfig>>;
 /// and the owner's posted commands keep it alive until they have run.
 class NotifierCore : public std::enable_shared_from_this<NotifierCore> {
  public:
-  NotifierCore(asio::any_io_executor io, std::string gateway)
-      : strand_(asio::make_strand(io)), gateway_(std::move(gateway)) {}
+  NotifierCore(asio::any_io_executor io, std::string gateway,
+               std::shared_ptr<metrics::GatewayMetrics> metrics)
+      : strand_(asio::make_strand(io)), gateway_(std::move(gateway)), metrics_(std::move(metrics)) {}
 
   /// Any thread. Reads files; touches no sender.
   boost::system::result<Configs> prepare(const config::AlertSettings& settings) {
@@ -107,7 +108,7 @@ class NotifierCore : public std::enable_shared_from_this<NotifierCore> {
         (*same)->reconfigure(std::move(config));
         next.push_back(std::move(*same));
       } else {
-        next.push_back(std::make_shared<WebhookSender>(strand_, std::move(config)));
+        next.push_back(std::make_shared<WebhookSender>(strand_, std::move(config), metrics_));
       }
     }
     for (const auto& removed : senders_) {
@@ -126,6 +127,7 @@ class NotifierCore : public std::enable_shared_from_this<NotifierCore> {
 
   Strand strand_;
   const std::string gateway_;
+  const std::shared_ptr<metrics::GatewayMetrics> metrics_;  // handed to every sender
   std::vector<std::shared_ptr<WebhookSender>> senders_;  // strand only
   bool stopped_ = false;                                  // strand only
   std::mutex counts_mutex_;  // guards counts_, read by stats() from any thread
@@ -135,8 +137,13 @@ class NotifierCore : public std::enable_shared_from_this<NotifierCore> {
 }  // namespace detail
 
 WebhookNotifier::WebhookNotifier(boost::asio::any_io_executor io,
-                                 const config::AlertSettings& settings, std::string gateway_name)
-    : core_(std::make_shared<detail::NotifierCore>(std::move(io), std::move(gateway_name))) {
+                                 const config::AlertSettings& settings, std::string gateway_name,
+                                 metrics::GatewayMetrics* metrics)
+    : core_(std::make_shared<detail::NotifierCore>(
+          std::move(io), std::move(gateway_name),
+          // Borrowed (the daemon's outlives its io_context, hence every sender) or our own.
+          metrics ? std::shared_ptr<metrics::GatewayMetrics>(metrics, [](metrics::GatewayMetrics*) {})
+                  : std::make_shared<metrics::GatewayMetrics>())) {
   auto configs = core_->prepare(settings);
   if (!configs) throw boost::system::system_error(configs.error(), "alerts");
   core_->apply(std::move(*configs));

@@ -6,17 +6,12 @@
 #include <boost/beast/core/bind_handler.hpp>
 
 #include "gateway/log/log.hpp"
-#include "gateway/metrics/registry.hpp"
 
 namespace gw::alerts::detail {
 namespace {
 
 using boost::system::error_code;
 using std::chrono::milliseconds;
-
-void count(const char* result, std::uint64_t n = 1) {
-  metrics::counter("dicom_gateway_alerts_total", {{"result", result}}).inc(n);
-}
 
 std::int64_t age_ms(const Alert& alert) {
   return std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() -
@@ -33,9 +28,11 @@ Verdict classify(const DeliveryResult& result) noexcept {
   return Verdict::reject;  // 1xx/3xx (we follow no redirects) and the other 4xx
 }
 
-WebhookSender::WebhookSender(Strand strand, std::shared_ptr<const SenderConfig> config)
+WebhookSender::WebhookSender(Strand strand, std::shared_ptr<const SenderConfig> config,
+                             std::shared_ptr<metrics::GatewayMetrics> metrics)
     : strand_(std::move(strand)),
       config_(std::move(config)),
+      metrics_(std::move(metrics)),
       retry_timer_(strand_),
       random_(std::random_device{}()) {}
 
@@ -55,7 +52,7 @@ void WebhookSender::enqueue(std::shared_ptr<const Alert> alert) {
           .kv("queue_limit", static_cast<std::uint64_t>(config_->queue_limit))
           .kv("dropped_total", dropped);
     }
-    count("dropped_queue_full");
+    metrics_->alert_result("dropped_queue_full");
     if (busy == 0) attempts_ = 0;  // the front (waiting for a retry) goes: a new alert is next
     queue_.erase(oldest);
   }
@@ -74,7 +71,7 @@ void WebhookSender::reconfigure(std::shared_ptr<const SenderConfig> config) {
         .kv("queue_limit", static_cast<std::uint64_t>(config_->queue_limit))
         .kv("dropped", static_cast<std::uint64_t>(excess));
     config_->counts->overflowed += excess;
-    count("dropped_queue_full", excess);
+    metrics_->alert_result("dropped_queue_full", excess);
     if (busy == 0) attempts_ = 0;
     queue_.erase(queue_.begin() + static_cast<std::ptrdiff_t>(busy),
                  queue_.begin() + static_cast<std::ptrdiff_t>(busy + excess));
@@ -106,7 +103,7 @@ void WebhookSender::pump() {
         .kv("age_ms", age_ms(*queue_.front()))
         .kv("attempts", attempts_);
     ++config_->counts->expired;
-    count("dropped_expired");
+    metrics_->alert_result("dropped_expired");
     queue_.pop_front();
     attempts_ = 0;
   }
@@ -141,7 +138,7 @@ void WebhookSender::on_result(std::shared_ptr<const Alert> alert, DeliveryResult
           .kv("status", result.status)
           .kv("attempts", attempts_);
       ++config_->counts->delivered;
-      count("delivered");
+      metrics_->alert_result("delivered");
       failures_ = 0;
       break;
     case Verdict::reject:
@@ -152,7 +149,7 @@ void WebhookSender::on_result(std::shared_ptr<const Alert> alert, DeliveryResult
           .kv("status", result.status)
           .kv("hint", "check the webhook url and secret_file; the alert is dropped");
       ++config_->counts->rejected;
-      count("rejected");
+      metrics_->alert_result("rejected");
       failures_ = 0;
       break;
     case Verdict::retry: {
@@ -164,7 +161,7 @@ void WebhookSender::on_result(std::shared_ptr<const Alert> alert, DeliveryResult
       else line.kv("error", result.error);
       line.kv("retry_in_ms", static_cast<std::int64_t>(delay.count()));
       ++config_->counts->retried;
-      count("retried");
+      metrics_->alert_result("retried");
       waiting_ = true;
       retry_timer_.expires_after(delay);
       retry_timer_.async_wait(

@@ -11,6 +11,7 @@
 
 #include <boost/asio/steady_timer.hpp>
 
+#include "gateway/metrics/gateway_metrics.hpp"
 #include "sender_config.hpp"
 #include "webhook_delivery.hpp"
 
@@ -33,7 +34,9 @@ Verdict classify(const DeliveryResult& result) noexcept;
 /// function and handler runs on `strand`.
 class WebhookSender : public std::enable_shared_from_this<WebhookSender> {
  public:
-  WebhookSender(Strand strand, std::shared_ptr<const SenderConfig> config);
+  /// `metrics`: where delivery results are counted (dicom_gateway_alerts_total).
+  WebhookSender(Strand strand, std::shared_ptr<const SenderConfig> config,
+                std::shared_ptr<metrics::GatewayMetrics> metrics);
 
   /// Queues `alert` (dropping the oldest waiting one when queue_limit are waiting) and sends
   /// when idle.
@@ -56,6 +59,7 @@ class WebhookSender : public std::enable_shared_from_this<WebhookSender> {
 
   Strand strand_;
   std::shared_ptr<const SenderConfig> config_;
+  std::shared_ptr<metrics::GatewayMetrics> metrics_;
   // front() is the alert being attempted (in flight or waiting for its retry).
   std::deque<std::shared_ptr<const Alert>> queue_;
   std::shared_ptr<WebhookDelivery> in_flight_;

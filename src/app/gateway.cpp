@@ -23,14 +23,15 @@
 #include "gateway/dicom/dicom_listener.hpp"
 #include "gateway/dicom/study_file_reader.hpp"
 #include "gateway/log/log.hpp"
-#include "gateway/metrics/registry.hpp"
+#include "gateway/metrics/gateway_metrics.hpp"
 #include "gateway/registry/study_registry.hpp"
 #include "gateway/routing/rule_set.hpp"
 #include "gateway/storage/spool.hpp"
 #include "gateway/viewer/https_viewer_client.hpp"
 #include "alarm_board.hpp"
 #include "config_reload.hpp"
-#include "http/gateway_metrics.hpp"
+#include "http/scrape_gauges.hpp"
+#include "http/waiting_state.hpp"
 #include "api_key_source.hpp"
 #include "delivery/live_rules.hpp"
 #include "wall_clock.hpp"
@@ -49,6 +50,13 @@
 namespace gw::app {
 namespace {
 
+/// The AE titles of dicom.allowed_callers: the `calling_ae` label's values besides `other`.
+std::vector<std::string> caller_titles(const CallerPolicy& policy) {
+  std::vector<std::string> titles;
+  for (const auto& caller : policy.allowed_callers) titles.push_back(caller.ae_title);
+  return titles;
+}
+
 /// SIGHUP: re-read the file. A valid one replaces the rules and the reloadable settings
 /// (log level, retry, alarm_after, shutdown_grace, the DICOM caller policy) and is returned; settings that need a
 /// restart are reported and keep their running values. An invalid file changes nothing.
@@ -56,14 +64,15 @@ std::shared_ptr<const config::Config> reload(const std::string& config_path,
                                              const config::Config& started, LiveRules& rules,
                                              RegistrationDispatcher& dispatcher,
                                              viewer::ViewerClient& client, Readiness& readiness,
-                                             dicom::DicomListener& listener) {
+                                             dicom::DicomListener& listener,
+                                             metrics::GatewayMetrics& metrics) {
   config::LoadOptions options{dicom::is_known_keyword};
   const config::LoadResult loaded = config::load_config_file(config_path, options);
   if (!loaded.config) {
     for (const auto& d : loaded.diagnostics) {
       log::error("config_reload_rejected").kv("problem", to_string(d));
     }
-    metrics::counter("dicom_gateway_config_reloads_total", {{"result", "rejected"}}).inc();
+    metrics.config_reload(false);
     return nullptr;
   }
   const config::Config& cfg = *loaded.config;
@@ -73,6 +82,7 @@ std::shared_ptr<const config::Config> reload(const std::string& config_path,
                        cfg.viewer_api.retry.probe_after_failures);
   readiness.set_alarm_after(cfg.alarm_after);
   listener.set_caller_policy(cfg.dicom.policy);  // allowed_callers, check_called_ae, echo
+  metrics.set_known_callers(caller_titles(*cfg.dicom.policy));
   // A rotated or replaced key is picked up here (the file, credential or variable is read
   // again); the sources themselves need a restart to change.
   try {
@@ -90,7 +100,7 @@ std::shared_ptr<const config::Config> reload(const std::string& config_path,
         .kv("running", change.running)
         .kv("in_file", change.in_file);
   }
-  metrics::counter("dicom_gateway_config_reloads_total", {{"result", "applied"}}).inc();
+  metrics.config_reload(true);
   log::info("config_reloaded")
       .kv("rules", static_cast<std::uint64_t>(cfg.rules->size()))
       .kv("log_level", cfg.logging.level);
@@ -226,6 +236,9 @@ class GatewayController {
   std::shared_ptr<const config::Config> current_;  // the reloadable settings in force
   const config::Config& cfg_;
   const StateLock state_lock_;
+  // Before io_: webhook senders may count until the io_context is destroyed.
+  metrics::GatewayMetrics metrics_;
+  std::shared_ptr<ScrapeGauges> scrape_gauges_;
   storage::Spool spool_;
   std::unique_ptr<registry::StudyRegistry> registry_;
   LiveRules rules_;
@@ -259,6 +272,7 @@ GatewayController::GatewayController(const std::string& config_path,
       // Before anything is touched: a second `run` against the same state stops here, naming
       // the pid of the one that runs.
       state_lock_({cfg_.state.database, std::filesystem::path(cfg_.storage.spool_dir) / ".gateway"}),
+      metrics_(caller_titles(*cfg_.dicom.policy)),
       spool_(cfg_.storage.spool_dir),
       rules_(cfg_.rules) {}
 
@@ -273,6 +287,8 @@ void GatewayController::start() {
   client_ = *client;
   DispatchSettings dispatch = dispatch_settings(cfg_);
   StudyIntake::Options options = intake_options(cfg_);
+  options.metrics = &metrics_;
+  dispatch.metrics = &metrics_;
   options.on_recorded = [this](const std::string& uid, bool created, registry::TimestampMs at) {
     events::GatewayEvent event;
     event.kind = events::EventKind::study_arrived;
@@ -292,23 +308,28 @@ void GatewayController::start() {
   // Before the port opens: what a crash left in the spool is cleaned up or adopted.
   reconcile_spool(spool_, *registry_, *intake_);
   report_sender_ = std::make_unique<dicom::DcmtkReportSender>(report_sender_settings(cfg_));
-  commitments_ = std::make_unique<CommitmentReporter>(*registry_, cfg_.dicom.peers, *report_sender_);
+  CommitmentReporter::Options commitment_options;
+  commitment_options.metrics = &metrics_;
+  commitments_ = std::make_unique<CommitmentReporter>(*registry_, cfg_.dicom.peers, *report_sender_,
+                                                      commitment_options);
   dicom::ListenerSettings listener = listener_settings(cfg_, spool_);
   listener.commitments = commitments_.get();
+  listener.metrics = &metrics_;
   listener_ = std::make_unique<dicom::DicomListener>(std::move(listener), *intake_);
 
-  describe_gateway_metrics();
-  describe_commitment_metrics();
-  metrics::registry().on_collect([this] {
-    metrics::gauge("dicom_gateway_commitment_reports_pending")
-        .set(static_cast<double>(registry_->commitments_waiting()));
-  });
-  readiness_ = std::make_unique<Readiness>(*registry_, cfg_.state.database, cfg_.storage.spool_dir, cfg_.alarm_after);
-  collect_at_scrape({registry_.get(), cfg_.storage.spool_dir, [this] { return listener_->open_associations(); }});
+  readiness_ = std::make_unique<Readiness>(*registry_, metrics_, cfg_.state.database,
+                                           cfg_.storage.spool_dir, cfg_.alarm_after);
+  // Read on the io thread, where the scrape runs: the dispatcher's state needs no lock.
+  scrape_gauges_ = std::make_shared<ScrapeGauges>(ScrapeSources{
+      registry_.get(), cfg_.storage.spool_dir, [this] { return listener_->open_associations(); },
+      [this] { return readiness_->not_ready_reason().empty(); },
+      [this] { return dispatcher_->breaker_open(); },
+      [this] { return dispatcher_->auth_paused_until() > now_ms(); }});
+  metrics_.add_collectable(scrape_gauges_);
   if (!cfg_.metrics.listen.empty()) {
     metrics_server_ = std::make_shared<MetricsServer>(
         io_, cfg_.metrics.listen,
-        HttpProbes{[] { return metrics::registry().render(); },
+        HttpProbes{[this] { return metrics_.render(); },
                    [this] { return readiness_->not_ready_reason(); }});
   }
   desk_ = std::make_unique<operations::StudyDesk>(*registry_, spool_, now_ms);
@@ -326,7 +347,8 @@ void GatewayController::start() {
     console_ = std::make_shared<console::ConsoleServer>(io_, *cfg_.console, std::move(services));
   }
   if (!cfg_.alerts.webhooks.empty()) {
-    webhooks_ = std::make_unique<alerts::WebhookNotifier>(io_.get_executor(), cfg_.alerts, host_name());
+    webhooks_ = std::make_unique<alerts::WebhookNotifier>(io_.get_executor(), cfg_.alerts, host_name(),
+                                                          &metrics_);
     webhooks_->attach(events_);
   }
   heartbeat_ = std::make_unique<ServiceHeartbeat>(io_, notifier_, [this] { return service_status(*registry_); });
@@ -358,7 +380,7 @@ void GatewayController::start() {
 void GatewayController::reload() {
   notifier_.reloading();
   if (auto loaded = gw::app::reload(config_path_, *started_, rules_, *dispatcher_, *client_,
-                                    *readiness_, *listener_)) {
+                                    *readiness_, *listener_, metrics_)) {
     current_ = std::move(loaded);
     if (console_ && current_->console) {
       if (const std::string problem = console_->reload(*current_->console); !problem.empty()) {

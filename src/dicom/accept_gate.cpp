@@ -30,12 +30,14 @@ constexpr std::size_t kListenSockets = 2;
 }  // namespace
 
 AcceptGate::AcceptGate(int listen_fd, int tls_listen_fd, TlsServerContext* tls,
-                       std::chrono::milliseconds acse_timeout, std::size_t max_request_bytes)
+                       std::chrono::milliseconds acse_timeout, std::size_t max_request_bytes,
+                       metrics::GatewayMetrics& metrics)
     : listen_fd_(listen_fd),
       tls_listen_fd_(tls_listen_fd),
       tls_(tls),
       acse_timeout_(acse_timeout),
-      max_request_bytes_(max_request_bytes) {}
+      max_request_bytes_(max_request_bytes),
+      metrics_(metrics) {}
 
 void AcceptGate::poll_once(std::chrono::milliseconds slice, const Ready& ready) {
   std::vector<pollfd> fds{pollfd{listen_fd_, POLLIN, 0}, pollfd{tls_listen_fd_, POLLIN, 0}};
@@ -76,7 +78,7 @@ void AcceptGate::advance_pending(const std::vector<pollfd>& fds, const Ready& re
           .kv("peer", c.peer())
           .kv("reason", "tls_handshake_failed")
           .kv("detail", c.handshake_failure());
-      count_rejection("tls_handshake_failed");
+      metrics_.association_rejected("tls_handshake_failed");
     } else if (state == RequestState::closed) {
       log::debug("connection_closed_before_request").kv("peer", c.peer());
     } else if (now >= c.deadline()) {
@@ -114,7 +116,7 @@ void AcceptGate::accept_new(int listen_fd) {
 
 void AcceptGate::drop(const PendingConnection& connection, std::string_view reason) {
   log_rejection("association_rejected", "", connection.peer(), reason);
-  count_rejection(reason);
+  metrics_.association_rejected(reason);
 }
 
 void AcceptGate::bound_memory() {

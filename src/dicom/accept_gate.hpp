@@ -16,13 +16,14 @@
 #include <string_view>
 #include <vector>
 
+#include "gateway/metrics/gateway_metrics.hpp"
 #include "pending_connection.hpp"
 
 namespace gw::dicom {
 
 class TlsServerContext;
 
-/// Used by the accept thread only. Borrows the listening sockets and the TLS context, which
+/// Used by the accept thread only. Borrows the listening sockets, the TLS context and the metrics, which
 /// must outlive it; owns the pending connections (closed on destruction).
 class AcceptGate {
  public:
@@ -33,7 +34,8 @@ class AcceptGate {
   /// `tls_listen_fd` -1 (and `tls` null) without a TLS port. A request announced longer than
   /// `max_request_bytes` is never read.
   AcceptGate(int listen_fd, int tls_listen_fd, TlsServerContext* tls,
-             std::chrono::milliseconds acse_timeout, std::size_t max_request_bytes);
+             std::chrono::milliseconds acse_timeout, std::size_t max_request_bytes,
+             metrics::GatewayMetrics& metrics);
 
   /// Waits at most `slice` (less when a deadline is nearer) for any socket, then advances
   /// the pending connections, drops those past their deadline, and accepts new ones.
@@ -44,7 +46,7 @@ class AcceptGate {
   void advance_pending(const std::vector<pollfd>& fds, const Ready& ready);
   void accept_new(int listen_fd);
   /// Logs and counts an association refused before its request was whole.
-  static void drop(const PendingConnection& connection, std::string_view reason);
+  void drop(const PendingConnection& connection, std::string_view reason);
   /// Drops the oldest connections while the requests in memory exceed their budget.
   void bound_memory();
 
@@ -53,6 +55,7 @@ class AcceptGate {
   TlsServerContext* tls_;
   std::chrono::milliseconds acse_timeout_;
   std::size_t max_request_bytes_;
+  metrics::GatewayMetrics& metrics_;
   std::vector<PendingConnection> pending_;  // oldest first
 };
 

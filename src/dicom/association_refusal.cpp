@@ -5,14 +5,8 @@
 #include <cstring>
 
 #include "gateway/log/log.hpp"
-#include "gateway/metrics/registry.hpp"
 
 namespace gw::dicom {
-
-void count_rejection(std::string_view reason) {
-  metrics::counter("dicom_gateway_associations_rejected_total", {{"reason", std::string(reason)}})
-      .inc();
-}
 
 void log_rejection(const char* event, const std::string& calling_ae, const std::string& peer,
                    std::string_view reason) {

@@ -1,5 +1,5 @@
 #pragma once
-// How the listener answers, counts and logs an association it refuses; internal to the
+// How the listener answers and logs an association it refuses; internal to the
 // listener.
 #include <dcmtk/dcmnet/assoc.h>
 
@@ -9,9 +9,6 @@
 #include "gateway/domain/caller_policy.hpp"
 
 namespace gw::dicom {
-
-/// One more `dicom_gateway_associations_rejected_total{reason}`.
-void count_rejection(std::string_view reason);
 
 /// One warning line: `event` with the caller's AE title and address and the reason (no patient
 /// data reaches an association's negotiation).

@@ -24,7 +24,7 @@
 #include "association_refusal.hpp"
 #include "dataset_facts.hpp"
 #include "gateway/log/log.hpp"
-#include "gateway/metrics/registry.hpp"
+#include "gateway/metrics/gateway_metrics.hpp"
 #include "gateway_transport.hpp"
 #include "raw_socket.hpp"
 #include "storage_scp.hpp"
@@ -51,6 +51,10 @@ class DicomListener::Impl {
       : settings_(std::move(settings)), sink_(sink), transport_(settings_.idle_timeout) {
     if (!settings_.policy) settings_.policy = std::make_shared<const CallerPolicy>();
     policy_ = settings_.policy;
+    if (!settings_.metrics) {
+      own_metrics_ = std::make_unique<metrics::GatewayMetrics>();
+      settings_.metrics = own_metrics_.get();
+    }
   }
 
   ~Impl() {
@@ -157,7 +161,7 @@ class DicomListener::Impl {
 
   void accept_loop() {
     AcceptGate gate(listen_fd_, tls_listen_fd_, tls_context_.get(), settings_.acse_timeout,
-                    dcmAssociatePDUSizeLimit.get());
+                    dcmAssociatePDUSizeLimit.get(), *settings_.metrics);
     while (!stopping_) {
       gate.poll_once(kPollSlice, [this](PendingConnection& connection) { receive(connection); });
     }
@@ -180,7 +184,7 @@ class DicomListener::Impl {
     transport_.hand_over(nullptr, {});  // frees what DCMTK never took
     if (status.bad()) {
       log_rejection("association_receive_failed", "", peer, status.text());
-      count_rejection("receive_failed");
+      settings_.metrics->association_rejected("receive_failed");
       if (assoc) {
         ASC_dropAssociation(assoc);
         ASC_destroyAssociation(&assoc);
@@ -228,7 +232,7 @@ class DicomListener::Impl {
         queue_.push_back(Job{assoc, request.calling_ae, peer, decision.counts_toward_caller,
                              std::move(state)});
         ready_.notify_one();
-        metrics::counter("dicom_gateway_associations_total").inc();
+        settings_.metrics->association_accepted(request.calling_ae);
         return;
       }
     }
@@ -236,7 +240,7 @@ class DicomListener::Impl {
     log::debug("association_rejected_detail")
         .kv("called_ae", request.called_ae)
         .kv("verification_only", request.verification_only);
-    count_rejection(reason);
+    settings_.metrics->association_rejected(reason);
     T_ASC_RejectParameters reject = reject_parameters(refusal);
     ASC_rejectAssociation(assoc, &reject);
     ASC_dropAssociation(assoc);
@@ -266,7 +270,8 @@ class DicomListener::Impl {
         // A fresh SCP per association: DcmThreadSCP::run() leaves the finished association
         // attached to the object (its socket in CLOSE-WAIT, the object refusing the next
         // one); only DcmSCP's destructor drops and frees it, as DcmSCPPool relies on.
-        StorageScp scp(sink_, settings_.incoming_dir, settings_.limits, settings_.commitments);
+        StorageScp scp(sink_, *settings_.metrics, settings_.incoming_dir, settings_.limits,
+                       settings_.commitments);
         scp.setSharedConfig(*shared_config_);
         scp.set_presentation(settings_.presentation);
         scp.serve(job.assoc);
@@ -277,7 +282,7 @@ class DicomListener::Impl {
       }
       if (job.state && job.state->idle_expired) {
         log_rejection("association_aborted", job.calling_ae, job.peer, "idle_timeout");
-        count_rejection("idle_timeout");
+        settings_.metrics->association_rejected("idle_timeout");
       }
       {
         std::lock_guard lock(mutex_);
@@ -292,6 +297,7 @@ class DicomListener::Impl {
   }
 
   ListenerSettings settings_;
+  std::unique_ptr<metrics::GatewayMetrics> own_metrics_;  // when settings_ named none
   InstanceSink& sink_;
   GatewayTransportLayer transport_;  // outlives network_ (declared before it)
   DcmSCPConfig config_;

@@ -8,7 +8,6 @@
 #include "commitment_dataset.hpp"
 #include "dataset_facts.hpp"
 #include "gateway/log/log.hpp"
-#include "gateway/metrics/registry.hpp"
 #include "storage_scp.hpp"
 
 namespace gw::dicom {
@@ -40,9 +39,7 @@ OFCondition StorageScp::handle_commitment(T_DIMSE_N_ActionRQ& request,
         .kv("transaction_uid", commitment.transaction_uid)
         .kv("reason", domain::to_string(refusal))
         .kv("status", static_cast<int>(status));
-    metrics::counter("dicom_gateway_commitment_requests_total",
-                     {{"result", std::string(domain::to_string(refusal))}})
-        .inc();
+    metrics_.commitment_request(domain::to_string(refusal));
   }
   cond = sendACTIONResponse(context_id, request.MessageID, UID_StorageCommitmentPushModelSOPClass,
                             UID_StorageCommitmentPushModelSOPInstance, status);

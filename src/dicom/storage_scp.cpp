@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <system_error>
@@ -16,7 +17,6 @@
 #include "dataset_facts.hpp"
 #include "dataset_scanner.hpp"
 #include "gateway/log/log.hpp"
-#include "gateway/metrics/registry.hpp"
 #include "presentation_contexts.hpp"
 #include "store_status_table.hpp"
 
@@ -72,9 +72,10 @@ TagKind dictionary_kind(std::uint32_t tag) {
 
 }  // namespace
 
-StorageScp::StorageScp(InstanceSink& sink, std::filesystem::path incoming_dir, ReceiveLimits limits,
+StorageScp::StorageScp(InstanceSink& sink, metrics::GatewayMetrics& metrics,
+                       std::filesystem::path incoming_dir, ReceiveLimits limits,
                        CommitmentSink* commitments)
-    : sink_(sink), incoming_dir_(std::move(incoming_dir)), limits_(limits), commitments_(commitments) {}
+    : sink_(sink), metrics_(metrics), incoming_dir_(std::move(incoming_dir)), limits_(limits), commitments_(commitments) {}
 
 std::optional<StoreResult> StorageScp::check_limits(const std::filesystem::path& file) const {
   std::error_code ec;
@@ -156,7 +157,7 @@ void StorageScp::notifyDIMSEError(const OFCondition& cond) {
       .kv("reason", "dimse_error")
       .kv("detail", cond.text())
       .kv("instances", instances_);
-  metrics::counter("dicom_gateway_associations_rejected_total", {{"reason", "dimse_error"}}).inc();
+  metrics_.association_rejected("dimse_error");
 }
 
 void StorageScp::notifyAssociationTermination() {
@@ -180,6 +181,7 @@ OFCondition StorageScp::handleIncomingCommand(T_DIMSE_Message* message,
 
 OFCondition StorageScp::handle_store(T_DIMSE_C_StoreRQ& request,
                                      T_ASC_PresentationContextID context_id) {
+  const auto started = std::chrono::steady_clock::now();  // dicom_gateway_cstore_duration_seconds
   OFCondition network_status = EC_Normal;
   StoreResult result;
   try {
@@ -199,14 +201,13 @@ OFCondition StorageScp::handle_store(T_DIMSE_C_StoreRQ& request,
     detail.putAndInsertString(DCM_ErrorComment, result.comment.substr(0, 64).c_str());
   }
   const bool with_detail = result.status != StoreStatus::stored && !result.comment.empty();
-  if (result.status != StoreStatus::stored) {
-    char hex[8];
-    std::snprintf(hex, sizeof hex, "%04X", static_cast<unsigned>(dimse_status(result.status)));
-    metrics::counter("dicom_gateway_store_failures_total", {{"status", hex}}).inc();
-  }
-  return sendSTOREResponse(context_id, request.MessageID, request.AffectedSOPClassUID,
-                           request.AffectedSOPInstanceUID, dimse_status(result.status),
-                           with_detail ? &detail : nullptr);
+  if (result.status != StoreStatus::stored) metrics_.store_failed(dimse_status(result.status));
+  const OFCondition sent = sendSTOREResponse(context_id, request.MessageID, request.AffectedSOPClassUID,
+                                             request.AffectedSOPInstanceUID, dimse_status(result.status),
+                                             with_detail ? &detail : nullptr);
+  metrics_.cstore_finished(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  return sent;
 }
 
 StoreResult StorageScp::receive_and_store(T_DIMSE_C_StoreRQ& request,
@@ -310,8 +311,7 @@ void StorageScp::account(const StoreResult& result, const ReceivedInstance& inst
     return;
   }
   ++instances_;
-  metrics::counter("dicom_gateway_instances_received_total").inc();
-  metrics::counter("dicom_gateway_received_bytes_total").inc(static_cast<std::uint64_t>(instance.bytes));
+  metrics_.instance_received(association_.calling_ae, static_cast<std::uint64_t>(instance.bytes));
 }
 
 StudyFacts StorageScp::read_facts(DcmDataset& dataset) const {

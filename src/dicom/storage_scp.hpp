@@ -10,17 +10,19 @@
 #include "gateway/dicom/instance_sink.hpp"
 #include "gateway/dicom/receive_limits.hpp"
 #include "gateway/domain/presentation_policy.hpp"
+#include "gateway/metrics/gateway_metrics.hpp"
 #include "gateway/storage/early_writeback.hpp"
 
 namespace gw::dicom {
 
 /// Serves one association at a time on the thread that calls run(). Reused for many
-/// associations by its worker thread; the sink must outlive it.
+/// associations by its worker thread; the sink and the metrics must outlive it.
 class StorageScp : public DcmThreadSCP {
  public:
   /// `commitments` (borrowed, may be null: Storage Commitment is then not negotiated) must
   /// outlive it too.
-  StorageScp(InstanceSink& sink, std::filesystem::path incoming_dir, ReceiveLimits limits = {},
+  StorageScp(InstanceSink& sink, metrics::GatewayMetrics& metrics,
+             std::filesystem::path incoming_dir, ReceiveLimits limits = {},
              CommitmentSink* commitments = nullptr);
 
   /// Serves `assoc` to its end, then drops and destroys it. Called by the worker thread.
@@ -65,6 +67,7 @@ class StorageScp : public DcmThreadSCP {
   std::optional<StoreResult> check_limits(const std::filesystem::path& file) const;
 
   InstanceSink& sink_;
+  metrics::GatewayMetrics& metrics_;
   std::filesystem::path incoming_dir_;
   ReceiveLimits limits_;
   const PresentationPolicy* presentation_ = nullptr;  // borrowed; null: the defaults

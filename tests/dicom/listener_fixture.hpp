@@ -11,7 +11,7 @@
 
 #include "dicom_sender.hpp"
 #include "gateway/dicom/dicom_listener.hpp"
-#include "gateway/metrics/registry.hpp"
+#include "gateway/metrics/gateway_metrics.hpp"
 #include "temp_dir.hpp"
 #include "test_pki.hpp"
 
@@ -47,6 +47,7 @@ class ListenerFixture : public testing::Test {
     settings_.port = 0;
     settings_.max_associations = 4;
     settings_.incoming_dir = dir_ / "incoming";
+    settings_.metrics = &metrics_;
   }
 
   void start() {
@@ -55,11 +56,20 @@ class ListenerFixture : public testing::Test {
     options_.port = listener_->port();
   }
 
-  static std::uint64_t rejected(const std::string& reason) {
-    return metrics::counter("dicom_gateway_associations_rejected_total", {{"reason", reason}})
-        .value();
+  /// dicom_gateway_associations_rejected_total{reason} as this listener counted it.
+  std::uint64_t rejected(const std::string& reason) {
+    for (const auto& family : metrics_.registry().Collect()) {
+      if (family.name != "dicom_gateway_associations_rejected_total") continue;
+      for (const auto& m : family.metric) {
+        if (!m.label.empty() && m.label[0].value == reason) {
+          return static_cast<std::uint64_t>(m.counter.value);
+        }
+      }
+    }
+    return 0;
   }
 
+  metrics::GatewayMetrics metrics_;
   TempDir dir_;
   AcceptingSink sink_{dir_ / "kept"};
   dicom::ListenerSettings settings_;

@@ -13,6 +13,10 @@
 #include "gateway/config/config.hpp"
 #include "gateway/events/event_bus.hpp"
 
+namespace gw::metrics {
+class GatewayMetrics;
+}
+
 namespace gw::alerts {
 
 namespace detail {
@@ -37,8 +41,10 @@ class WebhookNotifier {
  public:
   /// Applies `settings` (reads each secret_file, builds TLS contexts). Throws
   /// boost::system::system_error (an alerts_errc) when they cannot be applied: start-up only.
+  /// `metrics` (borrowed; must outlive `io`'s io_context, as senders count after a stop)
+  /// counts deliveries; null: a private one.
   WebhookNotifier(boost::asio::any_io_executor io, const config::AlertSettings& settings,
-                  std::string gateway_name);
+                  std::string gateway_name, metrics::GatewayMetrics* metrics = nullptr);
   ~WebhookNotifier();  // stop()
   WebhookNotifier(const WebhookNotifier&) = delete;
   WebhookNotifier& operator=(const WebhookNotifier&) = delete;

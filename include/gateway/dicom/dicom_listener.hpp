@@ -13,6 +13,10 @@
 #include "gateway/domain/caller_policy.hpp"
 #include "gateway/domain/presentation_policy.hpp"
 
+namespace gw::metrics {
+class GatewayMetrics;
+}
+
 namespace gw::dicom {
 
 /// A second port speaking DICOM over TLS (PS3.15 B.9, BCP 195), served by the same workers
@@ -41,6 +45,9 @@ struct ListenerSettings {
   ReceiveLimits limits;                // dicom.limits and the spool's reserve, per C-STORE
   std::optional<TlsListenerSettings> tls;  // absent: no TLS port
   CommitmentSink* commitments = nullptr;   // borrowed, outlives the listener; null: no Storage Commitment
+  // Borrowed, outlives the listener; null: the listener counts into a private one (a test
+  // that does not read its metrics).
+  metrics::GatewayMetrics* metrics = nullptr;
 };
 
 /// Accepts associations and serves C-ECHO and C-STORE on them. Owns its threads; the sink

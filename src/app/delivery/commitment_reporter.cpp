@@ -5,7 +5,6 @@
 
 #include "gateway/fault/crash_point.hpp"
 #include "gateway/log/log.hpp"
-#include "gateway/metrics/registry.hpp"
 
 namespace gw::app {
 namespace {
@@ -28,27 +27,10 @@ std::pair<std::size_t, std::size_t> tally(const std::vector<domain::CommitmentIt
 
 }  // namespace
 
-void describe_commitment_metrics() {
-  using metrics::Type;
-  auto& r = metrics::registry();
-  r.describe("dicom_gateway_commitment_requests_total", Type::counter,
-             "Storage Commitment requests (N-ACTION), by result: accepted or why refused.");
-  r.describe("dicom_gateway_commitment_instances_total", Type::counter,
-             "Instances named by resolved Storage Commitment requests, by result: committed or "
-             "the Failure Reason (0112, 0119, 0110).");
-  r.describe("dicom_gateway_commitment_reports_total", Type::counter,
-             "Storage Commitment report deliveries (N-EVENT-REPORT), by path and outcome.");
-  r.describe("dicom_gateway_commitment_reports_pending", Type::gauge,
-             "Storage Commitment requests whose report is not yet delivered.");
-  metrics::counter("dicom_gateway_commitment_requests_total", {{"result", "accepted"}});
-  metrics::counter("dicom_gateway_commitment_instances_total", {{"result", "committed"}});
-  metrics::gauge("dicom_gateway_commitment_reports_pending");
-}
-
 CommitmentReporter::CommitmentReporter(registry::StudyRegistry& registry,
                                        std::vector<domain::DicomPeer> peers,
                                        dicom::CommitmentReportSender& sender, Options options)
-    : registry_(registry), peers_(std::move(peers)), sender_(sender), options_(std::move(options)) {
+    : registry_(registry), peers_(std::move(peers)), sender_(sender), options_(std::move(options)), metrics_(options_.metrics) {
   if (!options_.random) {
     options_.random = [engine = std::mt19937_64(std::random_device{}())]() mutable {
       return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
@@ -97,7 +79,7 @@ domain::CommitmentRefusal CommitmentReporter::accept(const domain::CommitmentReq
         .kv("calling_ae", request.requester_ae)
         .kv("instances", static_cast<std::uint64_t>(request.items.size()))
         .kv("repeated", recorded == registry::StudyRegistry::CommitmentRecorded::repeated);
-    metrics::counter("dicom_gateway_commitment_requests_total", {{"result", "accepted"}}).inc();
+    metrics_->commitment_request("accepted");
     return domain::CommitmentRefusal::none;
   } catch (const std::exception& e) {
     log::error("commitment_not_recorded")
@@ -222,9 +204,7 @@ void CommitmentReporter::deliver(const domain::CommitmentRecord& record) {
         .kv("requester_ae", record.request.requester_ae)
         .kv("attempts", record.attempts)
         .kv("last_error", record.last_error);
-    metrics::counter("dicom_gateway_commitment_reports_total",
-                     {{"via", "new_association"}, {"outcome", "abandoned"}})
-        .inc();
+    metrics_->commitment_report("new_association", "abandoned");
     return;
   }
   domain::CommitmentRequest resolved;
@@ -258,10 +238,8 @@ domain::CommitmentRequest CommitmentReporter::resolve(const domain::CommitmentRe
   fault::crash_point("commitment_resolved");
   const auto [committed, failed] = tally(resolved.items);
   for (const auto& item : resolved.items) {
-    metrics::counter("dicom_gateway_commitment_instances_total",
-                     {{"result", item.failure == domain::CommitFailure::none ? "committed"
-                                                                             : hex(item.failure)}})
-        .inc();
+    metrics_->commitment_instances(
+        item.failure == domain::CommitFailure::none ? "committed" : hex(item.failure), 1);
   }
   log::info("commitment_resolved")
       .kv("transaction_uid", resolved.transaction_uid)
@@ -280,9 +258,7 @@ void CommitmentReporter::delivered(const domain::CommitmentRequest& resolved, st
       .kv("committed", static_cast<std::uint64_t>(committed))
       .kv("failed", static_cast<std::uint64_t>(failed))
       .kv("via", via);
-  metrics::counter("dicom_gateway_commitment_reports_total",
-                   {{"via", std::string(via)}, {"outcome", "delivered"}})
-      .inc();
+  metrics_->commitment_report(via, "delivered");
 }
 
 void CommitmentReporter::schedule_retry(const domain::CommitmentRecord& record,
@@ -296,9 +272,7 @@ void CommitmentReporter::schedule_retry(const domain::CommitmentRecord& record,
       .kv("attempt", record.attempts + 1)
       .kv("reason", error)
       .kv("retry_in_ms", static_cast<std::int64_t>(delay.count()));
-  metrics::counter("dicom_gateway_commitment_reports_total",
-                   {{"via", "new_association"}, {"outcome", "failed"}})
-      .inc();
+  metrics_->commitment_report("new_association", "failed");
 }
 
 }  // namespace gw::app

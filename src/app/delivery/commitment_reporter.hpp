@@ -16,6 +16,7 @@
 #include "gateway/dicom/commitment_report_sender.hpp"
 #include "gateway/dicom/commitment_sink.hpp"
 #include "gateway/domain/retry_policy.hpp"
+#include "gateway/metrics/gateway_metrics.hpp"
 #include "gateway/domain/storage_commitment.hpp"
 #include "gateway/registry/study_registry.hpp"
 #include "wall_clock.hpp"
@@ -33,6 +34,7 @@ class CommitmentReporter final : public dicom::CommitmentSink {
     std::chrono::milliseconds give_up_after{std::chrono::hours(24 * 7)};
     WallClock clock = now_ms;
     std::function<double()> random;  // uniform in [0, 1); unset: std::random_device-seeded
+    metrics::GatewayMetrics* metrics = nullptr;  // borrowed, outlives the reporter; null: its own
   };
   CommitmentReporter(registry::StudyRegistry& registry, std::vector<domain::DicomPeer> peers,
                      dicom::CommitmentReportSender& sender, Options options);
@@ -73,6 +75,7 @@ class CommitmentReporter final : public dicom::CommitmentSink {
   const std::vector<domain::DicomPeer> peers_;
   dicom::CommitmentReportSender& sender_;
   Options options_;
+  metrics::MetricsHandle metrics_;
 
   std::mutex mutex_;  // guards the four below
   std::condition_variable changed_;
@@ -81,8 +84,5 @@ class CommitmentReporter final : public dicom::CommitmentSink {
   bool stopping_ = false;
   std::thread thread_;
 };
-
-/// The # HELP lines of the Storage Commitment metrics (requests, instances, reports).
-void describe_commitment_metrics();
 
 }  // namespace gw::app

@@ -6,7 +6,6 @@
 
 #include "gateway/fault/crash_point.hpp"
 #include "gateway/log/log.hpp"
-#include "gateway/metrics/registry.hpp"
 
 namespace gw::app {
 namespace {
@@ -27,6 +26,7 @@ RegistrationDispatcher::RegistrationDispatcher(boost::asio::io_context& io,
       registry_(registry),
       client_(client),
       settings_(std::move(settings)),
+      metrics_(settings_.metrics),
       timer_(io),
       rng_(settings_.seed ? settings_.seed : std::random_device{}()) {}
 
@@ -126,7 +126,7 @@ void RegistrationDispatcher::pump() {
     unwritten_.clear();
     if (write_backoff_ms_ > 0) log::info("registry_update_recovered");
     write_backoff_ms_ = 0;
-    for (const auto& [outcome, transition] : written) report(outcome, transition);
+    for (const auto& [outcome, transition] : written) report(outcome, transition, *metrics_);
   } catch (const std::exception& e) {
     // Kept, not dropped: the outcomes are tried again after a growing pause, and logged once.
     if (write_backoff_ms_ == 0) {
@@ -191,10 +191,7 @@ void RegistrationDispatcher::route_stable_studies(registry::TimestampMs t) {
     for (const auto& study : registry_.stable(t, 100)) {
       const registry::NewStudy routed = settings_.route_stable(study);
       if (!registry_.route_stable(study.study_instance_uid, routed, t)) continue;
-      metrics::counter("dicom_gateway_studies_routed_total",
-                       {{"action", routed.state == registry::StudyState::ignored ? "ignore"
-                                                                                 : "register"}})
-          .inc();
+      metrics_->study_routed(routed.state == registry::StudyState::ignored);
     }
   } catch (const std::exception& e) {
     log::error("registry_update_failed").kv("reason", e.what());
@@ -326,9 +323,7 @@ void RegistrationDispatcher::on_outcome(const registry::StudyRecord& study,
                               std::chrono::steady_clock::now() - started)
                               .count();
   const std::string name = attempt_name(outcome, via);
-  metrics::counter("dicom_gateway_registration_attempts_total", {{"outcome", name}}).inc();
-  metrics::histogram("dicom_gateway_registration_duration_seconds")
-      .observe(static_cast<double>(elapsed_ms) / 1000.0);
+  metrics_->registration_attempt(name, static_cast<double>(elapsed_ms) / 1000.0);
   if (stopped_ && outcome.kind == Kind::transient) {
     // Cancelled by the stop (or failed during it): the row stays in_flight, exactly as a
     // crash would leave it, and the next start looks the study up before sending again.

@@ -36,6 +36,7 @@ struct DispatchSettings {
   // deterministic simulation, which owns time).
   bool self_schedule = true;
   std::uint64_t seed = 0;  // the backoff jitter's seed; 0: a random one
+  metrics::GatewayMetrics* metrics = nullptr;  // borrowed, outlives the dispatcher; null: its own
 };
 
 /// Lives on one io_context thread: every member runs there, except wake(), which any
@@ -109,6 +110,7 @@ class RegistrationDispatcher : public std::enable_shared_from_this<RegistrationD
   registry::StudyRegistry& registry_;
   viewer::ViewerClient& client_;
   DispatchSettings settings_;
+  metrics::MetricsHandle metrics_;
   boost::asio::steady_timer timer_;
   std::set<std::string> in_flight_;  // requests on the wire
   // Claimed (durably in_flight) but not sent yet: the next free slot takes one at once, with

@@ -1,7 +1,7 @@
 #include "registration_outcome.hpp"
 
 #include "gateway/log/log.hpp"
-#include "gateway/metrics/registry.hpp"
+#include "gateway/metrics/gateway_metrics.hpp"
 
 namespace gw::app {
 namespace {
@@ -60,11 +60,10 @@ std::string attempt_name(const viewer::CreateOutcome& outcome, std::string_view 
   return std::string(via) + "_" + std::string(outcome_name(outcome.kind));
 }
 
-void report(const StudyOutcome& o, const domain::Transition& t) {
+void report(const StudyOutcome& o, const domain::Transition& t, metrics::GatewayMetrics& metrics) {
   using domain::StudyState;
   if (t.to == StudyState::registered) {
-    metrics::gauge("dicom_gateway_last_registration_timestamp_seconds")
-        .set(static_cast<double>(o.attempt.at) / 1000.0);
+    metrics.study_registered(static_cast<double>(o.attempt.at) / 1000.0);
     log::info("study_registered")
         .kv("study_uid", o.uid)
         .kv("study_id", o.event.study_id)

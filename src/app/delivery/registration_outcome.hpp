@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "gateway/domain/study_lifecycle.hpp"
+#include "gateway/metrics/gateway_metrics.hpp"
 #include "gateway/registry/study_record.hpp"
 #include "gateway/viewer/viewer_client.hpp"
 
@@ -40,6 +41,7 @@ domain::LifecycleEvent event_for(const viewer::CreateOutcome& outcome, double ji
 std::string attempt_name(const viewer::CreateOutcome& outcome, std::string_view via);
 
 /// Logs what `transition` did for `outcome`, after its commit; updates the metrics.
-void report(const StudyOutcome& outcome, const domain::Transition& transition);
+void report(const StudyOutcome& outcome, const domain::Transition& transition,
+            metrics::GatewayMetrics& metrics);
 
 }  // namespace gw::app

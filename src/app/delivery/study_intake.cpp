@@ -7,7 +7,6 @@
 
 #include "gateway/domain/uid.hpp"
 #include "gateway/log/log.hpp"
-#include "gateway/metrics/registry.hpp"
 #include "gateway/routing/rule_set.hpp"
 #include "gateway/viewer/wire_format.hpp"
 #include "gateway/domain/study_facts_json.hpp"
@@ -19,6 +18,7 @@ StudyIntake::StudyIntake(storage::Spool& spool, registry::StudyRegistry& registr
       registry_(registry),
       rules_(std::move(rules)),
       wakeup_(std::move(wakeup)),
+      metrics_(options.metrics),
       stable_after_(options.stable_after),
       keep_duplicates_(options.keep_duplicates),
       clock_(std::move(options.clock)),
@@ -123,9 +123,7 @@ void StudyIntake::record(const dicom::ReceivedInstance& instance,
   log_routed("study_first_seen", instance.study_instance_uid, *routed, instance.association.calling_ae);
   const registry::StudyState state = routed->state;
   if (state != registry::StudyState::receiving) {
-    metrics::counter("dicom_gateway_studies_routed_total",
-                     {{"action", state == registry::StudyState::ignored ? "ignore" : "register"}})
-        .inc();
+    metrics_->study_routed(state == registry::StudyState::ignored);
   }
   // A receiving study wakes the dispatcher too, so its timer covers the quiet period.
   if (state != registry::StudyState::ignored) wakeup_();

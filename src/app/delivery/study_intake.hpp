@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "gateway/dicom/instance_sink.hpp"
+#include "gateway/metrics/gateway_metrics.hpp"
 #include "gateway/registry/study_registry.hpp"
 #include "gateway/storage/spool.hpp"
 #include "recent_studies.hpp"
@@ -38,6 +39,7 @@ class StudyIntake : public dicom::InstanceSink {
     // Called on the worker's thread after each recorded arrival (the console's live view):
     // the study, and whether this arrival created it. Must only copy and post.
     std::function<void(const std::string& study_uid, bool created, registry::TimestampMs at)> on_recorded;
+    metrics::GatewayMetrics* metrics = nullptr;  // borrowed, outlives the intake; null: its own
   };
   StudyIntake(storage::Spool& spool, registry::StudyRegistry& registry, RulesSource rules,
               Wakeup wakeup, Options options);
@@ -70,6 +72,7 @@ class StudyIntake : public dicom::InstanceSink {
   registry::StudyRegistry& registry_;
   RulesSource rules_;
   Wakeup wakeup_;
+  metrics::MetricsHandle metrics_;
   std::optional<std::chrono::milliseconds> stable_after_;
   bool keep_duplicates_;
   WallClock clock_;

@@ -2,8 +2,8 @@
 
 #include <unistd.h>
 
-#include "gateway/metrics/registry.hpp"
-#include "gateway_metrics.hpp"
+#include "gateway/metrics/gateway_metrics.hpp"
+#include "waiting_state.hpp"
 
 namespace gw::app {
 namespace {
@@ -14,9 +14,11 @@ double seconds_since_epoch(std::chrono::system_clock::time_point t) {
 
 }  // namespace
 
-Readiness::Readiness(registry::StudyRegistry& registry, std::filesystem::path database,
-                     std::filesystem::path spool_dir, std::chrono::milliseconds alarm_after)
+Readiness::Readiness(registry::StudyRegistry& registry, const metrics::GatewayMetrics& metrics,
+                     std::filesystem::path database, std::filesystem::path spool_dir,
+                     std::chrono::milliseconds alarm_after)
     : registry_(registry),
+      metrics_(metrics),
       database_(std::move(database)),
       spool_dir_(std::move(spool_dir)),
       alarm_after_ms_(alarm_after.count()) {}
@@ -34,8 +36,8 @@ std::string Readiness::not_ready_reason() const {
   const double alarm_after = static_cast<double>(alarm_after_ms_.load()) / 1000.0;
   const double waiting = oldest_pending_age_seconds(registry_);
   if (waiting > alarm_after) {
-    double last = metrics::gauge("dicom_gateway_last_registration_timestamp_seconds").value();
-    if (last == 0) last = seconds_since_epoch(started_);
+    // None since start: measured from the start, so a fresh gateway is given alarm_after.
+    const double last = metrics_.last_registration().value_or(seconds_since_epoch(started_));
     if (seconds_since_epoch(std::chrono::system_clock::now()) - last > alarm_after) {
       return "nothing could be registered for " + std::to_string(static_cast<long>(alarm_after)) +
              " s while studies wait";

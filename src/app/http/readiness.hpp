@@ -8,15 +8,19 @@
 namespace gw::registry {
 class StudyRegistry;
 }
+namespace gw::metrics {
+class GatewayMetrics;
+}
 
 namespace gw::app {
 
-/// Read on the io thread (scrapes); set_* may be called from any thread. The registry must
-/// outlive it.
+/// Read on the io thread (scrapes); set_* may be called from any thread. The registry and the
+/// metrics (which know the last registration) must outlive it.
 class Readiness {
  public:
-  Readiness(registry::StudyRegistry& registry, std::filesystem::path database,
-            std::filesystem::path spool_dir, std::chrono::milliseconds alarm_after);
+  Readiness(registry::StudyRegistry& registry, const metrics::GatewayMetrics& metrics,
+            std::filesystem::path database, std::filesystem::path spool_dir,
+            std::chrono::milliseconds alarm_after);
 
   void set_listening(bool listening) noexcept { listening_ = listening; }
   void set_alarm_after(std::chrono::milliseconds alarm_after) noexcept {
@@ -30,6 +34,7 @@ class Readiness {
 
  private:
   registry::StudyRegistry& registry_;
+  const metrics::GatewayMetrics& metrics_;
   std::filesystem::path database_;
   std::filesystem::path spool_dir_;
   std::atomic<std::int64_t> alarm_after_ms_;
