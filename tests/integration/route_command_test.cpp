@@ -289,7 +289,8 @@ TEST(Route, TheSimulatedAssociationIsMatchedByCalledAeAndPeerAddress) {
 
   EXPECT_EQ(route({"--config", rules, "--peer-address", "not-an-ip", fixture("cr_no_description")},
                   output),
-            1);
+            2)
+      << "a malformed argument is a usage error";
   EXPECT_TRUE(contains(output, "not-an-ip is not an IP address")) << output;
 }
 
