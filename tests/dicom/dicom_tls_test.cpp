@@ -38,7 +38,7 @@ class DicomTls : public TlsListenerFixture {
   /// thread counts a failed handshake after its alert has left, so the sender can see the
   /// failure first and a single read races the count (seen under TSan, which slows the accept
   /// thread). Still exact: one failure must add exactly one.
-  static std::uint64_t handshake_failures_after(std::uint64_t before) {
+  std::uint64_t handshake_failures_after(std::uint64_t before) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
     while (rejected("tls_handshake_failed") == before &&
            std::chrono::steady_clock::now() < deadline) {

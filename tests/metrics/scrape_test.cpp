@@ -4,6 +4,8 @@
 // Grafana dashboard use present (so a rename cannot silently break them).
 #include <gtest/gtest.h>
 
+#include <signal.h>
+
 #include <cmath>
 #include <ctime>
 #include <fstream>
@@ -100,6 +102,25 @@ TEST_F(GatewayScrape, EveryFamilyFollowsTheNamingConventionsAndNoValueIsNegative
   send_one_study_and_a_stranger_echo();
   const auto problems = convention_problems(scrape());
   EXPECT_TRUE(problems.empty()) << testing::PrintToString(problems) << "\n" << text_;
+}
+
+TEST_F(GatewayScrape, AReloadAddsANewCallerAtZeroAndKeepsTheSeriesOfARemovedOne) {
+  send_one_study_and_a_stranger_echo();
+  std::string config = read_file(harness_.config_path());
+  const auto listed = config.find("    - { ae_title: CT_LISTED }");
+  ASSERT_NE(listed, std::string::npos) << config;
+  config.replace(listed, std::string("    - { ae_title: CT_LISTED }").size(), "    - { ae_title: MR_NEW }");
+  const auto scu = config.find("    - { ae_title: TEST_SCU }\n");
+  config.erase(scu, std::string("    - { ae_title: TEST_SCU }\n").size());
+  std::ofstream(harness_.config_path(), std::ios::trunc) << config;
+  ASSERT_EQ(::kill(harness_.gateway().pid(), SIGHUP), 0);
+  ASSERT_TRUE(harness_.gateway().wait_for_line("event=config_reloaded", std::chrono::seconds(10)));
+  SendOptions removed = harness_.sender();  // TEST_SCU, no longer listed: an echo is `other`
+  ASSERT_TRUE(echo(removed));
+  const Exposition e = scrape();
+  EXPECT_EQ(e.value("dicom_gateway_associations_total", {{"calling_ae", "MR_NEW"}}), 0) << text_;
+  EXPECT_EQ(e.value("dicom_gateway_associations_total", {{"calling_ae", "TEST_SCU"}}), 1) << text_;
+  EXPECT_EQ(e.value("dicom_gateway_associations_total", {{"calling_ae", "other"}}), 2) << text_;
 }
 
 TEST_F(GatewayScrape, EveryMetricTheAlertRulesAndTheDashboardUseIsScraped) {
