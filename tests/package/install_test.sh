@@ -14,6 +14,8 @@ set -euo pipefail
 source_dir=$(cd "$1" && pwd)
 build_dir=$(cd "$2" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=test_package.sh
+. "$here/test_package.sh"
 # shellcheck source=unit_runner.sh
 . "$here/unit_runner.sh"
 
@@ -59,30 +61,9 @@ restore_machine() {
 }
 trap restore_machine EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-
-# Polls "$@" once a second for up to $timeout seconds.
-wait_for() {
-  local timeout=$1; shift
-  for _ in $(seq "$timeout"); do
-    if "$@"; then return 0; fi
-    sleep 1
-  done
-  return 1
-}
 
 step "building the package from $build_dir"
-started=$SECONDS
-tree="$work/tree/dicom-gateway"
-mkdir -p "$tree"
-cp -a "$source_dir/CMakeLists.txt" "$source_dir/debian" "$source_dir/config" "$source_dir/docs" "$tree/"
-version=$("$source_dir/scripts/package-changelog" "$tree" "$source_dir")
-(cd "$tree" && GW_PREBUILT_BUILD_DIR="$build_dir" DEB_BUILD_OPTIONS=noddebs \
-   dpkg-buildpackage -b -us -uc >"$work/dpkg-buildpackage.log" 2>&1) ||
-  { cat "$work/dpkg-buildpackage.log" >&2; fail "dpkg-buildpackage failed"; }
-deb="$work/tree/dicom-gateway_${version}_$(dpkg --print-architecture).deb"
-[ -f "$deb" ] || fail "no $deb after dpkg-buildpackage"
-echo "built $(basename "$deb") in $((SECONDS - started)) s"
+build_test_package "$source_dir" "$build_dir" "$work"
 
 step "lintian"
 if command -v lintian >/dev/null; then
@@ -117,35 +98,12 @@ api_key=$(head -c 24 /dev/urandom | base64 | tr -d '/+=')
 install -m 0600 -o root -g root /dev/null /etc/dicom-gateway/api-key
 printf '%s\n' "$api_key" >/etc/dicom-gateway/api-key
 
-export SIMULATOR_API_KEY="$api_key"
-"$build_dir/tools/viewer_simulator/viewer-simulator" --listen 127.0.0.1 --port 0 \
-  --api-key-env SIMULATOR_API_KEY --cert-out "$work/viewer-ca.pem" >"$work/simulator.log" 2>&1 &
-simulator_pid=$!
-unset SIMULATOR_API_KEY
-wait_for 20 grep -q "listening on" "$work/simulator.log" ||
-  { cat "$work/simulator.log" >&2; fail "the viewer simulator did not start"; }
-base_url=$(sed -n 's/.*listening on \(https:[^ ]*\).*/\1/p' "$work/simulator.log")
+start_viewer_simulator "$api_key" "$work/simulator.log" "$work/viewer-ca.pem"
 install -m 0644 "$work/viewer-ca.pem" /etc/dicom-gateway/viewer-ca.pem
 
 dicom_port=$(free_port)
 metrics_port=$(free_port)
-python3 - "$config" "$base_url" "$dicom_port" "$metrics_port" <<'EDIT'
-import sys
-path, base_url, dicom_port, metrics_port = sys.argv[1:]
-text = open(path).read()
-edits = [
-    ("  bind: 0.0.0.0\n", "  bind: 127.0.0.1\n"),
-    ("  port: 11112\n", f"  port: {dicom_port}\n"),
-    ("  base_url: https://api.avarasoftware.com/v1\n", f"  base_url: {base_url}\n"),
-    ("  # ca_file: /etc/dicom-gateway/viewer-ca.pem", "  ca_file: /etc/dicom-gateway/viewer-ca.pem #"),
-    ("logging:\n", f"metrics:\n  listen: 127.0.0.1:{metrics_port}\nlogging:\n"),
-]
-for old, new in edits:
-    if old not in text:
-        sys.exit(f"the shipped {path} no longer has {old.strip()!r}; update this test's edit")
-    text = text.replace(old, new, 1)
-open(path, "w").write(text)
-EDIT
+edit_config "$config" "$base_url" "$dicom_port" "$metrics_port" || fail "could not edit $config"
 /usr/bin/dicom-gateway check-config --config "$config" || fail "check-config rejects the edited $config"
 
 step "starting the gateway as $unit would"
