@@ -41,15 +41,15 @@ credentials=
 
 restore_machine() {
   local status=$?
-  [ -n "$gateway_pid" ] && kill -KILL "$gateway_pid" 2>/dev/null || true
-  [ -n "$simulator_pid" ] && kill "$simulator_pid" 2>/dev/null || true
+  if [ -n "$gateway_pid" ]; then kill -KILL "$gateway_pid" 2>/dev/null || true; fi
+  if [ -n "$simulator_pid" ]; then kill "$simulator_pid" 2>/dev/null || true; fi
   if dpkg-query -W -f='${Status}' dicom-gateway 2>/dev/null | grep -qv "not-installed"; then
     echo "---- restoring the machine: dpkg --purge dicom-gateway"
     dpkg --purge dicom-gateway >/dev/null 2>&1 || true
   fi
   if [ "$user_existed" = no ] && getent passwd dicom-gateway >/dev/null; then
     userdel dicom-gateway 2>/dev/null || true
-    getent group dicom-gateway >/dev/null && groupdel dicom-gateway 2>/dev/null || true
+    if getent group dicom-gateway >/dev/null; then groupdel dicom-gateway 2>/dev/null || true; fi
   fi
   [ -n "$credentials" ] && rm -rf "$credentials"
   if [ "$status" -ne 0 ] && [ -f "$work/gateway.log" ]; then
@@ -84,7 +84,7 @@ getent passwd dicom-gateway >/dev/null || fail "the system user dicom-gateway do
 [ -f "$unit" ] || fail "the unit $unit is missing"
 [ -L /etc/systemd/system/multi-user.target.wants/dicom-gateway.service ] ||
   fail "the unit is not enabled (no multi-user.target.wants link)"
-[ -d /var/lib/dicom-gateway ] && [ "$(stat -c %U /var/lib/dicom-gateway)" = dicom-gateway ] ||
+[ "$(stat -c %U /var/lib/dicom-gateway 2>/dev/null)" = dicom-gateway ] ||
   fail "/var/lib/dicom-gateway is missing or not owned by dicom-gateway"
 [ -f /usr/share/man/man8/dicom-gateway.8.gz ] || fail "man dicom-gateway: the man page is not installed"
 installed_version=$(/usr/bin/dicom-gateway --version)

@@ -32,7 +32,7 @@ machine=gw-test-$$
 
 stop_everything() {
   local status=$?
-  [ -n "$simulator_pid" ] && kill "$simulator_pid" 2>/dev/null || true
+  if [ -n "$simulator_pid" ]; then kill "$simulator_pid" 2>/dev/null || true; fi
   if [ -n "$container_pid" ] && kill -0 "$container_pid" 2>/dev/null; then
     kill -TERM "$container_pid" 2>/dev/null || true     # nspawn powers the container off
     wait_for 30 bash -c "! kill -0 $container_pid 2>/dev/null" || kill -KILL "$container_pid" 2>/dev/null || true

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Builds the .deb the package tests install: debian/rules packs the daemon the suite already
 # built (GW_PREBUILT_BUILD_DIR) instead of compiling it again (a cold dpkg-buildpackage takes
 # minutes; docs/install.md). Sourced by the tests in this folder.
@@ -35,8 +36,10 @@ start_viewer_simulator() {
   local key=$1 log=$2 ca=$3
   SIMULATOR_API_KEY="$key" "$build_dir/tools/viewer_simulator/viewer-simulator" --listen 127.0.0.1 \
     --port 0 --api-key-env SIMULATOR_API_KEY --cert-out "$ca" >"$log" 2>&1 &
+  # shellcheck disable=SC2034  # read by the caller
   simulator_pid=$!
   wait_for 20 grep -q "listening on" "$log" || { cat "$log" >&2; fail "the viewer simulator did not start"; }
+  # shellcheck disable=SC2034  # read by the caller
   base_url=$(sed -n 's/.*listening on \(https:[^ ]*\).*/\1/p' "$log")
 }
 

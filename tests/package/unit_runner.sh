@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Starts the program of an installed systemd unit the way systemd would, where systemd is not
 # PID 1 (a container or a CI machine): the unit's User=, Group=, WorkingDirectory=, UMask=,
 # ExecStart= and LoadCredential= are read from the unit file, not repeated here, so a change
@@ -18,7 +19,7 @@ start_as_unit() {
   working_dir=$(unit_value "$unit" WorkingDirectory)
   umask=$(unit_value "$unit" UMask)
   condition=$(unit_value "$unit" ConditionPathExists)
-  [ -n "$user" ] && [ -n "$exec_start" ] || fail "$unit has no User= or ExecStart="
+  if [ -z "$user" ] || [ -z "$exec_start" ]; then fail "$unit has no User= or ExecStart="; fi
   if [ -n "$condition" ] && [ ! -e "$condition" ]; then
     fail "systemd would skip the start: ConditionPathExists=$condition does not exist"
   fi
@@ -41,7 +42,7 @@ start_as_unit() {
   # Word splitting of ExecStart= is intended: systemd splits it on spaces too (ours has no quotes).
   # shellcheck disable=SC2086
   (
-    cd "${working_dir:-/}"
+    cd "${working_dir:-/}" || exit
     umask "${umask:-0022}"
     exec env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
       LANG=C.UTF-8 USER="$user" LOGNAME="$user" HOME="$home" SHELL=/usr/sbin/nologin \
