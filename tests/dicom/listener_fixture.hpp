@@ -1,6 +1,7 @@
 #pragma once
 // A DicomListener in-process on 127.0.0.1:0 with a recording sink, for the association tests.
 #include <gtest/gtest.h>
+#include <prometheus/registry.h>
 
 #include <chrono>
 #include <filesystem>

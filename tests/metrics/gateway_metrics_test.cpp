@@ -1,6 +1,8 @@
 // The typed metrics object on its own registry: what a first scrape shows, the bounded
 // calling_ae label across a reload, and that its exposition follows the conventions.
 #include <gtest/gtest.h>
+#include <prometheus/collectable.h>
+#include <prometheus/metric_family.h>
 
 #include <memory>
 

@@ -5,13 +5,6 @@
 // up front, so a first scrape (and an alert rule) sees them before the first event.
 //
 // No network code: the Beast endpoint (src/app/http) serves render().
-#include <prometheus/collectable.h>
-#include <prometheus/counter.h>
-#include <prometheus/family.h>
-#include <prometheus/gauge.h>
-#include <prometheus/histogram.h>
-#include <prometheus/registry.h>
-
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -20,6 +13,17 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+// Declared only: the parts that count never see prometheus-cpp (nor compile its headers).
+namespace prometheus {
+class Collectable;
+class Counter;
+class Gauge;
+class Histogram;
+class Registry;
+template <typename T>
+class Family;
+}  // namespace prometheus
 
 namespace gw::metrics {
 
@@ -88,7 +92,8 @@ class GatewayMetrics {
   /// Every family, sorted by name, in the Prometheus text format 0.0.4. Any thread.
   std::string render() const;
 
-  /// The underlying registry (tests, or a part with a family of its own).
+  /// The underlying registry (tests, or a part with a family of its own; include
+  /// <prometheus/registry.h> to use it).
   prometheus::Registry& registry() { return *registry_; }
 
  private:
