@@ -3,7 +3,8 @@
 # systemd-nspawn) gets the .deb with apt, and the administrator's steps of docs/install.md run
 # in it with systemctl: installed enabled but skipped while there is no API key, then the key,
 # the edited configuration, `systemctl enable --now`, a study sent with storescu from the
-# host (the container shares the host's network), `systemctl stop`, `apt-get purge`.
+# host (the container shares the host's network), an upgrade that restarts it and keeps the
+# edited configuration, `systemctl stop`, `apt-get purge`.
 #   systemd_container_test.sh SOURCE_DIR BUILD_DIR
 # Needs root, systemd-nspawn (systemd-container), mmdebstrap and the Debian mirror; exits 77
 # (ctest: skipped) without them. The Debian 12 root filesystem is made once and kept in
@@ -109,6 +110,19 @@ registered() {
   inside runuser -u dicom-gateway -- dicom-gateway studies --json 2>/dev/null | grep -q '"state": *"registered"'
 }
 wait_for 60 registered || { inside journalctl -u dicom-gateway --no-pager >"$work/journal.log" 2>&1; fail "the study was not registered within 60 s"; }
+
+step "upgrade: apt-get install of the next version restarts the gateway and keeps the edited configuration"
+build_next_version "$work"
+cp "$next_deb" "$root/root/dicom-gateway-next.deb"
+pid_before=$(inside systemctl show -P MainPID dicom-gateway)
+inside sh -c 'DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o Dpkg::Options::=--force-confold \
+  /root/dicom-gateway-next.deb' >"$work/upgrade.log" 2>&1 || { cat "$work/upgrade.log" >&2; fail "the upgrade failed"; }
+pid_after=$(inside systemctl show -P MainPID dicom-gateway)
+[ "$(inside systemctl show -P ActiveState dicom-gateway)" = active ] || fail "the gateway is not running after the upgrade"
+[ "$pid_after" != "$pid_before" ] || fail "the upgrade did not restart the gateway (MainPID still $pid_before)"
+inside stat -c '%U:%G %a' /etc/dicom-gateway/gateway.yaml | grep -qx "root:dicom-gateway 640" ||
+  fail "after the upgrade gateway.yaml is $(inside stat -c '%U:%G %a' /etc/dicom-gateway/gateway.yaml)"
+grep -q "base_url: $base_url" "$root/etc/dicom-gateway/gateway.yaml" || fail "the upgrade lost the administrator's edits to gateway.yaml"
 
 step "systemctl stop, apt-get purge"
 inside systemctl stop dicom-gateway

@@ -64,3 +64,21 @@ for old, new in edits:
 open(path, "w").write(text)
 EDIT
 }
+
+# Builds, from the tree build_test_package left in $1, the same package one version later
+# (an upgrade to install over it); sets next_deb.
+build_next_version() {
+  local work=$1 next="$1/next/tree"
+  mkdir -p "$next"
+  cp -a "$work/tree/dicom-gateway" "$next/"
+  local next_version="$version.1" changelog="$next/dicom-gateway/debian/changelog"
+  { printf 'dicom-gateway (%s) bookworm; urgency=medium\n\n  * The upgrade the package tests install.\n\n -- %s  %s\n\n' \
+      "$next_version" "dicom-gateway maintainers <support@avarasoftware.com>" "$(date -R)"
+    cat "$changelog"; } >"$changelog.new"
+  mv "$changelog.new" "$changelog"
+  (cd "$next/dicom-gateway" && GW_PREBUILT_BUILD_DIR="$build_dir" DEB_BUILD_OPTIONS=noddebs \
+     dpkg-buildpackage -b -us -uc >"$work/dpkg-buildpackage-next.log" 2>&1) ||
+    { cat "$work/dpkg-buildpackage-next.log" >&2; fail "dpkg-buildpackage of the upgrade failed"; }
+  next_deb="$next/dicom-gateway_${next_version}_$(dpkg --print-architecture).deb"
+  [ -f "$next_deb" ] || fail "no $next_deb after dpkg-buildpackage"
+}
