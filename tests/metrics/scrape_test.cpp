@@ -5,8 +5,10 @@
 #include <gtest/gtest.h>
 
 #include <signal.h>
+#include <sys/wait.h>
 
 #include <cmath>
+#include <cstdio>
 #include <ctime>
 #include <fstream>
 #include <regex>
@@ -103,6 +105,20 @@ TEST_F(GatewayScrape, EveryFamilyFollowsTheNamingConventionsAndNoValueIsNegative
   const auto problems = convention_problems(scrape());
   EXPECT_TRUE(problems.empty()) << testing::PrintToString(problems) << "\n" << text_;
 }
+
+#ifdef GW_PROMTOOL
+TEST_F(GatewayScrape, PromtoolsLinterFindsNothingToSayAboutAScrape) {
+  send_one_study_and_a_stranger_echo();
+  scrape();
+  // `promtool check metrics` reads the exposition on stdin: naming, units, help texts.
+  const std::string command = std::string(GW_PROMTOOL) + " check metrics 2>&1";
+  FILE* promtool = ::popen(command.c_str(), "w");
+  ASSERT_NE(promtool, nullptr);
+  std::fwrite(text_.data(), 1, text_.size(), promtool);
+  const int status = ::pclose(promtool);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << text_;
+}
+#endif
 
 TEST_F(GatewayScrape, AReloadAddsANewCallerAtZeroAndKeepsTheSeriesOfARemovedOne) {
   send_one_study_and_a_stranger_echo();
