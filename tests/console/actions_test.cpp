@@ -85,7 +85,11 @@ TEST_F(ConsoleActions, AStudyTheViewerRefusedShowsFailedAndAnOperatorsRetryRegis
   EXPECT_EQ(again.status(), 409) << again.body();
   EXPECT_EQ(again.error_code(), "not_allowed_in_state");
 
-  // The audit trail names who did what to which study, and nothing about the patient.
+  // The audit trail names who did what to which study, and nothing about the patient. The
+  // log is read from the gateway's stderr by another thread: wait for the second line to
+  // have been read rather than take whatever arrived with the answer.
+  EXPECT_TRUE(gateway_->harness().gateway().wait_for_count("event=console_action ", 2,
+                                                           std::chrono::seconds(10)));
   const std::string log = gateway_->harness().gateway().output();
   std::vector<std::string> audit;
   std::istringstream lines(log);
