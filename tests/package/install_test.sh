@@ -87,6 +87,10 @@ getent passwd dicom-gateway >/dev/null || fail "the system user dicom-gateway do
 [ "$(stat -c %U /var/lib/dicom-gateway 2>/dev/null)" = dicom-gateway ] ||
   fail "/var/lib/dicom-gateway is missing or not owned by dicom-gateway"
 [ -f /usr/share/man/man8/dicom-gateway.8.gz ] || fail "man dicom-gateway: the man page is not installed"
+for monitoring in dicom-gateway.rules.yml grafana-dashboard.json; do
+  [ -f "/usr/share/dicom-gateway/monitoring/$monitoring" ] ||
+    fail "/usr/share/dicom-gateway/monitoring/$monitoring (for Prometheus and Grafana) is not installed"
+done
 installed_version=$(/usr/bin/dicom-gateway --version)
 built_version=$("$build_dir/src/app/dicom-gateway" --version)
 [ "$installed_version" = "$built_version" ] ||
@@ -140,7 +144,7 @@ dpkg --purge dicom-gateway >"$work/dpkg-purge.log" 2>&1 || { cat "$work/dpkg-pur
 for left in /etc/dicom-gateway /var/lib/dicom-gateway "$unit" /usr/bin/dicom-gateway \
             /etc/systemd/system/multi-user.target.wants/dicom-gateway.service \
             /usr/lib/sysusers.d/dicom-gateway.conf /usr/lib/tmpfiles.d/dicom-gateway.conf \
-            /usr/share/doc/dicom-gateway; do
+            /usr/share/doc/dicom-gateway /usr/share/dicom-gateway; do
   [ ! -e "$left" ] || fail "after dpkg --purge, $left is still there"
 done
 # Debian keeps system users on purge (files the user owned elsewhere must not pass to a new
