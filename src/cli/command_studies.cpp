@@ -9,6 +9,7 @@
 #include "config_access.hpp"
 #include "exit_status.hpp"
 #include "gateway/registry/study_registry.hpp"
+#include "gateway/operations/study_json.hpp"
 #include "studies_format.hpp"
 
 namespace gw::app {
@@ -70,22 +71,19 @@ void print_show(registry::StudyRegistry& registry, const registry::StudyRecord& 
 }
 
 boost::json::object show_json(registry::StudyRegistry& registry, const registry::StudyRecord& study) {
-  boost::json::object out = study_to_json(study);
-  out["nextAttempt"] =
-      study.state == registry::StudyState::pending ? iso_time(study.next_attempt) : "-";
+  boost::json::object out = operations::study_summary(study);
+  out["nextAttempt"] = study.state == registry::StudyState::pending
+                          ? operations::json_time(study.next_attempt)
+                          : boost::json::value(nullptr);
   out["request"] = study.request_body;
   boost::json::array history;
   for (const auto& a : registry.attempts(study.study_instance_uid)) {
-    history.push_back({{"at", iso_time(a.at)},
-                       {"outcome", a.outcome},
-                       {"httpStatus", a.http_status},
-                       {"durationMs", a.duration_ms},
-                       {"error", a.error}});
+    history.push_back(operations::attempt_json(a));
   }
   out["history"] = std::move(history);
   boost::json::array commitments;
   for (const auto& c : registry.commitments_naming_study(study.study_instance_uid)) {
-    commitments.push_back({{"received", iso_time(c.received)},
+    commitments.push_back({{"received", operations::json_time(c.received)},
                            {"transactionUid", c.request.transaction_uid},
                            {"requesterAe", c.request.requester_ae},
                            {"state", domain::to_string(c.state)},
@@ -117,7 +115,7 @@ int command_studies_list(const std::string& config_path, const StudiesListOption
   const auto studies = registry->list(state, since);
   if (options.json) {
     boost::json::array out;
-    for (const auto& s : studies) out.push_back(study_to_json(s));
+    for (const auto& s : studies) out.push_back(operations::study_summary(s));
     std::cout << boost::json::serialize(out) << '\n';
     return exit_ok;
   }
@@ -154,7 +152,7 @@ int command_studies_rule_hits(const std::string& config_path, bool json) {
   if (json) {
     boost::json::array rules;
     for (const auto& [rule, count] : hits) rules.push_back({{"rule", rule}, {"studies", count}});
-    std::cout << boost::json::serialize(boost::json::object{{"since", iso_time(since)},
+    std::cout << boost::json::serialize(boost::json::object{{"since", operations::json_time(since)},
                                                             {"rules", std::move(rules)}})
               << '\n';
     return exit_ok;

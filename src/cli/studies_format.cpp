@@ -2,7 +2,7 @@
 
 #include <ctime>
 
-#include "gateway/config/duration.hpp"
+#include "gateway/operations/study_json.hpp"
 #include "wall_clock.hpp"
 
 namespace gw::app {
@@ -17,28 +17,7 @@ std::string iso_time(registry::TimestampMs ms) {
 }
 
 std::optional<registry::TimestampMs> parse_since(const std::string& text) {
-  if (const auto ago = config::parse_duration(text)) return now_ms() - ago->count();
-  for (const char* format : {"%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"}) {
-    std::tm tm{};
-    const char* end = strptime(text.c_str(), format, &tm);
-    if (end && *end == '\0') return static_cast<registry::TimestampMs>(timegm(&tm)) * 1000;
-  }
-  return std::nullopt;
-}
-
-boost::json::object study_to_json(const registry::StudyRecord& s) {
-  return {{"studyInstanceUid", s.study_instance_uid},
-          {"state", to_string(s.state)},
-          {"rule", s.rule_name},
-          {"attempts", s.attempts},
-          {"studyId", s.study_id},
-          {"lastError", s.last_error},
-          {"firstSeen", iso_time(s.first_seen)},
-          {"lastInstance", iso_time(s.last_instance)},
-          {"instances", s.instances},
-          {"series", s.series},
-          {"modalities", s.modalities},
-          {"bytes", s.bytes}};
+  return operations::parse_time(text, now_ms());
 }
 
 std::string tsv_field(const std::string& text) {

@@ -1,7 +1,6 @@
 #pragma once
-// What the `studies` commands share: times as administrators read them, --since, and a study
-// as the JSON object every `studies … --json` prints (its keys are documented in
-// dicom-gateway(8) and stay stable).
+// What the `studies` commands share: times as administrators read them in text and --since.
+// A study's JSON is operations::study_summary, the console's shape too (dicom-gateway(8)).
 #include <boost/json/object.hpp>
 
 #include <optional>
@@ -18,8 +17,6 @@ std::optional<registry::TimestampMs> parse_since(const std::string& text);
 /// The usage message for a --since that parse_since refused.
 inline constexpr const char* kSinceUsage =
     "--since takes a date (2026-11-01, 2026-11-01T08:00:00Z) or a duration (24h)";
-/// The study's summary, as one element of `studies list --json`.
-boost::json::object study_to_json(const registry::StudyRecord& s);
 /// An empty field as "-", so that a TSV line never has an empty column a reader could miss,
 /// and with tabs and newlines turned into spaces, so that it stays one field on one line.
 std::string tsv_field(const std::string& text);

@@ -30,9 +30,9 @@ std::string param(boost::urls::params_view query, std::string_view key) {
 /// The timeline of a study's page: what arrived, how it was routed, every attempt.
 boost::json::array timeline(const registry::StudyRecord& s, const std::vector<registry::Attempt>& attempts) {
   boost::json::array out;
-  out.push_back({{"at", iso_time(s.first_seen)}, {"kind", "arrival"}, {"detail", "first instance received"}});
+  out.push_back({{"at", json_time(s.first_seen)}, {"kind", "arrival"}, {"detail", "first instance received"}});
   if (s.state != registry::StudyState::receiving) {
-    out.push_back({{"at", iso_time(s.first_seen)},
+    out.push_back({{"at", json_time(s.first_seen)},
                    {"kind", "routed"},
                    {"detail", "rule " + s.rule_name + (s.state == registry::StudyState::ignored ? ": ignore" : ": register")}});
   }
@@ -40,14 +40,14 @@ boost::json::array timeline(const registry::StudyRecord& s, const std::vector<re
     std::string detail = a.outcome;
     if (a.http_status) detail += " (HTTP " + std::to_string(a.http_status) + ")";
     if (!a.error.empty()) detail += ": " + a.error;
-    out.push_back({{"at", iso_time(a.at)}, {"kind", "attempt"}, {"detail", detail}});
+    out.push_back({{"at", json_time(a.at)}, {"kind", "attempt"}, {"detail", detail}});
   }
   if (s.last_instance > s.first_seen) {
-    out.push_back({{"at", iso_time(s.last_instance)},
+    out.push_back({{"at", json_time(s.last_instance)},
                    {"kind", "arrival"},
                    {"detail", "latest instance (" + std::to_string(s.instances) + " in all)"}});
   }
-  out.push_back({{"at", iso_time(s.updated)}, {"kind", "state"}, {"detail", std::string(to_string(s.state))}});
+  out.push_back({{"at", json_time(s.updated)}, {"kind", "state"}, {"detail", std::string(to_string(s.state))}});
   return out;
 }
 
@@ -67,7 +67,7 @@ Response get_status(ConsoleState& state, const Request& request) {
   for (const auto& [s, count] : status.states) states[to_string(s)] = count;
   boost::json::array alarms;
   for (const auto& a : status.alarms) {
-    alarms.push_back({{"alarm", a.alarm}, {"since", iso_time(a.since)}, {"detail", a.detail}});
+    alarms.push_back({{"alarm", a.alarm}, {"since", json_time(a.since)}, {"detail", a.detail}});
   }
   registry::StudyQuery failed;
   failed.state = registry::StudyState::failed;
@@ -75,7 +75,7 @@ Response get_status(ConsoleState& state, const Request& request) {
   boost::json::array last_failures;
   for (const auto& s : state.services.desk->find(failed).studies) {
     last_failures.push_back({{"studyInstanceUid", s.study_instance_uid},
-                             {"at", iso_time(s.updated)},
+                             {"at", json_time(s.updated)},
                              {"error", s.last_error},
                              {"description", s.description}});
   }
@@ -83,7 +83,7 @@ Response get_status(ConsoleState& state, const Request& request) {
                     boost::json::object{
                         {"version", state.services.version},
                         {"node", status.node},
-                        {"startedAt", iso_time(state.started)},
+                        {"startedAt", json_time(state.started)},
                         {"uptimeSeconds", (t - state.started) / 1000},
                         {"states", std::move(states)},
                         {"rates", {{"instancesLastMinute", state.instances.last_minute(t / 1000)},
@@ -92,7 +92,7 @@ Response get_status(ConsoleState& state, const Request& request) {
                         {"notReady", status.not_ready},
                         {"alarms", std::move(alarms)},
                         {"breakerOpen", status.breaker_open},
-                        {"authPausedUntil", status.auth_paused_until > t ? iso_time(status.auth_paused_until) : nullptr},
+                        {"authPausedUntil", status.auth_paused_until > t ? json_time(status.auth_paused_until) : nullptr},
                         {"spool", {{"freeBytes", status.spool_free_bytes}, {"totalBytes", status.spool_total_bytes}}},
                         {"openEventStreams", state.events ? state.events->open_streams() : 0},
                         {"lastFailures", std::move(last_failures)}});
@@ -228,7 +228,7 @@ Response get_rules(ConsoleState& state, const Request& request) {
                  {"action", rules->default_ignores() ? "ignore" : "register"},
                  {"hits", default_hits}});
   return json_reply(request, http::status::ok,
-                    boost::json::object{{"since", iso_time(since)}, {"rules", std::move(out)}});
+                    boost::json::object{{"since", json_time(since)}, {"rules", std::move(out)}});
 }
 
 Response post_route(ConsoleState& state, const Request& request, boost::urls::params_view query) {

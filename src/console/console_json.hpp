@@ -11,22 +11,20 @@
 #include <utility>
 
 #include "gateway/domain/study_facts.hpp"
+#include "gateway/operations/study_json.hpp"
 #include "gateway/registry/study_record.hpp"
 #include "gateway/routing/explanation.hpp"
 
 namespace gw::console {
 
-/// "2026-12-02T15:04:05.123Z"; null for 0 (never).
-boost::json::value iso_time(registry::TimestampMs ms);
-/// An ISO date or time ("2026-11-01", "2026-11-01T08:00:00Z") or a duration before `now`
-/// ("24h", "7d"); nullopt when it is neither.
-std::optional<registry::TimestampMs> parse_time(std::string_view text, registry::TimestampMs now);
+// A study and times, in the shape the command line's --json shares.
+using operations::json_time;
+using operations::parse_time;
+using operations::attempt_json;
+using operations::study_summary;
 
-/// A row of the studies table.
-boost::json::object study_summary(const registry::StudyRecord& study);
-/// study_summary plus bytes, nextAttempt, updated.
+/// study_summary plus nextAttempt, updated.
 boost::json::object study_details(const registry::StudyRecord& study);
-boost::json::object attempt_json(const registry::Attempt& attempt);
 /// Every attribute the gateway read, but those that identify the patient.
 boost::json::object facts_json(const StudyFacts& facts);
 /// Each rule's outcome: rule, line, matched, failedCondition.

@@ -10,7 +10,7 @@
 namespace gw::console {
 
 std::string format_sse(const events::GatewayEvent& e) {
-  boost::json::object data{{"at", iso_time(e.at_ms)}};
+  boost::json::object data{{"at", json_time(e.at_ms)}};
   if (!e.study_instance_uid.empty()) data["studyInstanceUid"] = e.study_instance_uid;
   switch (e.kind) {
     case events::EventKind::study_arrived:
