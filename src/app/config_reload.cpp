@@ -8,6 +8,9 @@ std::string text(unsigned v) { return std::to_string(v); }
 std::string text(std::uint16_t v) { return std::to_string(v); }
 std::string text(config::Duration v) { return std::to_string(v.count()) + "ms"; }
 std::string text(bool v) { return v ? "true" : "false"; }
+std::string text(dicom::TlsVersion v) { return std::string(to_string(v)); }
+std::string text(log::Format v) { return std::string(log::to_string(v)); }
+std::string text(config::RegistrationTrigger v) { return std::string(config::to_string(v)); }
 std::string text(const std::vector<std::string>& v) {
   std::string joined = "[";
   for (const auto& item : v) joined += (joined.size() > 1 ? ", " : "") + item;
@@ -28,7 +31,7 @@ std::vector<RestartOnlyChange> restart_only_changes(const config::Config& runnin
   const auto& a = running;
   const auto& b = in_file;
   compare(out, "dicom.ae_title", a.dicom.ae_title, b.dicom.ae_title);
-  compare(out, "dicom.bind", a.dicom.bind, b.dicom.bind);
+  compare(out, "dicom.bind", a.dicom.bind_address, b.dicom.bind_address);
   compare(out, "dicom.port", a.dicom.port, b.dicom.port);
   compare(out, "dicom.max_associations", a.dicom.max_associations, b.dicom.max_associations);
   compare(out, "dicom.max_pdu", unsigned{a.dicom.max_pdu}, unsigned{b.dicom.max_pdu});

@@ -77,9 +77,8 @@ std::shared_ptr<const config::Config> reload(const std::string& config_path,
   }
   const config::Config& cfg = *loaded.config;
   rules.replace(cfg.rules);
-  log::set_level(log::parse_level(cfg.logging.level).value_or(log::Level::info));
-  dispatcher.set_retry({cfg.viewer_api.retry.initial, cfg.viewer_api.retry.max},
-                       cfg.viewer_api.retry.probe_after_failures);
+  log::set_level(cfg.logging.level);
+  dispatcher.set_retry(cfg.viewer_api.retry, cfg.viewer_api.retry.probe_after_failures);
   readiness.set_alarm_after(cfg.alarm_after);
   listener.set_caller_policy(cfg.dicom.policy);  // allowed_callers, check_called_ae, echo
   metrics.set_known_callers(caller_titles(*cfg.dicom.policy));
@@ -103,7 +102,7 @@ std::shared_ptr<const config::Config> reload(const std::string& config_path,
   metrics.config_reload(true);
   log::info("config_reloaded")
       .kv("rules", static_cast<std::uint64_t>(cfg.rules->size()))
-      .kv("log_level", cfg.logging.level);
+      .kv("log_level", log::to_string(cfg.logging.level));
   return loaded.config;
 }
 
@@ -129,50 +128,31 @@ std::string service_status(registry::StudyRegistry& registry) {
   return text + " last_error=" + (last_error.empty() ? "none" : last_error);
 }
 
+// The translations below are wiring only: the configured values are the adapters' own
+// structs (config::Config holds them), so each is copied whole, never field by field.
+
 DispatchSettings dispatch_settings(const config::Config& cfg) {
   DispatchSettings dispatch;
-  dispatch.max_in_flight = cfg.viewer_api.max_in_flight;
-  dispatch.retry.initial = cfg.viewer_api.retry.initial;
-  dispatch.retry.max = cfg.viewer_api.retry.max;
-  dispatch.give_up_after = cfg.viewer_api.retry.give_up_after;
-  dispatch.probe_after_failures = cfg.viewer_api.retry.probe_after_failures;
-  dispatch.auth_pause = cfg.viewer_api.auth_pause;
+  static_cast<DispatchOptions&>(dispatch) = cfg.viewer_api;
   return dispatch;
 }
 
 dicom::ListenerSettings listener_settings(const config::Config& cfg, const storage::Spool& spool) {
   dicom::ListenerSettings settings;
-  settings.ae_title = cfg.dicom.ae_title;
-  settings.bind_address = cfg.dicom.bind;
-  settings.port = cfg.dicom.port;
-  settings.max_associations = cfg.dicom.max_associations;
-  settings.max_pdu = cfg.dicom.max_pdu;
-  settings.acse_timeout = cfg.dicom.acse_timeout;
-  settings.dimse_timeout = cfg.dicom.dimse_timeout;
-  settings.idle_timeout = cfg.dicom.idle_timeout;
+  static_cast<dicom::ListenerOptions&>(settings) = cfg.dicom;
   settings.policy = cfg.dicom.policy;
   settings.incoming_dir = spool.incoming_dir();
   settings.presentation = cfg.dicom.presentation;
-  settings.limits.max_nesting = cfg.dicom.limits.max_nesting;
-  settings.limits.max_elements = cfg.dicom.limits.max_elements;
-  settings.limits.max_dataset_bytes = cfg.dicom.limits.max_dataset_bytes;
+  static_cast<dicom::DatasetLimits&>(settings.limits) = cfg.dicom.limits;
   settings.limits.min_free_bytes = cfg.storage.min_free_bytes;
-  if (cfg.dicom.tls.enabled) {
-    const config::DicomTlsSettings& tls = cfg.dicom.tls;
-    settings.tls = dicom::TlsListenerSettings{tls.port,        tls.certificate,
-                                              tls.private_key, tls.ca_file,
-                                              tls.require_client_certificate, tls.min_version};
-  }
+  if (cfg.dicom.tls.enabled) settings.tls = static_cast<const dicom::TlsListenerSettings&>(cfg.dicom.tls);
   return settings;
 }
 
 /// Storage Commitment reports on new associations: our AE title, the DICOM timeouts, and
 /// dicom.tls's certificate for peers with tls: true.
 dicom::ReportSenderSettings report_sender_settings(const config::Config& cfg) {
-  dicom::ReportSenderSettings settings;
-  settings.ae_title = cfg.dicom.ae_title;
-  settings.acse_timeout = cfg.dicom.acse_timeout;
-  settings.dimse_timeout = cfg.dicom.dimse_timeout;
+  dicom::ReportSenderSettings settings(cfg.dicom);
   if (cfg.dicom.tls.enabled) {
     settings.tls = dicom::ReportTlsSettings{cfg.dicom.tls.certificate, cfg.dicom.tls.private_key,
                                             cfg.dicom.tls.ca_file};
@@ -182,8 +162,10 @@ dicom::ReportSenderSettings report_sender_settings(const config::Config& cfg) {
 
 StudyIntake::Options intake_options(const config::Config& cfg) {
   StudyIntake::Options options;
-  if (cfg.registration.trigger == "study_stable") options.stable_after = cfg.registration.stable_after;
-  options.keep_duplicates = cfg.storage.on_duplicate == "keep";
+  if (cfg.registration.trigger == config::RegistrationTrigger::study_stable) {
+    options.stable_after = cfg.registration.stable_after;
+  }
+  options.keep_duplicates = cfg.storage.on_duplicate == config::DuplicatePolicy::keep;
   return options;
 }
 
@@ -301,7 +283,7 @@ void GatewayController::start() {
   // through the intake.
   intake_ = std::make_unique<StudyIntake>(
       spool_, *registry_, [this] { return rules_.get(); }, [this] { dispatcher_->wake(); }, options);
-  if (cfg_.registration.trigger == "study_stable") {
+  if (cfg_.registration.trigger == config::RegistrationTrigger::study_stable) {
     dispatch.route_stable = [this](const registry::StudyRecord& study) { return intake_->route_stable(study); };
   }
   dispatcher_ = std::make_shared<RegistrationDispatcher>(io_, *registry_, *client_, dispatch);

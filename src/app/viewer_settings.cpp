@@ -6,12 +6,10 @@ namespace gw::app {
 
 viewer::ViewerClientSettings viewer_client_settings(const config::ViewerApiSettings& api) {
   viewer::ViewerClientSettings settings;
+  static_cast<viewer::ConnectionOptions&>(settings) = api;  // ca_file, timeout, proxy
   settings.base_url = api.base_url;
   settings.api_key = load_api_key(api);
-  settings.ca_file = api.ca_file;
-  settings.timeout = api.timeout;
-  settings.max_connections = api.max_in_flight;
-  settings.proxy = api.proxy;  // empty: HTTPS_PROXY / NO_PROXY from the environment
+  settings.max_connections = api.max_in_flight;  // one connection per request in flight
   return settings;
 }
 

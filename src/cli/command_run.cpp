@@ -32,11 +32,11 @@ bool state_database_readable(const config::Config& config) {
 int command_run(const std::string& config_path) {
   const auto config = load_config_or_report(config_path);
   if (!config) return exit_problems;
-  log::set_level(log::parse_level(config->logging.level).value_or(log::Level::info));
-  log::set_format(config->logging.format == "json" ? log::Format::json : log::Format::text);
+  log::set_level(config->logging.level);
+  log::set_format(config->logging.format);
   // DCMTK's own logger would write unstructured lines (some with patient data in dumps);
   // the gateway logs what matters itself, so DCMTK speaks only when debugging.
-  OFLog::configure(config->logging.level == "debug" ? OFLogger::WARN_LOG_LEVEL
+  OFLog::configure(config->logging.level == log::Level::debug ? OFLogger::WARN_LOG_LEVEL
                                                     : OFLogger::FATAL_LOG_LEVEL);
   if (!state_database_readable(*config)) return exit_cannot_check;
   try {

@@ -136,11 +136,11 @@ void read_dicom_tls(const YamlMappingReader& r, DicomSettings& d, const std::str
   r.read("private_key", t.private_key);
   r.read("ca_file", t.ca_file);
   r.read("require_client_certificate", t.require_client_certificate);
-  r.read("min_version", t.min_version);
-  if (t.min_version != "1.2" && t.min_version != "1.3") {
-    report(out, file, r.node("min_version"),
-           "'dicom.tls.min_version' must be 1.2 or 1.3 (BCP 195 allows nothing older)");
-  }
+  r.read_choice<dicom::TlsVersion>(
+      "min_version",
+      {{to_string(dicom::TlsVersion::v1_2), dicom::TlsVersion::v1_2},
+       {to_string(dicom::TlsVersion::v1_3), dicom::TlsVersion::v1_3}},
+      t.min_version, "'dicom.tls.min_version' must be 1.2 or 1.3 (BCP 195 allows nothing older)");
   if (!t.enabled) return;
   const auto need_file = [&](const char* key, const std::string& path) {
     std::error_code ec;
@@ -209,7 +209,7 @@ void read_dicom(const YamlMappingReader& r, DicomSettings& d, const std::string&
     report(out, file, r.node("ae_title"),
            "'dicom.ae_title' must be 1 to 16 characters without a backslash");
   }
-  r.read("bind", d.bind);
+  r.read("bind", d.bind_address);
   r.read("port", d.port, 0, 65535);
   r.read("max_associations", d.max_associations, 1, 1000);
   r.read("max_pdu", d.max_pdu, kMinPdu, kMaxPdu);
@@ -271,17 +271,20 @@ void read_viewer_api(const YamlMappingReader& r, ViewerApiSettings& v, const std
   }
 }
 
-void read_logging(const YamlMappingReader& r, LoggingSettings& l, const std::string& file,
-                  Diagnostics& out) {
-  r.read("level", l.level);
-  if (l.level != "debug" && l.level != "info" && l.level != "warning" && l.level != "error") {
-    report(out, file, r.node("level"),
-           "'logging.level' must be one of debug, info, warning, error");
-  }
-  r.read("format", l.format);
-  if (l.format != "text" && l.format != "json") {
-    report(out, file, r.node("format"), "'logging.format' must be text or json");
-  }
+void read_logging(const YamlMappingReader& r, LoggingSettings& l) {
+  using log::Level;
+  r.read_choice<Level>("level",
+                       {{to_string(Level::debug), Level::debug},
+                        {to_string(Level::info), Level::info},
+                        {to_string(Level::warning), Level::warning},
+                        {to_string(Level::error), Level::error}},
+                       l.level, "'logging.level' must be one of debug, info, warning, error");
+  r.read_choice<log::Format>(
+      "format",
+      {{to_string(log::Format::text), log::Format::text},
+       {to_string(log::Format::json), log::Format::json}},
+      l.format,
+      "'logging.format' must be text or json");
 }
 
 void read_metrics(const YamlMappingReader& r, MetricsSettings& m, const std::string& file,
@@ -320,10 +323,11 @@ LoadResult load_root(const YAML::Node& root, const std::string& file, const Load
                               {"spool_dir", "retention", "min_free_bytes", "on_duplicate"});
     storage.read("spool_dir", config->storage.spool_dir);
     storage.read("min_free_bytes", config->storage.min_free_bytes, 0, 1ll << 50);
-    storage.read("on_duplicate", config->storage.on_duplicate);
-    if (config->storage.on_duplicate != "keep" && config->storage.on_duplicate != "replace") {
-      report(out, file, storage.node("on_duplicate"), "'storage.on_duplicate' must be keep or replace");
-    }
+    storage.read_choice<DuplicatePolicy>(
+        "on_duplicate",
+        {{to_string(DuplicatePolicy::keep), DuplicatePolicy::keep},
+         {to_string(DuplicatePolicy::replace), DuplicatePolicy::replace}},
+        config->storage.on_duplicate, "'storage.on_duplicate' must be keep or replace");
     std::string retention = "forever";
     storage.read("retention", retention);
     if (retention != "forever") {
@@ -341,12 +345,11 @@ LoadResult load_root(const YAML::Node& root, const std::string& file, const Load
   YamlMappingReader registration(top.node("registration"), "registration", file, out,
                                  {"default_description", "trigger", "stable_after"});
   registration.read("default_description", config->registration.default_description);
-  registration.read("trigger", config->registration.trigger);
-  if (config->registration.trigger != "first_instance" &&
-      config->registration.trigger != "study_stable") {
-    report(out, file, registration.node("trigger"),
-           "'registration.trigger' must be first_instance or study_stable");
-  }
+  registration.read_choice<RegistrationTrigger>(
+      "trigger",
+      {{to_string(RegistrationTrigger::first_instance), RegistrationTrigger::first_instance},
+       {to_string(RegistrationTrigger::study_stable), RegistrationTrigger::study_stable}},
+      config->registration.trigger, "'registration.trigger' must be first_instance or study_stable");
   registration.read_duration("stable_after", config->registration.stable_after);
   if (config->registration.default_description.empty()) {
     report(out, file, registration.node("default_description"),
@@ -354,7 +357,7 @@ LoadResult load_root(const YAML::Node& root, const std::string& file, const Load
            "description");
   }
   read_logging(YamlMappingReader(top.node("logging"), "logging", file, out, {"level", "format"}),
-               config->logging, file, out);
+               config->logging);
   read_metrics(YamlMappingReader(top.node("metrics"), "metrics", file, out, {"listen"}),
                config->metrics, file, out);
   if (top.present("console")) config->console = read_console(top.node("console"), file, out);

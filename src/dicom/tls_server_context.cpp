@@ -36,9 +36,9 @@ TlsServerContext::TlsServerContext(const TlsListenerSettings& settings)
   if (layer_->setTLSProfile(TSP_Profile_BCP195_ND).bad() || layer_->activateCipherSuites().bad()) {
     throw std::runtime_error("dicom.tls: OpenSSL refuses the BCP 195 profile");
   }
-  const int floor = settings.min_version == "1.3" ? TLS1_3_VERSION : TLS1_2_VERSION;
+  const int floor = settings.min_version == TlsVersion::v1_3 ? TLS1_3_VERSION : TLS1_2_VERSION;
   if (SSL_CTX_set_min_proto_version(layer_->getNativeHandle(), floor) != 1) {
-    throw std::runtime_error("dicom.tls.min_version " + settings.min_version +
+    throw std::runtime_error("dicom.tls.min_version " + std::string(to_string(settings.min_version)) +
                              ": not supported by this OpenSSL");
   }
 

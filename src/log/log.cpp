@@ -107,6 +107,18 @@ std::optional<Level> parse_level(std::string_view text) noexcept {
   return std::nullopt;
 }
 
+std::optional<Format> parse_format(std::string_view text) noexcept {
+  for (Format f : {Format::text, Format::json}) {
+    if (to_string(f) == text) return f;
+  }
+  return std::nullopt;
+}
+
+std::string_view to_string(Level level) noexcept { return level_name(level); }
+std::string_view to_string(Format format) noexcept {
+  return format == Format::json ? "json" : "text";
+}
+
 void set_level(Level level) noexcept { g_level.store(level); }
 void set_format(Format format) noexcept { g_format.store(format); }
 bool enabled(Level level) noexcept { return level >= g_level.load(std::memory_order_relaxed); }

@@ -66,7 +66,7 @@ class Simulation {
     settings.max_in_flight = 1 + static_cast<unsigned>(rng_() % 4);
     settings.retry.initial = std::chrono::milliseconds(200);
     settings.retry.max = std::chrono::seconds(5);
-    settings.probe_after_failures = 3;
+    settings.retry.probe_after_failures = 3;
     settings.clock = [this] { return now_; };
     settings.self_schedule = false;
     settings.seed = seed_ + ++lives_;

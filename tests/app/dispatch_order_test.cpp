@@ -98,7 +98,7 @@ TEST_F(DispatchOrder, AfterFailuresInARowOnlyOneRequestIsInFlight) {
   viewer_.answer = {viewer::CreateOutcome::Kind::transient, 503, "", "HTTP 503", "", {}};
   DispatchSettings settings;
   settings.max_in_flight = 4;
-  settings.probe_after_failures = 2;
+  settings.retry.probe_after_failures = 2;
   settings.retry.initial = std::chrono::hours(1);  // no study is due again during the test
   settings.retry.max = std::chrono::hours(1);
   drain(settings);

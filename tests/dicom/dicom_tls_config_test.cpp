@@ -51,7 +51,7 @@ TEST_F(DicomTlsConfig, IsOffByDefaultAndReadsEveryKey) {
   EXPECT_TRUE(tls.enabled);
   EXPECT_EQ(tls.port, 2763);
   EXPECT_FALSE(tls.require_client_certificate);
-  EXPECT_EQ(tls.min_version, "1.3");
+  EXPECT_EQ(tls.min_version, gw::dicom::TlsVersion::v1_3);
   EXPECT_EQ(tls.certificate, (dir_ / "gw.pem").string());
 }
 

@@ -118,7 +118,7 @@ TEST_F(DicomTls, MinVersion13RefusesASenderThatOffersOnlyTls12) {
   EXPECT_TRUE(echo(tls12)) << "the default floor (BCP 195) is TLS 1.2";
   listener_.reset();
 
-  settings_.tls->min_version = "1.3";
+  settings_.tls->min_version = gw::dicom::TlsVersion::v1_3;
   start();
   tls12.port = listener_->tls_port();
   EXPECT_FALSE(echo(tls12)) << "min_version 1.3";

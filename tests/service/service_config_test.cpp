@@ -14,7 +14,7 @@ TEST(ServiceConfig, DefaultsServeMetricsOnLoopbackAndGiveThirtySecondsOfGrace) {
   const auto r = load("");
   ASSERT_TRUE(r.config);
   EXPECT_EQ(r.config->metrics.listen, "127.0.0.1:9464");
-  EXPECT_EQ(r.config->logging.format, "text");
+  EXPECT_EQ(r.config->logging.format, gw::log::Format::text);
   EXPECT_EQ(r.config->shutdown_grace, std::chrono::seconds(30));
   EXPECT_EQ(r.config->alarm_after, std::chrono::minutes(30));
 }
@@ -24,7 +24,7 @@ TEST(ServiceConfig, ReadsEveryServiceKey) {
                       "shutdown_grace: 5s\nalarm_after: 2h\n");
   ASSERT_TRUE(r.config);
   EXPECT_EQ(r.config->metrics.listen, "[::1]:9100");
-  EXPECT_EQ(r.config->logging.format, "json");
+  EXPECT_EQ(r.config->logging.format, gw::log::Format::json);
   EXPECT_EQ(r.config->shutdown_grace, std::chrono::seconds(5));
   EXPECT_EQ(r.config->alarm_after, std::chrono::hours(2));
 }

@@ -1,15 +1,24 @@
 #pragma once
-// The gateway's configuration as plain values (the YAML contract of the README).
+// The gateway's configuration as plain values (the YAML contract of docs/operations.md). Each
+// adapter's configurable values, and their defaults, are the adapter's own plain-value struct
+// (dicom::ListenerOptions, app::DispatchOptions, viewer::ConnectionOptions, ...), held here by
+// inheritance so that the structs stay as flat as the YAML sections they mirror.
 #include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "gateway/app/dispatch_options.hpp"
+#include "gateway/dicom/listener_options.hpp"
+#include "gateway/dicom/receive_limits.hpp"
 #include "gateway/domain/caller_policy.hpp"
 #include "gateway/domain/presentation_policy.hpp"
 #include "gateway/domain/storage_commitment.hpp"
+#include "gateway/log/log.hpp"
+#include "gateway/viewer/viewer_client_settings.hpp"
 
 namespace gw::routing {
 class RuleSet;
@@ -19,34 +28,18 @@ namespace gw::config {
 
 using Duration = std::chrono::milliseconds;
 
-/// Hostile-input bounds on one received dataset, checked before it is parsed (reliability.md).
-struct DicomLimits {
-  unsigned max_nesting = 32;                    // sequences inside sequences
-  std::uint64_t max_elements = 1'000'000;       // data elements and items
-  std::uint64_t max_dataset_bytes = 4ull << 30;  // 4 GiB; larger instances are refused (0xA700)
-};
+/// dicom.limits: hostile-input bounds on one received dataset, checked before it is parsed.
+using DicomLimits = dicom::DatasetLimits;
 
 /// dicom.tls: a second port for DICOM over TLS (BCP 195 profile, TLS 1.2 minimum). Needs a
-/// restart to change.
-struct DicomTlsSettings {
+/// restart to change. The values and their defaults are the listener's.
+struct DicomTlsSettings : dicom::TlsListenerSettings {
   bool enabled = false;
-  std::uint16_t port = 2762;  // the port IANA registered for DICOM over TLS
-  std::string certificate;    // PEM, the gateway's certificate (and chain)
-  std::string private_key;    // PEM, unencrypted, not readable by others
-  std::string ca_file;        // PEM, the CA(s) that sign the callers' certificates
-  bool require_client_certificate = true;
-  std::string min_version = "1.2";  // or "1.3"
 };
 
-struct DicomSettings {
-  std::string ae_title = "AVARA_GW";
-  std::string bind = "0.0.0.0";
-  std::uint16_t port = 11112;  // 0: any free port (tests); the chosen port is logged
-  unsigned max_associations = 16;
-  std::uint32_t max_pdu = 131072;  // 4096..1048576; DCMTK 3.6.7 receives at most 128 KiB
-  Duration acse_timeout{30'000};   // dicom.timeouts.acse (legacy key: acse_timeout)
-  Duration dimse_timeout{60'000};  // dicom.timeouts.dimse (legacy key: dimse_timeout)
-  Duration idle_timeout{60'000};   // dicom.timeouts.idle; 0: never
+/// dicom.*: the listener's values (ae_title, bind, port, max_associations, max_pdu, timeouts)
+/// and what the daemon wires around them.
+struct DicomSettings : dicom::ListenerOptions {
   /// check_called_ae, always_allow_echo, allowed_callers: reloadable on SIGHUP. Never null.
   std::shared_ptr<const CallerPolicy> policy = std::make_shared<const CallerPolicy>();
   DicomLimits limits;
@@ -58,56 +51,61 @@ struct DicomSettings {
   std::vector<domain::DicomPeer> peers;
 };
 
+/// storage.on_duplicate: a SOP instance received again keeps the stored copy (the first
+/// acknowledged) or replaces it.
+enum class DuplicatePolicy { keep, replace };
+
+/// The configuration's names: "keep", "replace".
+constexpr std::string_view to_string(DuplicatePolicy policy) noexcept {
+  return policy == DuplicatePolicy::replace ? "replace" : "keep";
+}
+
 struct StorageSettings {
   std::string spool_dir = "/var/lib/dicom-gateway/spool";
   // How long a registered study's instance files stay in the spool; nullopt ("forever"): never
   // removed; 0: removed at registration. Studies not yet registered are never touched.
   std::optional<Duration> retention;
   // Below this much free space on the spool's file system a C-STORE is refused with 0xA700;
-  // storing resumes by itself when space comes back.
-  std::uint64_t min_free_bytes = 64ull << 20;
-  // A SOP instance received again: keep the stored copy (the first acknowledged) or replace it.
-  std::string on_duplicate = "keep";
+  // storing resumes by itself when space comes back. The receiver owns the default.
+  std::uint64_t min_free_bytes = dicom::ReceiveLimits{}.min_free_bytes;
+  DuplicatePolicy on_duplicate = DuplicatePolicy::keep;
 };
 
 struct StateSettings {
   std::string database = "/var/lib/dicom-gateway/state.db";
 };
 
-struct RetrySettings {
-  Duration initial{1'000};
-  Duration max{300'000};
-  Duration give_up_after{0};  // 0: retry transient failures forever
-  // After this many transient failures in a row the API is presumed down: one request at a
-  // time probes it until one succeeds, instead of the whole backlog at max_in_flight.
-  unsigned probe_after_failures = 5;
-};
+/// viewer_api.retry: the dispatcher's values.
+using RetrySettings = app::DispatchRetry;
 
-struct ViewerApiSettings {
+/// viewer_api.*: the dispatcher's values (max_in_flight, auth_pause, retry) and the client's
+/// (ca_file, timeout, proxy) with their defaults, plus where the API key comes from.
+struct ViewerApiSettings : app::DispatchOptions, viewer::ConnectionOptions {
   std::string base_url = "https://api.avarasoftware.com/v1";
   std::string api_key_file;                          // first choice when set
   std::string api_key_credential = "viewer-api-key";  // $CREDENTIALS_DIRECTORY/<this> (systemd)
   std::string api_key_env = "AVARA_API_KEY";          // last choice
-  std::string proxy;                                  // HTTP CONNECT proxy; empty: HTTPS_PROXY
-  Duration auth_pause{300'000};                       // after 401/403, stop sending this long
-  std::string ca_file;  // empty: the system trust store
-  Duration timeout{30'000};
-  unsigned max_in_flight = 4;
-  RetrySettings retry;
 };
+
+/// registration.trigger. first_instance: register as soon as the first instance is durable.
+/// study_stable: once no instance of the study has arrived for stable_after, routed with every
+/// instance's modality and the instance count.
+enum class RegistrationTrigger { first_instance, study_stable };
+
+/// The configuration's names: "first_instance", "study_stable".
+constexpr std::string_view to_string(RegistrationTrigger trigger) noexcept {
+  return trigger == RegistrationTrigger::study_stable ? "study_stable" : "first_instance";
+}
 
 struct RegistrationSettings {
   std::string default_description = "DICOM study";
-  // first_instance: register as soon as the first instance is durable. study_stable: once no
-  // instance of the study has arrived for stable_after, routed with every instance's modality
-  // and the instance count.
-  std::string trigger = "first_instance";
+  RegistrationTrigger trigger = RegistrationTrigger::first_instance;
   Duration stable_after{60'000};
 };
 
 struct LoggingSettings {
-  std::string level = "info";  // debug, info, warning, error; reloadable
-  std::string format = "text";  // text (key=value) or json; needs a restart
+  log::Level level = log::Level::info;   // reloadable
+  log::Format format = log::Format::text;  // text (key=value) or json; needs a restart
 };
 
 struct MetricsSettings {

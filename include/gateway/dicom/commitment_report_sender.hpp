@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "gateway/dicom/listener_options.hpp"
 #include "gateway/domain/storage_commitment.hpp"
 
 namespace gw::dicom {
@@ -32,11 +33,19 @@ struct ReportTlsSettings {
   std::string ca_file;
 };
 
+/// Value type. Our calling AE title and the association timeouts are the listener's: their
+/// defaults live in ListenerOptions alone.
 struct ReportSenderSettings {
-  std::string ae_title = "AVARA_GW";  // our calling AE title
+  ReportSenderSettings() : ReportSenderSettings(ListenerOptions{}) {}
+  explicit ReportSenderSettings(const ListenerOptions& dicom)
+      : ae_title(dicom.ae_title),
+        acse_timeout(dicom.acse_timeout),
+        dimse_timeout(dicom.dimse_timeout) {}
+
+  std::string ae_title;  // our calling AE title
   std::chrono::milliseconds connect_timeout{10'000};
-  std::chrono::milliseconds acse_timeout{30'000};
-  std::chrono::milliseconds dimse_timeout{60'000};
+  std::chrono::milliseconds acse_timeout;
+  std::chrono::milliseconds dimse_timeout;
   std::optional<ReportTlsSettings> tls;  // for peers with tls: true
 };
 

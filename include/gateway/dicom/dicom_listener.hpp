@@ -9,6 +9,7 @@
 
 #include "gateway/dicom/commitment_sink.hpp"
 #include "gateway/dicom/instance_sink.hpp"
+#include "gateway/dicom/listener_options.hpp"
 #include "gateway/dicom/receive_limits.hpp"
 #include "gateway/domain/caller_policy.hpp"
 #include "gateway/domain/presentation_policy.hpp"
@@ -19,27 +20,10 @@ class GatewayMetrics;
 
 namespace gw::dicom {
 
-/// A second port speaking DICOM over TLS (PS3.15 B.9, BCP 195), served by the same workers
-/// and under the same caller rules and limits as the plain port.
-struct TlsListenerSettings {
-  std::uint16_t port = 2762;  // 0: any free port; tls_port() tells which
-  std::filesystem::path certificate;  // PEM: the gateway's certificate (chain)
-  std::filesystem::path private_key;  // PEM, unencrypted
-  std::filesystem::path ca_file;      // PEM: the CA(s) callers' certificates must chain to
-  bool require_client_certificate = true;
-  std::string min_version = "1.2";  // "1.2" or "1.3"
-};
-
-struct ListenerSettings {
-  std::string ae_title = "AVARA_GW";
-  std::string bind_address = "0.0.0.0";
-  std::uint16_t port = 11112;  // 0: any free port; port() tells which
-  unsigned max_associations = 16;
-  std::uint32_t max_pdu = 131072;
-  std::chrono::milliseconds acse_timeout{30'000};
-  std::chrono::milliseconds dimse_timeout{60'000};
-  std::chrono::milliseconds idle_timeout{60'000};  // a silent association is aborted; 0: never
-  std::shared_ptr<const CallerPolicy> policy;       // null: the default CallerPolicy
+/// What the listener runs with: the configured values (ListenerOptions) and the daemon's
+/// wiring. Value type, copied into the listener.
+struct ListenerSettings : ListenerOptions {
+  std::shared_ptr<const CallerPolicy> policy;  // null: the default CallerPolicy
   std::filesystem::path incoming_dir;  // where datasets stream to before the sink takes them
   PresentationPolicy presentation;     // SOP classes and transfer syntaxes accepted
   ReceiveLimits limits;                // dicom.limits and the spool's reserve, per C-STORE

@@ -16,6 +16,8 @@ struct RetryPolicy {
   std::chrono::milliseconds delay(int failed_attempts,
                                   std::optional<std::chrono::milliseconds> retry_after,
                                   double unit_random) const;
+
+  bool operator==(const RetryPolicy&) const = default;
 };
 
 }  // namespace gw::domain

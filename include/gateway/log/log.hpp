@@ -26,6 +26,10 @@ enum class Level { debug, info, warning, error };
 enum class Format { text, json };
 
 std::optional<Level> parse_level(std::string_view text) noexcept;
+std::optional<Format> parse_format(std::string_view text) noexcept;
+/// The names logging.level and logging.format use: "debug" ... "error", "text" or "json".
+std::string_view to_string(Level level) noexcept;
+std::string_view to_string(Format format) noexcept;
 /// Process-wide settings; safe to change at any time from any thread (atomics).
 void set_level(Level level) noexcept;
 void set_format(Format format) noexcept;

@@ -199,13 +199,13 @@ void RegistrationDispatcher::route_stable_studies(registry::TimestampMs t) {
 }
 
 std::size_t RegistrationDispatcher::slots() const {
-  return consecutive_failures_ >= settings_.probe_after_failures ? 1 : settings_.max_in_flight;
+  return consecutive_failures_ >= settings_.retry.probe_after_failures ? 1 : settings_.max_in_flight;
 }
 
 void RegistrationDispatcher::note_api_health(bool answered) {
-  const bool was_probing = consecutive_failures_ >= settings_.probe_after_failures;
+  const bool was_probing = consecutive_failures_ >= settings_.retry.probe_after_failures;
   consecutive_failures_ = answered ? 0 : consecutive_failures_ + 1;
-  const bool probing = consecutive_failures_ >= settings_.probe_after_failures;
+  const bool probing = consecutive_failures_ >= settings_.retry.probe_after_failures;
   if (probing && !was_probing) {
     log::error("alarm_viewer_api_unavailable")
         .kv("failures_in_a_row", consecutive_failures_)

@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 
+#include "gateway/app/dispatch_options.hpp"
 #include "gateway/registry/retry_policy.hpp"
 #include "gateway/registry/study_registry.hpp"
 #include "gateway/viewer/viewer_client.hpp"
@@ -21,12 +22,9 @@
 
 namespace gw::app {
 
-struct DispatchSettings {
-  unsigned max_in_flight = 4;
-  registry::RetryPolicy retry;
-  std::chrono::milliseconds auth_pause{300'000};  // after 401/403: the key is wrong or revoked
-  std::chrono::milliseconds give_up_after{0};     // 0: retry transient failures forever
-  unsigned probe_after_failures = 5;  // transient failures in a row before probing one at a time
+/// What the dispatcher runs with: the configured values (DispatchOptions, whose defaults live
+/// there alone) and the daemon's wiring.
+struct DispatchSettings : DispatchOptions {
   // registration.trigger study_stable: routes a `receiving` study once it is quiet (called on
   // the io thread); empty for first_instance.
   std::function<registry::NewStudy(const registry::StudyRecord&)> route_stable;
@@ -55,8 +53,8 @@ class RegistrationDispatcher : public std::enable_shared_from_this<RegistrationD
   void stop();
   /// SIGHUP: later retries are scheduled with `retry` (io thread only).
   void set_retry(const registry::RetryPolicy& retry, unsigned probe_after_failures) {
-    settings_.retry = retry;
-    settings_.probe_after_failures = probe_after_failures;
+    static_cast<registry::RetryPolicy&>(settings_.retry) = retry;
+    settings_.retry.probe_after_failures = probe_after_failures;
   }
   /// SIGHUP with a new API key: end an authentication pause now (io thread only). If the
   /// key is still refused, the next attempt pauses again, with one alarm.
@@ -65,7 +63,7 @@ class RegistrationDispatcher : public std::enable_shared_from_this<RegistrationD
   std::size_t in_flight() const { return in_flight_.size(); }
   /// The circuit breaker is open: the API is presumed down and probed one request at a time
   /// (io thread only).
-  bool breaker_open() const { return consecutive_failures_ >= settings_.probe_after_failures; }
+  bool breaker_open() const { return consecutive_failures_ >= settings_.retry.probe_after_failures; }
   /// When the pause after a refused key ends; 0 or the past: no pause (io thread only).
   registry::TimestampMs auth_paused_until() const { return paused_until_; }
 
@@ -104,7 +102,7 @@ class RegistrationDispatcher : public std::enable_shared_from_this<RegistrationD
   /// max_in_flight, or 1 while the API is presumed down (probing).
   std::size_t slots() const;
   registry::TimestampMs now() const { return settings_.clock(); }
-  domain::LifecyclePolicy policy() const { return {settings_.retry, settings_.give_up_after}; }
+  domain::LifecyclePolicy policy() const { return {settings_.retry, settings_.retry.give_up_after}; }
 
   boost::asio::io_context& io_;
   registry::StudyRegistry& registry_;
