@@ -67,11 +67,7 @@ boost::system::result<std::shared_ptr<const SenderConfig>> make_sender_config(
     if (!tls) return tls.error();
     config->tls = std::move(*tls);
   }
-  config->timeout = settings.timeout;
-  config->retry_initial = settings.retry_initial;
-  config->retry_max = settings.retry_max;
-  config->give_up_after = settings.give_up_after;
-  config->queue_limit = settings.queue_limit;
+  static_cast<config::AlertDelivery&>(*config) = settings;
   config->counts = std::move(counts);
   return std::shared_ptr<const SenderConfig>(std::move(config));
 }

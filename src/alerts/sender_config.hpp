@@ -29,18 +29,14 @@ struct WebhookCounts {
   std::atomic<std::uint64_t> discarded{0};   // queued or in flight at stop() or when the webhook was removed
 };
 
-/// Immutable once made; shared by the sender and its deliveries.
-struct SenderConfig {
+/// Immutable once made; shared by the sender and its deliveries. The delivery values are the
+/// configuration's (config::AlertDelivery), copied whole.
+struct SenderConfig : config::AlertDelivery {
   std::string url;  // identity across reloads; never logged (see WebhookEndpoint::display)
   WebhookEndpoint endpoint;
   std::vector<std::string> alarms;  // empty: all
   std::string secret;               // HMAC key; empty: unsigned; never logged
   std::shared_ptr<boost::asio::ssl::context> tls;  // null for http://
-  std::chrono::milliseconds timeout{10'000};
-  std::chrono::milliseconds retry_initial{2'000};
-  std::chrono::milliseconds retry_max{300'000};
-  std::chrono::milliseconds give_up_after{0};  // 0: never
-  std::size_t queue_limit = 1000;
   std::shared_ptr<WebhookCounts> counts;  // never null
 
   bool wants(std::string_view alarm) const;

@@ -37,6 +37,7 @@ TEST(SettingsOwner, AFileThatSetsNothingGivesEveryAdapterItsDefaultConstructedVa
   EXPECT_EQ(static_cast<const viewer::ConnectionOptions&>(cfg.viewer_api), viewer::ConnectionOptions{});
   EXPECT_EQ(static_cast<const viewer::ConnectionOptions&>(cfg.viewer_api),
             static_cast<const viewer::ConnectionOptions&>(viewer::ViewerClientSettings{}));
+  EXPECT_EQ(static_cast<const AlertDelivery&>(cfg.alerts), AlertDelivery{});
 }
 
 TEST(SettingsOwner, TheDefaultsTwoAdaptersShareAgree) {

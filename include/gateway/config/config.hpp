@@ -143,14 +143,21 @@ struct WebhookTarget {
   std::string ca_file;              // empty: the system trust store
 };
 
-/// alerts: alarms delivered without Prometheus. Never blocks ingest.
-struct AlertSettings {
-  std::vector<WebhookTarget> webhooks;
+/// alerts.timeout, retry_*, give_up_after, queue_limit: how every webhook is delivered. The
+/// alerts module's sender holds this struct too, so the defaults are written here alone.
+struct AlertDelivery {
   Duration timeout{10'000};         // one delivery attempt
   Duration retry_initial{2'000};
   Duration retry_max{300'000};
   Duration give_up_after{86'400'000};  // an undeliverable alert is dropped (logged) after this
   std::size_t queue_limit = 1000;      // per webhook; the oldest is dropped beyond it (logged)
+
+  bool operator==(const AlertDelivery&) const = default;
+};
+
+/// alerts: alarms delivered without Prometheus. Never blocks ingest.
+struct AlertSettings : AlertDelivery {
+  std::vector<WebhookTarget> webhooks;
 };
 
 /// Everything read from one configuration file. Immutable once loaded; shared by pointer.
