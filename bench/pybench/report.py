@@ -1,4 +1,5 @@
 """Ratios, target verdicts and the Markdown table of a bench/run result."""
+from pybench import flush_probe
 
 # The noise rule of the paired trials (50 ms vs 0 ms, console open vs closed): a cell's ratio
 # of means at or above this is "no measurable cost". Adjacent trials of the same cell differ by
@@ -62,6 +63,18 @@ def summarize(result):
             if p:
                 entry["throughput_vs_" + peer] = _ratio(g["instances_per_s"], p["instances_per_s"])
                 entry["cpu_vs_" + peer] = _ratio(g["cpu_ms_per_instance"], p["cpu_ms_per_instance"])
+        # The physical limit of gateway/storescp (issue 21): one flush per instance on top of
+        # storescp's time with one synchronous sender; storescp itself with several.
+        probe = (result["machine"].get("flush_probes") or {}).get(key[0])
+        p = by.get("storescp")
+        if probe and p:
+            limit = (flush_probe.limit_at_one_association(p["instances_per_s"],
+                                                          probe["floor"]["median_ms"])
+                     if key[2] == 1 else 1.0)
+            entry["limit"] = round(limit, 2)
+            if entry.get("throughput_vs_storescp") is not None:
+                entry["throughput_vs_limit"] = round(
+                    g["instances_per_s"] / p["instances_per_s"] / limit, 2)
         ratios.append(entry)
     lat0 = [v for r in result["cells"] if r["receiver"] == "gateway"
             and r.get("simulator_latency_ms") == 0 and r["sender_nodelay"]
@@ -210,6 +223,16 @@ def markdown(result):
            "File system probe before the run: write 525 KB, fsync, rename, fsync folder: "
            "median %s ms, max %s ms." % (m["write_fsync_rename_fsync_dir_525KB"]["median_ms"],
                                          m["write_fsync_rename_fsync_dir_525KB"]["max_ms"]), ""]
+    probes = m.get("flush_probes") or {}
+    if probes:
+        out.append("Flush probes, per corpus at its mean instance size (median ms): " + "; ".join(
+            "%s %d B: floor (preallocated write + fdatasync) %s, spool path (create, write, "
+            "fsync, rename, fsync folder) %s" % (k, p["bytes"], p["floor"]["median_ms"],
+                                                 p["spool"]["median_ms"])
+            for k, p in sorted(probes.items())) + ". `limit`: the best gw/storescp a durable "
+            "receiver can reach, t_storescp / (t_storescp + t_floor) at one association, 1.0 "
+            "with several (one flush can cover many instances).")
+        out.append("")
     out.append("Corpora: " + "; ".join(
         "%s %d instances in %d studies, %.0f MB (Nagle-on sender: first %d; Orthanc: first %d)"
         % (k, c["instances"], c["studies"], c["mb"], min(c["nagle_subset"], c["instances"]),
@@ -221,7 +244,7 @@ def markdown(result):
     head = ["corpus", "sender", "assoc"]
     for r in receivers:
         head += ["%s inst/s" % r, "MB/s", "CPU ms/inst", "RSS MiB"]
-    head += ["gw/storescp inst/s", "gw/storescp CPU"]
+    head += ["gw/storescp inst/s", "gw/storescp CPU", "limit", "gw/limit"]
     if "orthanc" in receivers:
         head += ["gw/orthanc inst/s"]
     table = _matrix(result)
@@ -242,7 +265,8 @@ def markdown(result):
             else:
                 cells += ["–"] * 4
         e = ratios.get(key, {})
-        cells += [_fmt(e.get("throughput_vs_storescp"), 2), _fmt(e.get("cpu_vs_storescp"), 2)]
+        cells += [_fmt(e.get("throughput_vs_storescp"), 2), _fmt(e.get("cpu_vs_storescp"), 2),
+                  _fmt(e.get("limit"), 2), _fmt(e.get("throughput_vs_limit"), 2)]
         if "orthanc" in receivers:
             cells += [_fmt(e.get("throughput_vs_orthanc"), 2)]
         out.append("| " + " | ".join(cells) + " |")

@@ -1,0 +1,77 @@
+"""What durability costs on this disk, per instance, measured in the same run as the cells.
+
+Two probes per corpus, at the corpus's mean instance size:
+- floor: write the record into a preallocated, already-written file and fdatasync it, the
+  cheapest way this disk makes that many bytes durable (no file creation, no metadata);
+- spool: the gateway's present path: create, write, fsync, rename, fsync the folder.
+With a synchronous sender on one association, a durable receiver can at best take storescp's
+time plus one floor flush per instance: limit = t_storescp / (t_storescp + t_floor)
+(issue 21). With several associations one flush can cover many instances, so there the
+limit is storescp's own rate.
+"""
+import os
+import time
+
+PREALLOCATED = 64 << 20  # written once, so that the probe's writes allocate nothing
+
+
+def _median_and_max(times):
+    times = sorted(times)
+    return dict(median_ms=round(times[len(times) // 2], 3), max_ms=round(times[-1], 3))
+
+
+def floor(folder, size, count=60):
+    """pwrite `size` bytes at rotating offsets of a preallocated file, then fdatasync."""
+    path = os.path.join(folder, "floor-%d.bin" % size)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        chunk = b"\0" * (1 << 20)
+        for _ in range(PREALLOCATED // len(chunk)):
+            os.write(fd, chunk)
+        os.fsync(fd)
+        record = b"x" * size
+        slots = max(1, PREALLOCATED // size)
+        times = []
+        for i in range(count):
+            t = time.monotonic()
+            os.pwrite(fd, record, (i % slots) * size)
+            os.fdatasync(fd)
+            times.append((time.monotonic() - t) * 1000)
+        return _median_and_max(times)
+    finally:
+        os.close(fd)
+        os.unlink(path)
+
+
+def spool_path(folder, size, count=40):
+    """create + write + fsync + rename + fsync the folder, as the spool does per instance."""
+    sub = os.path.join(folder, "spool-%d" % size)
+    os.makedirs(sub)
+    record = b"x" * size
+    times = []
+    for i in range(count):
+        t = time.monotonic()
+        path = os.path.join(sub, "%d.tmp" % i)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o644)
+        os.write(fd, record)
+        os.fsync(fd)
+        os.close(fd)
+        os.rename(path, path[:-4] + ".dcm")
+        dfd = os.open(sub, os.O_RDONLY)
+        os.fsync(dfd)
+        os.close(dfd)
+        times.append((time.monotonic() - t) * 1000)
+    return _median_and_max(times)
+
+
+def probe(folder, size):
+    os.makedirs(folder, exist_ok=True)
+    return dict(bytes=size, floor=floor(folder, size), spool=spool_path(folder, size))
+
+
+def limit_at_one_association(storescp_per_s, floor_ms):
+    """The best gateway/storescp ratio a durable receiver can reach with one synchronous sender."""
+    if not storescp_per_s or floor_ms is None:
+        return None
+    t_storescp_ms = 1000.0 / storescp_per_s
+    return t_storescp_ms / (t_storescp_ms + floor_ms)
