@@ -1,5 +1,10 @@
 #include "gateway/domain/cidr_block.hpp"
 
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/network_v4.hpp>
+#include <boost/asio/ip/network_v6.hpp>
+
+#include <algorithm>
 #include <string>
 
 namespace gw {
@@ -13,24 +18,28 @@ std::optional<CidrBlock> CidrBlock::parse(std::string_view text) {
   // Asio's networks always carry a prefix; a bare address is a single host.
   std::string network(text);
   if (slash == std::string_view::npos) network += address.is_v4() ? "/32" : "/128";
+  CidrBlock block;
   if (address.is_v4()) {
     const auto v4 = ip::make_network_v4(network, ec);
     if (ec) return std::nullopt;
-    return CidrBlock(v4.canonical());
+    const auto bytes = v4.canonical().address().to_bytes();
+    std::copy(bytes.begin(), bytes.end(), block.network_.begin());
+    block.v4_ = true;
+    block.prefix_length_ = v4.prefix_length();
+  } else {
+    const auto v6 = ip::make_network_v6(network, ec);
+    if (ec) return std::nullopt;
+    block.network_ = v6.canonical().address().to_bytes();
+    block.prefix_length_ = v6.prefix_length();
   }
-  const auto v6 = ip::make_network_v6(network, ec);
-  if (ec) return std::nullopt;
-  return CidrBlock(v6.canonical());
+  return block;
 }
 
-bool CidrBlock::contains(std::string_view address) const noexcept {
+bool CidrBlock::contains(std::string_view text) const noexcept {
   boost::system::error_code ec;
-  const auto parsed = ip::make_address(std::string(address), ec);
-  return !ec && contains(parsed);
-}
-
-bool CidrBlock::contains(const ip::address& address) const noexcept {
-  if (const auto* v4 = std::get_if<ip::network_v4>(&network_)) {
+  const auto address = ip::make_address(std::string(text), ec);
+  if (ec) return false;
+  if (v4_) {
     ip::address_v4 peer;
     if (address.is_v4()) {
       peer = address.to_v4();
@@ -39,13 +48,16 @@ bool CidrBlock::contains(const ip::address& address) const noexcept {
     } else {
       return false;
     }
-    return ip::network_v4(peer, v4->prefix_length()).canonical() == *v4;
+    ip::address_v4::bytes_type mine;
+    std::copy_n(network_.begin(), mine.size(), mine.begin());
+    return ip::network_v4(peer, prefix_length_).canonical() ==
+           ip::network_v4(ip::address_v4(mine), prefix_length_);
   }
-  const auto& v6 = std::get<ip::network_v6>(network_);
   const ip::address_v6 peer = address.is_v4()
                                   ? ip::make_address_v6(ip::v4_mapped, address.to_v4())
                                   : address.to_v6();
-  return ip::network_v6(peer, v6.prefix_length()).canonical() == v6;
+  return ip::network_v6(peer, prefix_length_).canonical() ==
+         ip::network_v6(ip::address_v6(network_), prefix_length_);
 }
 
 }  // namespace gw

@@ -1,5 +1,7 @@
 #include "no_proxy_rules.hpp"
 
+#include <boost/asio/ip/address.hpp>
+
 #include <algorithm>
 #include <cctype>
 #include <optional>
@@ -99,7 +101,7 @@ bool NoProxyRules::bypasses(std::string_view host_in, std::string_view port) con
       case Rule::Kind::everything:
         return true;
       case Rule::Kind::network:
-        return address && rule.network->contains(*address);
+        return address && rule.network->contains(host);
       case Rule::Kind::domain:
         if (address) return false;
         return host == rule.domain ||

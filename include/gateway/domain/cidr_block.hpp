@@ -1,14 +1,11 @@
 #pragma once
 // An IPv4 or IPv6 network such as "10.0.0.0/8" or "fd00::/8", for matching peer addresses
 // (routing conditions, dicom.allowed_callers, NO_PROXY). Boost.Asio's network_v4/network_v6
-// do the parsing and the arithmetic; this adds the bare-address form and the IPv4-mapped rule.
+// do the parsing and the arithmetic (in the .cpp, so the domain's header stays free of
+// network headers); this adds the bare-address form and the IPv4-mapped rule.
+#include <array>
 #include <optional>
 #include <string_view>
-#include <variant>
-
-#include <boost/asio/ip/address.hpp>
-#include <boost/asio/ip/network_v4.hpp>
-#include <boost/asio/ip/network_v6.hpp>
 
 namespace gw {
 
@@ -21,12 +18,14 @@ class CidrBlock {
   static std::optional<CidrBlock> parse(std::string_view text);
   /// True when `address` (numeric IPv4 or IPv6, no port, no brackets) lies inside this network.
   bool contains(std::string_view address) const noexcept;
-  bool contains(const boost::asio::ip::address& address) const noexcept;
 
  private:
-  using Network = std::variant<boost::asio::ip::network_v4, boost::asio::ip::network_v6>;
-  explicit CidrBlock(Network network) : network_(network) {}
-  Network network_;  // canonical: host bits cleared
+  CidrBlock() = default;
+  // The canonical network (host bits cleared) as Asio's to_bytes() gives it: the first 4
+  // bytes for IPv4, all 16 for IPv6.
+  bool v4_ = false;
+  std::array<unsigned char, 16> network_{};
+  unsigned short prefix_length_ = 0;
 };
 
 }  // namespace gw
