@@ -260,7 +260,16 @@ GatewayController::GatewayController(const std::string& config_path,
 
 void GatewayController::start() {
   spool_.prepare();
-  registry_ = registry::StudyRegistry::open(cfg_.state.database);
+  std::error_code ec;
+  const bool database_existed = std::filesystem::exists(cfg_.state.database, ec);
+  try {
+    registry_ = registry::StudyRegistry::open(cfg_.state.database);
+  } catch (const std::exception& e) {
+    // A missing database the gateway cannot create is a problem to fix (a path, a
+    // permission); an existing one it cannot open may only be busy.
+    if (database_existed) throw StateUnavailable(e.what());
+    throw;
+  }
   reset_rule_hits(*registry_, cfg_);
   publish_transitions();
 

@@ -1,33 +1,12 @@
 #include <dcmtk/oflog/oflog.h>
 
-#include <filesystem>
-
 #include "commands.hpp"
 #include "config_access.hpp"
 #include "exit_status.hpp"
 #include "gateway.hpp"
 #include "gateway/log/log.hpp"
-#include "gateway/registry/study_registry.hpp"
 
 namespace gw::app {
-namespace {
-
-/// Opens the existing state database once, as `studies` does, before anything starts: a
-/// database that is busy, locked or unreadable is "could not check" (exit 3, try again), not a
-/// problem in the configuration. A missing one is created by the daemon itself.
-bool state_database_readable(const config::Config& config) {
-  std::error_code ec;
-  if (!std::filesystem::exists(config.state.database, ec)) return true;
-  try {
-    registry::StudyRegistry::open(config.state.database);
-    return true;
-  } catch (const std::exception& e) {
-    log::error("state_database_unreadable").kv("reason", e.what());
-    return false;
-  }
-}
-
-}  // namespace
 
 int command_run(const std::string& config_path) {
   const auto config = load_config_or_report(config_path);
@@ -38,9 +17,11 @@ int command_run(const std::string& config_path) {
   // the gateway logs what matters itself, so DCMTK speaks only when debugging.
   OFLog::configure(config->logging.level == log::Level::debug ? OFLogger::WARN_LOG_LEVEL
                                                     : OFLogger::FATAL_LOG_LEVEL);
-  if (!state_database_readable(*config)) return exit_cannot_check;
   try {
     return run_gateway(config_path, config);
+  } catch (const StateUnavailable& e) {
+    log::error("state_database_unreadable").kv("reason", e.what());
+    return exit_cannot_check;
   } catch (const std::exception& e) {
     // Refused to start: the state in use by another gateway, a port or a file it cannot use.
     log::error("gateway_start_failed").kv("reason", e.what());
