@@ -136,11 +136,8 @@ void read_dicom_tls(const YamlMappingReader& r, DicomSettings& d, const std::str
   r.read("private_key", t.private_key);
   r.read("ca_file", t.ca_file);
   r.read("require_client_certificate", t.require_client_certificate);
-  r.read_choice<dicom::TlsVersion>(
-      "min_version",
-      {{to_string(dicom::TlsVersion::v1_2), dicom::TlsVersion::v1_2},
-       {to_string(dicom::TlsVersion::v1_3), dicom::TlsVersion::v1_3}},
-      t.min_version, "'dicom.tls.min_version' must be 1.2 or 1.3 (BCP 195 allows nothing older)");
+  r.read_choice("min_version", {dicom::TlsVersion::v1_2, dicom::TlsVersion::v1_3}, t.min_version,
+                "'dicom.tls.min_version' must be 1.2 or 1.3 (BCP 195 allows nothing older)");
   if (!t.enabled) return;
   const auto need_file = [&](const char* key, const std::string& path) {
     std::error_code ec;
@@ -273,18 +270,10 @@ void read_viewer_api(const YamlMappingReader& r, ViewerApiSettings& v, const std
 
 void read_logging(const YamlMappingReader& r, LoggingSettings& l) {
   using log::Level;
-  r.read_choice<Level>("level",
-                       {{to_string(Level::debug), Level::debug},
-                        {to_string(Level::info), Level::info},
-                        {to_string(Level::warning), Level::warning},
-                        {to_string(Level::error), Level::error}},
-                       l.level, "'logging.level' must be one of debug, info, warning, error");
-  r.read_choice<log::Format>(
-      "format",
-      {{to_string(log::Format::text), log::Format::text},
-       {to_string(log::Format::json), log::Format::json}},
-      l.format,
-      "'logging.format' must be text or json");
+  r.read_choice("level", {Level::debug, Level::info, Level::warning, Level::error}, l.level,
+                "'logging.level' must be one of debug, info, warning, error");
+  r.read_choice("format", {log::Format::text, log::Format::json}, l.format,
+                "'logging.format' must be text or json");
 }
 
 void read_metrics(const YamlMappingReader& r, MetricsSettings& m, const std::string& file,
@@ -323,11 +312,8 @@ LoadResult load_root(const YAML::Node& root, const std::string& file, const Load
                               {"spool_dir", "retention", "min_free_bytes", "on_duplicate"});
     storage.read("spool_dir", config->storage.spool_dir);
     storage.read("min_free_bytes", config->storage.min_free_bytes, 0, 1ll << 50);
-    storage.read_choice<DuplicatePolicy>(
-        "on_duplicate",
-        {{to_string(DuplicatePolicy::keep), DuplicatePolicy::keep},
-         {to_string(DuplicatePolicy::replace), DuplicatePolicy::replace}},
-        config->storage.on_duplicate, "'storage.on_duplicate' must be keep or replace");
+    storage.read_choice("on_duplicate", {DuplicatePolicy::keep, DuplicatePolicy::replace},
+                        config->storage.on_duplicate, "'storage.on_duplicate' must be keep or replace");
     std::string retention = "forever";
     storage.read("retention", retention);
     if (retention != "forever") {
@@ -345,10 +331,8 @@ LoadResult load_root(const YAML::Node& root, const std::string& file, const Load
   YamlMappingReader registration(top.node("registration"), "registration", file, out,
                                  {"default_description", "trigger", "stable_after"});
   registration.read("default_description", config->registration.default_description);
-  registration.read_choice<RegistrationTrigger>(
-      "trigger",
-      {{to_string(RegistrationTrigger::first_instance), RegistrationTrigger::first_instance},
-       {to_string(RegistrationTrigger::study_stable), RegistrationTrigger::study_stable}},
+  registration.read_choice(
+      "trigger", {RegistrationTrigger::first_instance, RegistrationTrigger::study_stable},
       config->registration.trigger, "'registration.trigger' must be first_instance or study_stable");
   registration.read_duration("stable_after", config->registration.stable_after);
   if (config->registration.default_description.empty()) {

@@ -8,7 +8,6 @@
 #include <initializer_list>
 #include <string>
 #include <string_view>
-#include <utility>
 
 #include "gateway/domain/diagnostic.hpp"
 
@@ -34,16 +33,17 @@ class YamlMappingReader {
   void read(const char* key, unsigned& value, long long min, long long max) const;
   void read(const char* key, std::uint64_t& value, long long min, long long max) const;
   void read_duration(const char* key, std::chrono::milliseconds& value) const;
-  /// One of `choices` (name, value), so that an enum is parsed once, here; any other name is
-  /// reported with `message` (which lists the allowed names) and leaves `value` unchanged.
+  /// One of `choices`, each named as its to_string() spells it, so that an enum is parsed
+  /// once, here; any other name is reported with `message` (which lists the allowed names)
+  /// and leaves `value` unchanged.
   template <typename E>
-  void read_choice(const char* key, std::initializer_list<std::pair<std::string_view, E>> choices,
-                   E& value, std::string_view message) const {
+  void read_choice(const char* key, std::initializer_list<E> choices, E& value,
+                   std::string_view message) const {
     std::string name;
     if (!present(key) || !node_[key].IsScalar()) return read(key, name);  // reports a non-string
     name = node_[key].Scalar();
-    for (const auto& [choice_name, choice] : choices) {
-      if (choice_name == name) {
+    for (const E choice : choices) {
+      if (to_string(choice) == name) {
         value = choice;
         return;
       }
