@@ -15,9 +15,9 @@ import time
 PREALLOCATED = 64 << 20  # written once, so that the probe's writes allocate nothing
 
 
-def _median_and_max(times):
+def _median_and_max(times, digits=3):
     times = sorted(times)
-    return dict(median_ms=round(times[len(times) // 2], 3), max_ms=round(times[-1], 3))
+    return dict(median_ms=round(times[len(times) // 2], digits), max_ms=round(times[-1], digits))
 
 
 def floor(folder, size, count=60):
@@ -43,7 +43,7 @@ def floor(folder, size, count=60):
         os.unlink(path)
 
 
-def spool_path(folder, size, count=40):
+def spool_path(folder, size, count=40, digits=3):
     """create + write + fsync + rename + fsync the folder, as the spool does per instance."""
     sub = os.path.join(folder, "spool-%d" % size)
     os.makedirs(sub)
@@ -61,7 +61,7 @@ def spool_path(folder, size, count=40):
         os.fsync(dfd)
         os.close(dfd)
         times.append((time.monotonic() - t) * 1000)
-    return _median_and_max(times)
+    return _median_and_max(times, digits)
 
 
 def probe(folder, size):
