@@ -6,23 +6,13 @@
 
 #include <chrono>
 #include <cstdlib>
-#include <fstream>
 #include <sstream>
 #include <thread>
 
 #include "temp_dir.hpp"
+#include "text_file.hpp"
 
 namespace gw::test {
-namespace {
-
-std::string slurp(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-}  // namespace
 
 CliResult run_cli(const std::vector<std::string>& args,
                   const std::map<std::string, std::string>& extra_env) {
@@ -56,8 +46,8 @@ CliResult run_cli(const std::vector<std::string>& args,
     std::this_thread::sleep_for(std::chrono::milliseconds(5));  // polls waitpid
   }
   result.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  result.out = slurp(out_path);
-  result.err = slurp(err_path);
+  result.out = read_file(out_path);
+  result.err = read_file(err_path);
   return result;
 }
 

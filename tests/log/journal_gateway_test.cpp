@@ -13,16 +13,10 @@
 #include <thread>
 
 #include "gateway_harness.hpp"
+#include "text_file.hpp"
 
 namespace gw::test {
 namespace {
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 /// The first line of `path` containing `needle`, polling until `timeout` (a watchdog for a
 /// file another process appends to; there is no event to wait on).

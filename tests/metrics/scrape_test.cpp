@@ -19,16 +19,10 @@
 #include "exposition.hpp"
 #include "gateway_harness.hpp"
 #include "http_get.hpp"
+#include "text_file.hpp"
 
 namespace gw::test {
 namespace {
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 /// Every dicom_gateway_* and process_* name in `text` (PromQL or JSON holding PromQL).
 std::set<std::string> metric_names(const std::string& text) {

@@ -9,19 +9,13 @@
 
 #include "child_process.hpp"
 #include "temp_dir.hpp"
+#include "text_file.hpp"
 
 namespace gw::test {
 namespace {
 
 const std::string kUnit = std::string(GW_SOURCE_DIR) + "/systemd/dicom-gateway.service";
 const std::string kSystemdAnalyze = "/usr/bin/systemd-analyze";
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 /// The unit with ExecStart pointing at the binary just built: verify checks that the
 /// executable exists, and /usr/bin/dicom-gateway does not on a build machine.

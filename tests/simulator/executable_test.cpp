@@ -6,25 +6,19 @@
 
 #include <boost/json.hpp>
 #include <csignal>
-#include <fstream>
 #include <regex>
 #include <sstream>
 
 #include "child_process.hpp"
 #include "https_test_client.hpp"
 #include "temp_dir.hpp"
+#include "text_file.hpp"
 
 namespace gw::sim::test {
 namespace {
 
 using namespace std::chrono_literals;
-
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using gw::test::read_file;
 
 struct StopSignal {
   int number;
