@@ -308,7 +308,7 @@ void GatewayController::start() {
   listener.metrics = &metrics_;
   listener_ = std::make_unique<dicom::DicomListener>(std::move(listener), *intake_);
 
-  readiness_ = std::make_unique<Readiness>(*registry_, metrics_, cfg_.state.database,
+  readiness_ = std::make_unique<Readiness>(*registry_, metrics_,
                                            cfg_.storage.spool_dir, cfg_.alarm_after);
   // Read on the io thread, where the scrape runs: the dispatcher's state needs no lock.
   scrape_gauges_ = std::make_shared<ScrapeGauges>(ScrapeSources{

@@ -1,5 +1,5 @@
 // The registry's intake side: instances recorded with group commit.
-#include "gateway/registry/study_registry.hpp"
+#include "sqlite_study_registry.hpp"
 
 #include <sqlite3.h>
 
@@ -13,7 +13,7 @@
 
 namespace gw::registry {
 
-StudyRegistry::Recorded StudyRegistry::record_instance(const InstanceArrival& arrival,
+SqliteStudyRegistry::Recorded SqliteStudyRegistry::record_instance(const InstanceArrival& arrival,
                                                        const NewStudy* new_study,
                                                        const ArrivalDetails& details) {
   PendingArrival me{arrival, new_study, details, Recorded::added, false, nullptr};
@@ -39,7 +39,7 @@ StudyRegistry::Recorded StudyRegistry::record_instance(const InstanceArrival& ar
   return me.recorded;
 }
 
-void StudyRegistry::commit_arrivals(const std::vector<PendingArrival*>& group) noexcept {
+void SqliteStudyRegistry::commit_arrivals(const std::vector<PendingArrival*>& group) noexcept {
   std::lock_guard lock(mutex_);
   try {
     std::optional<UnsyncedCommits> unsynced;
@@ -67,15 +67,15 @@ void StudyRegistry::commit_arrivals(const std::vector<PendingArrival*>& group) n
   }
 }
 
-bool StudyRegistry::insert_study(const InstanceArrival& arrival, const NewStudy& study,
+bool SqliteStudyRegistry::insert_study(const InstanceArrival& arrival, const NewStudy& study,
                                  const ArrivalDetails& details) {
   // Two associations may both have routed a new study: the first commit creates it, the
   // other's (identical) decision is dropped.
   SqliteStatement insert(*statements_,
                          "INSERT INTO studies (study_instance_uid, state, rule_name, "
                          "request_body, idempotency_key, first_seen, last_instance, "
-                         "next_attempt, updated, facts_json, description, accession_number) "
-                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                         "next_attempt, updated, facts_json, description, accession_number, "
+                         "received_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                          "ON CONFLICT(study_instance_uid) DO NOTHING");
   insert.bind(1, arrival.study_instance_uid)
       .bind(2, to_string(study.state))
@@ -91,6 +91,7 @@ bool StudyRegistry::insert_study(const InstanceArrival& arrival, const NewStudy&
       .bind(10, study.facts_json)
       .bind(11, study.description)
       .bind(12, study.accession_number)
+      .bind(13, options_.node_name)
       .run();
   if (sqlite3_changes(db_) == 0) return false;
   // Counted with the study, in the same transaction: a rule's hits are its studies.
@@ -100,7 +101,7 @@ bool StudyRegistry::insert_study(const InstanceArrival& arrival, const NewStudy&
   return true;
 }
 
-StudyRegistry::Recorded StudyRegistry::insert_arrival(const PendingArrival& p) {
+SqliteStudyRegistry::Recorded SqliteStudyRegistry::insert_arrival(const PendingArrival& p) {
   const InstanceArrival& arrival = p.arrival;
   const ArrivalDetails& details = p.details;
   Recorded recorded = Recorded::added;
@@ -156,17 +157,17 @@ StudyRegistry::Recorded StudyRegistry::insert_arrival(const PendingArrival& p) {
   return recorded;
 }
 
-bool StudyRegistry::knows_study(const std::string& uid) {
+bool SqliteStudyRegistry::knows_study(const std::string& uid) {
   return read_exists("SELECT 1 FROM studies WHERE study_instance_uid = ?", uid);
 }
 
-bool StudyRegistry::knows_instance(const std::string& study_uid, const std::string& sop_uid) {
+bool SqliteStudyRegistry::knows_instance(const std::string& study_uid, const std::string& sop_uid) {
   return read_exists(
       "SELECT 1 FROM instances WHERE study_instance_uid = ? AND sop_instance_uid = ?", study_uid,
       sop_uid);
 }
 
-std::vector<std::string> StudyRegistry::instances_of(const std::string& study_uid) {
+std::vector<std::string> SqliteStudyRegistry::instances_of(const std::string& study_uid) {
   std::lock_guard lock(mutex_);
   SqliteStatement s(*statements_,
                     "SELECT sop_instance_uid FROM instances WHERE study_instance_uid = ?");
@@ -176,7 +177,7 @@ std::vector<std::string> StudyRegistry::instances_of(const std::string& study_ui
   return out;
 }
 
-bool StudyRegistry::read_exists(const char* sql, const std::string& first,
+bool SqliteStudyRegistry::read_exists(const char* sql, const std::string& first,
                                 const std::string& second) {
   auto ask = [&](StatementCache& statements) {
     SqliteStatement s(statements, sql);

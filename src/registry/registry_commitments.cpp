@@ -1,5 +1,5 @@
 // The registry's Storage Commitment side: requests as rows, resolved and reported in place.
-#include "gateway/registry/study_registry.hpp"
+#include "sqlite_study_registry.hpp"
 
 #include <sqlite3.h>
 
@@ -47,7 +47,7 @@ std::vector<domain::CommitmentRecord> read_all(StatementCache& statements, Sqlit
 
 }  // namespace
 
-StudyRegistry::CommitmentRecorded StudyRegistry::record_commitment(
+SqliteStudyRegistry::CommitmentRecorded SqliteStudyRegistry::record_commitment(
     const domain::CommitmentRequest& request, TimestampMs now) {
   std::lock_guard lock(mutex_);
   Transaction tx(*statements_, in_batch_);
@@ -82,7 +82,7 @@ StudyRegistry::CommitmentRecorded StudyRegistry::record_commitment(
   return repeated ? CommitmentRecorded::repeated : CommitmentRecorded::created;
 }
 
-std::vector<domain::StoredInstance> StudyRegistry::stored_instances(
+std::vector<domain::StoredInstance> SqliteStudyRegistry::stored_instances(
     const std::string& sop_instance_uid) {
   std::lock_guard lock(mutex_);
   SqliteStatement s(*statements_,
@@ -94,7 +94,7 @@ std::vector<domain::StoredInstance> StudyRegistry::stored_instances(
   return out;
 }
 
-void StudyRegistry::resolve_commitment(const std::string& transaction_uid,
+void SqliteStudyRegistry::resolve_commitment(const std::string& transaction_uid,
                                        const std::vector<domain::CommitmentItem>& items,
                                        TimestampMs now) {
   std::lock_guard lock(mutex_);
@@ -115,7 +115,7 @@ void StudyRegistry::resolve_commitment(const std::string& transaction_uid,
   tx.commit();
 }
 
-std::optional<domain::CommitmentRecord> StudyRegistry::find_commitment(
+std::optional<domain::CommitmentRecord> SqliteStudyRegistry::find_commitment(
     const std::string& transaction_uid) {
   std::lock_guard lock(mutex_);
   SqliteStatement s(*statements_, std::string("SELECT ") + kCommitmentColumns +
@@ -126,7 +126,7 @@ std::optional<domain::CommitmentRecord> StudyRegistry::find_commitment(
   return std::move(all.front());
 }
 
-std::vector<domain::CommitmentRecord> StudyRegistry::commitments_due(TimestampMs now,
+std::vector<domain::CommitmentRecord> SqliteStudyRegistry::commitments_due(TimestampMs now,
                                                                      std::size_t limit) {
   std::lock_guard lock(mutex_);
   SqliteStatement s(*statements_, std::string("SELECT ") + kCommitmentColumns +
@@ -136,7 +136,7 @@ std::vector<domain::CommitmentRecord> StudyRegistry::commitments_due(TimestampMs
   return read_all(*statements_, s);
 }
 
-std::optional<TimestampMs> StudyRegistry::next_commitment_due() {
+std::optional<TimestampMs> SqliteStudyRegistry::next_commitment_due() {
   std::lock_guard lock(mutex_);
   SqliteStatement s(*statements_,
                     "SELECT MIN(next_attempt) FROM commitments WHERE state IN ('pending', 'resolved')");
@@ -144,7 +144,7 @@ std::optional<TimestampMs> StudyRegistry::next_commitment_due() {
   return std::nullopt;
 }
 
-void StudyRegistry::commitment_reported(const std::string& transaction_uid, TimestampMs now) {
+void SqliteStudyRegistry::commitment_reported(const std::string& transaction_uid, TimestampMs now) {
   std::lock_guard lock(mutex_);
   Transaction tx(*statements_, in_batch_);
   SqliteStatement(*statements_,
@@ -156,7 +156,7 @@ void StudyRegistry::commitment_reported(const std::string& transaction_uid, Time
   tx.commit();
 }
 
-void StudyRegistry::commitment_retry(const std::string& transaction_uid, TimestampMs next_attempt,
+void SqliteStudyRegistry::commitment_retry(const std::string& transaction_uid, TimestampMs next_attempt,
                                      const std::string& error, TimestampMs now) {
   std::lock_guard lock(mutex_);
   Transaction tx(*statements_, in_batch_);
@@ -171,7 +171,7 @@ void StudyRegistry::commitment_retry(const std::string& transaction_uid, Timesta
   tx.commit();
 }
 
-void StudyRegistry::commitment_abandoned(const std::string& transaction_uid,
+void SqliteStudyRegistry::commitment_abandoned(const std::string& transaction_uid,
                                          const std::string& error, TimestampMs now) {
   std::lock_guard lock(mutex_);
   Transaction tx(*statements_, in_batch_);
@@ -185,7 +185,7 @@ void StudyRegistry::commitment_abandoned(const std::string& transaction_uid,
   tx.commit();
 }
 
-std::vector<domain::CommitmentRecord> StudyRegistry::commitments_naming_study(
+std::vector<domain::CommitmentRecord> SqliteStudyRegistry::commitments_naming_study(
     const std::string& study_uid) {
   std::lock_guard lock(mutex_);
   SqliteStatement s(*statements_,
@@ -198,7 +198,7 @@ std::vector<domain::CommitmentRecord> StudyRegistry::commitments_naming_study(
   return read_all(*statements_, s);
 }
 
-std::int64_t StudyRegistry::commitments_waiting() {
+std::int64_t SqliteStudyRegistry::commitments_waiting() {
   std::lock_guard lock(mutex_);
   SqliteStatement s(*statements_,
                     "SELECT COUNT(*) FROM commitments WHERE state IN ('pending', 'resolved')");

@@ -1,6 +1,6 @@
 // Every state change of a study: read its row, let the domain's lifecycle decide, write what
 // it decided. Nothing here chooses a state on its own.
-#include "gateway/registry/study_registry.hpp"
+#include "sqlite_study_registry.hpp"
 
 #include <sqlite3.h>
 
@@ -52,7 +52,7 @@ void append_attempt(StatementCache& statements, const std::string& uid, const At
 
 }  // namespace
 
-StudyRegistry::ApplyResult StudyRegistry::apply(const std::string& uid,
+SqliteStudyRegistry::ApplyResult SqliteStudyRegistry::apply(const std::string& uid,
                                                 const LifecycleEvent& event,
                                                 const domain::LifecyclePolicy& policy,
                                                 TimestampMs now, const Attempt* attempt) {
@@ -63,7 +63,7 @@ StudyRegistry::ApplyResult StudyRegistry::apply(const std::string& uid,
   return result;
 }
 
-StudyRegistry::ApplyResult StudyRegistry::apply_locked(const std::string& uid,
+SqliteStudyRegistry::ApplyResult SqliteStudyRegistry::apply_locked(const std::string& uid,
                                                        const LifecycleEvent& event,
                                                        const domain::LifecyclePolicy& policy,
                                                        TimestampMs now, const Attempt* attempt) {
@@ -76,7 +76,7 @@ StudyRegistry::ApplyResult StudyRegistry::apply_locked(const std::string& uid,
   return decided;
 }
 
-void StudyRegistry::write_transition(const std::string& uid, const domain::Transition& t,
+void SqliteStudyRegistry::write_transition(const std::string& uid, const domain::Transition& t,
                                      const LifecycleEvent& event, const Attempt* attempt,
                                      TimestampMs now) {
   if (t.remove) {
@@ -96,7 +96,14 @@ void StudyRegistry::write_transition(const std::string& uid, const domain::Trans
                     "first_attempt = CASE WHEN ?9 THEN 0 WHEN ?5 > 0 AND first_attempt = 0 THEN ?6 "
                     "WHEN ?5 < 0 AND attempts <= 1 THEN 0 ELSE first_attempt END, "
                     "lookup_first = COALESCE(?7, lookup_first), "
-                    "idempotency_key = CASE WHEN ?9 THEN ?10 ELSE idempotency_key END "
+                    "idempotency_key = CASE WHEN ?9 THEN ?10 ELSE idempotency_key END, "
+                    // the node that holds the claim, until when; and the one that registered it
+                    "claimed_by = CASE WHEN ?12 THEN ?11 WHEN ?1 = 'in_flight' THEN claimed_by "
+                    "ELSE '' END, "
+                    "lease_until = CASE WHEN ?12 THEN ?13 WHEN ?1 = 'in_flight' THEN lease_until "
+                    "ELSE 0 END, "
+                    "registered_by = CASE WHEN ?2 IS NOT NULL THEN ?11 WHEN ?9 THEN '' "
+                    "ELSE registered_by END "
                     "WHERE study_instance_uid = ?8");
   s.bind(1, to_string(t.to));
   receipt ? s.bind(2, event.study_id) : s.bind_null(2);
@@ -106,11 +113,13 @@ void StudyRegistry::write_transition(const std::string& uid, const domain::Trans
   t.lookup_first ? s.bind(7, std::int64_t{*t.lookup_first ? 1 : 0}) : s.bind_null(7);
   s.bind(8, uid).bind(9, std::int64_t{t.new_registration ? 1 : 0});
   s.bind(10, t.new_registration ? detail::new_idempotency_key() : std::string());
+  s.bind(11, options_.node_name).bind(12, std::int64_t{event.kind == EventKind::claimed ? 1 : 0});
+  s.bind(13, now + options_.claim_lease.count());
   s.run();
   if (attempt) append_attempt(*statements_, uid, *attempt);
 }
 
-std::vector<std::string> StudyRegistry::mark_in_flight(const std::vector<std::string>& uids,
+std::vector<std::string> SqliteStudyRegistry::mark_in_flight(const std::vector<std::string>& uids,
                                                        TimestampMs now) {
   std::vector<std::string> claimed;
   if (uids.empty()) return claimed;
@@ -123,7 +132,7 @@ std::vector<std::string> StudyRegistry::mark_in_flight(const std::vector<std::st
   return claimed;
 }
 
-void StudyRegistry::release_unsent(const std::vector<std::string>& uids, TimestampMs now) {
+void SqliteStudyRegistry::release_unsent(const std::vector<std::string>& uids, TimestampMs now) {
   if (uids.empty()) return;
   std::lock_guard lock(mutex_);
   Transaction tx(*statements_, in_batch_);
@@ -131,7 +140,7 @@ void StudyRegistry::release_unsent(const std::vector<std::string>& uids, Timesta
   tx.commit();
 }
 
-std::vector<std::string> StudyRegistry::uids_in(StudyState state) {
+std::vector<std::string> SqliteStudyRegistry::uids_in(StudyState state) {
   SqliteStatement s(*statements_, "SELECT study_instance_uid FROM studies WHERE state = ?");
   s.bind(1, to_string(state));
   std::vector<std::string> out;
@@ -139,7 +148,7 @@ std::vector<std::string> StudyRegistry::uids_in(StudyState state) {
   return out;
 }
 
-int StudyRegistry::apply_to_each(const std::vector<std::string>& uids, EventKind kind,
+int SqliteStudyRegistry::apply_to_each(const std::vector<std::string>& uids, EventKind kind,
                                  TimestampMs now) {
   std::lock_guard lock(mutex_);
   Transaction tx(*statements_, in_batch_);
@@ -151,17 +160,17 @@ int StudyRegistry::apply_to_each(const std::vector<std::string>& uids, EventKind
   return changed;
 }
 
-int StudyRegistry::retry_all_failed(TimestampMs now) {
+int SqliteStudyRegistry::retry_all_failed(TimestampMs now) {
   std::lock_guard lock(mutex_);
   return apply_to_each(uids_in(StudyState::failed), EventKind::operator_retry, now);
 }
 
-int StudyRegistry::requeue_in_flight(TimestampMs now) {
+int SqliteStudyRegistry::requeue_in_flight(TimestampMs now) {
   std::lock_guard lock(mutex_);
   return apply_to_each(uids_in(StudyState::in_flight), EventKind::crash_recovered, now);
 }
 
-int StudyRegistry::reschedule_waiting(TimestampMs paused_until, TimestampMs now) {
+int SqliteStudyRegistry::reschedule_waiting(TimestampMs paused_until, TimestampMs now) {
   std::lock_guard lock(mutex_);
   // A study that failed with 401/403 waits exactly until the pause's end; one backed off
   // for another reason (Retry-After, an outage) keeps its own time.
@@ -174,7 +183,7 @@ int StudyRegistry::reschedule_waiting(TimestampMs paused_until, TimestampMs now)
   return apply_to_each(waiting, EventKind::auth_resumed, now);
 }
 
-bool StudyRegistry::route_stable(const std::string& uid, const NewStudy& study, TimestampMs now) {
+bool SqliteStudyRegistry::route_stable(const std::string& uid, const NewStudy& study, TimestampMs now) {
   std::lock_guard lock(mutex_);
   Transaction tx(*statements_, in_batch_);
   const bool ignore = study.state == StudyState::ignored;

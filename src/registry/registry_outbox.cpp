@@ -1,5 +1,5 @@
 // The outbox: which studies are due, and every state change, through the lifecycle.
-#include "gateway/registry/study_registry.hpp"
+#include "sqlite_study_registry.hpp"
 
 #include <sqlite3.h>
 
@@ -12,7 +12,7 @@ namespace gw::registry {
 using detail::read_record;
 using detail::select_due_by_age;
 
-std::vector<StudyRecord> StudyRegistry::due(TimestampMs now, std::size_t limit, DueOrder order) {
+std::vector<StudyRecord> SqliteStudyRegistry::due(TimestampMs now, std::size_t limit, DueOrder order) {
   std::lock_guard lock(mutex_);
   SqliteStatement s(*statements_, select_due_by_age("pending", order).c_str());
   s.bind(1, now).bind(2, static_cast<std::int64_t>(limit));
@@ -21,7 +21,7 @@ std::vector<StudyRecord> StudyRegistry::due(TimestampMs now, std::size_t limit, 
   return out;
 }
 
-std::optional<TimestampMs> StudyRegistry::next_due() {
+std::optional<TimestampMs> SqliteStudyRegistry::next_due() {
   std::lock_guard lock(mutex_);
   SqliteStatement s(*statements_,
                     "SELECT MIN(next_attempt) FROM studies WHERE state IN ('pending', 'receiving')");
@@ -31,7 +31,7 @@ std::optional<TimestampMs> StudyRegistry::next_due() {
   return std::nullopt;
 }
 
-std::vector<std::string> StudyRegistry::spooled_registered_before(TimestampMs cutoff,
+std::vector<std::string> SqliteStudyRegistry::spooled_registered_before(TimestampMs cutoff,
                                                                   std::size_t limit) {
   std::lock_guard lock(mutex_);
   SqliteStatement s(*statements_,
@@ -45,7 +45,7 @@ std::vector<std::string> StudyRegistry::spooled_registered_before(TimestampMs cu
   return out;
 }
 
-void StudyRegistry::mark_spool_removed(const std::string& uid, TimestampMs removed_before) {
+void SqliteStudyRegistry::mark_spool_removed(const std::string& uid, TimestampMs removed_before) {
   std::lock_guard lock(mutex_);
   // Not when an instance arrived after the files were listed: its file stays for a later sweep.
   SqliteStatement s(*statements_,
@@ -54,7 +54,7 @@ void StudyRegistry::mark_spool_removed(const std::string& uid, TimestampMs remov
   s.bind(1, uid).bind(2, removed_before).run();
 }
 
-std::vector<StudyRecord> StudyRegistry::stable(TimestampMs now, std::size_t limit) {
+std::vector<StudyRecord> SqliteStudyRegistry::stable(TimestampMs now, std::size_t limit) {
   std::lock_guard lock(mutex_);
   SqliteStatement s(*statements_,
                     select_due_by_age("receiving", DueOrder::oldest_first).c_str());

@@ -1,7 +1,7 @@
-// StudyRegistry::page(): the console's and `studies list`'s search, keyset-paged newest first.
+// SqliteStudyRegistry::page(): the console's and `studies list`'s search, keyset-paged newest first.
 #include <string>
 
-#include "gateway/registry/study_registry.hpp"
+#include "sqlite_study_registry.hpp"
 #include "sqlite_statement.hpp"
 #include "study_rows.hpp"
 
@@ -42,7 +42,7 @@ std::string page_sql(const StudyQuery& query) {
 
 }  // namespace
 
-StudyPage StudyRegistry::page(const StudyQuery& query) {
+StudyPage SqliteStudyRegistry::page(const StudyQuery& query) {
   const std::string sql = page_sql(query);
   auto run = [&](StatementCache& statements) {
     SqliteStatement s(statements, sql.c_str());

@@ -84,6 +84,11 @@ constexpr AddedColumn kAddedColumns[] = {
     {"studies", "callers", "TEXT NOT NULL DEFAULT ''"},
     // Storage Commitment checks a named SOP class against the one stored (0x0119).
     {"instances", "sop_class_uid", "TEXT NOT NULL DEFAULT ''"},
+    // Which node received a study first, holds its claim (and until when), registered it.
+    {"studies", "received_by", "TEXT NOT NULL DEFAULT ''"},
+    {"studies", "claimed_by", "TEXT NOT NULL DEFAULT ''"},
+    {"studies", "lease_until", "INTEGER NOT NULL DEFAULT 0"},
+    {"studies", "registered_by", "TEXT NOT NULL DEFAULT ''"},
 };
 
 void exec(sqlite3* db, const std::string& sql) {

@@ -9,6 +9,7 @@ const char* const kColumns =
     "study_instance_uid, state, rule_name, request_body, idempotency_key, attempts, last_error, "
     "study_id, first_seen, last_instance, next_attempt, updated, instances, bytes, lookup_first, "
     "first_attempt, modalities, facts_json, description, accession_number, callers, "
+    "received_by, claimed_by, lease_until, registered_by, "
     "(SELECT COUNT(DISTINCT series_instance_uid) FROM instances i WHERE i.study_instance_uid = "
     "studies.study_instance_uid AND series_instance_uid <> '')";
 
@@ -36,7 +37,11 @@ StudyRecord read_record(const SqliteStatement& s) {
   r.description = s.text(18);
   r.accession_number = s.text(19);
   r.callers = s.text(20);
-  r.series = s.integer(21);
+  r.received_by = s.text(21);
+  r.claimed_by = s.text(22);
+  r.lease_until = s.integer(23);
+  r.registered_by = s.text(24);
+  r.series = s.integer(25);
   return r;
 }
 

@@ -42,6 +42,12 @@ struct StudyRecord {
   std::string description;        // StudyDescription, for search and the console
   std::string accession_number;   // AccessionNumber, for search and the console
   std::string callers;            // distinct calling AE titles, '\\'-joined in arrival order
+  // The fleet (node.name; one name with SQLite): which node received the study's first
+  // instance, holds its claim while in_flight (until lease_until), and got the viewer's receipt.
+  std::string received_by;
+  std::string claimed_by;
+  TimestampMs lease_until = 0;
+  std::string registered_by;
 };
 
 /// One page of the console's and the CLI's study list, newest first (keyset-paged). Value type.

@@ -1,8 +1,7 @@
 #include "readiness.hpp"
 
-#include <unistd.h>
-
 #include "gateway/metrics/gateway_metrics.hpp"
+#include "gateway/registry/study_registry.hpp"
 #include "waiting_state.hpp"
 
 namespace gw::app {
@@ -15,21 +14,16 @@ double seconds_since_epoch(std::chrono::system_clock::time_point t) {
 }  // namespace
 
 Readiness::Readiness(registry::StudyRegistry& registry, const metrics::GatewayMetrics& metrics,
-                     std::filesystem::path database, std::filesystem::path spool_dir,
+                     std::filesystem::path spool_dir,
                      std::chrono::milliseconds alarm_after)
     : registry_(registry),
       metrics_(metrics),
-      database_(std::move(database)),
       spool_dir_(std::move(spool_dir)),
       alarm_after_ms_(alarm_after.count()) {}
 
 std::string Readiness::not_ready_reason() const {
   if (!listening_) return "the DICOM port is not listening";
-  // SQLite in WAL mode writes next to the database too, so the folder must be writable.
-  const auto folder = database_.has_parent_path() ? database_.parent_path() : ".";
-  if (::access(database_.c_str(), W_OK) != 0 || ::access(folder.c_str(), W_OK) != 0) {
-    return "the state database is not writable: " + database_.string();
-  }
+  if (std::string reason = registry_.unavailable_reason(); !reason.empty()) return reason;
   const SpoolSpace space = spool_space(spool_dir_);
   if (!space.known) return "the spool is not accessible";
   if (space.nearly_full()) return "the spool is nearly full (under 5% free)";

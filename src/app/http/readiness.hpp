@@ -19,7 +19,7 @@ namespace gw::app {
 class Readiness {
  public:
   Readiness(registry::StudyRegistry& registry, const metrics::GatewayMetrics& metrics,
-            std::filesystem::path database, std::filesystem::path spool_dir,
+            std::filesystem::path spool_dir,
             std::chrono::milliseconds alarm_after);
 
   void set_listening(bool listening) noexcept { listening_ = listening; }
@@ -28,14 +28,13 @@ class Readiness {
   }
 
   /// "" when ready; otherwise the first reason found: the DICOM port is not listening, the
-  /// database is not writable, the spool is nearly full (under 5% free), or studies have
+  /// state database is not writable or does not answer, the spool is nearly full (under 5% free), or studies have
   /// waited longer than alarm_after while nothing could be registered for that long.
   std::string not_ready_reason() const;
 
  private:
   registry::StudyRegistry& registry_;
   const metrics::GatewayMetrics& metrics_;
-  std::filesystem::path database_;
   std::filesystem::path spool_dir_;
   std::atomic<std::int64_t> alarm_after_ms_;
   std::atomic<bool> listening_{false};
