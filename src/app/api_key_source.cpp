@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 
@@ -17,39 +18,55 @@ std::string trim_trailing_newlines(std::string key) {
   return key;
 }
 
-std::string read_key_file(const std::string& path, bool check_mode) {
+// `what` names the secret in messages ("API key", "state database password").
+std::string read_secret_file(const std::string& path, bool check_mode, const std::string& what) {
   struct stat info {};
   if (::stat(path.c_str(), &info) != 0) {
-    throw std::runtime_error("cannot read the API key file " + path);
+    throw std::runtime_error("cannot read the " + what + " file " + path);
   }
-  // A key that other users can read is already leaked; refuse it rather than use it.
+  // A secret that other users can read is already leaked; refuse it rather than use it.
   if (check_mode && (info.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
-    throw std::runtime_error("the API key file " + path +
+    throw std::runtime_error("the " + what + " file " + path +
                              " is readable by others; make it mode 0600 (chmod 600)");
   }
   std::ifstream in(path);
   std::stringstream content;
   content << in.rdbuf();
-  std::string key = trim_trailing_newlines(content.str());
-  if (!in || key.empty()) throw std::runtime_error("the API key file " + path + " is empty");
-  return key;
+  std::string secret = trim_trailing_newlines(content.str());
+  if (!in || secret.empty()) throw std::runtime_error("the " + what + " file " + path + " is empty");
+  return secret;
+}
+
+// The secret from a file, a systemd credential or an environment variable, in that order.
+std::optional<std::string> find_secret(const std::string& file, const std::string& credential,
+                                       const std::string& env, const std::string& what) {
+  if (!file.empty()) return read_secret_file(file, true, what);
+  if (const char* dir = std::getenv("CREDENTIALS_DIRECTORY"); dir && *dir && !credential.empty()) {
+    const std::string path = std::string(dir) + "/" + credential;
+    struct stat info {};
+    // systemd makes credential files private to the service already.
+    if (::stat(path.c_str(), &info) == 0) return read_secret_file(path, false, what);
+  }
+  const char* value = env.empty() ? nullptr : std::getenv(env.c_str());
+  if (value && *value) return trim_trailing_newlines(value);
+  return std::nullopt;
 }
 
 }  // namespace
 
 std::string load_api_key(const config::ViewerApiSettings& settings) {
-  if (!settings.api_key_file.empty()) return read_key_file(settings.api_key_file, true);
-  if (const char* dir = std::getenv("CREDENTIALS_DIRECTORY"); dir && *dir) {
-    const std::string path = std::string(dir) + "/" + settings.api_key_credential;
-    struct stat info {};
-    // systemd makes credential files private to the service already.
-    if (::stat(path.c_str(), &info) == 0) return read_key_file(path, false);
+  if (auto key = find_secret(settings.api_key_file, settings.api_key_credential,
+                             settings.api_key_env, "API key")) {
+    return *key;
   }
-  const char* value = std::getenv(settings.api_key_env.c_str());
-  if (value && *value) return trim_trailing_newlines(value);
   throw std::runtime_error("no API key: viewer_api.api_key_file is not set, there is no systemd "
                            "credential " + settings.api_key_credential + ", and the environment "
                            "variable " + settings.api_key_env + " is not set");
+}
+
+std::optional<std::string> load_state_password(const config::StateSettings& settings) {
+  return find_secret(settings.password_file, settings.password_credential, settings.password_env,
+                     "state database password");
 }
 
 }  // namespace gw::app

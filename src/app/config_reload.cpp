@@ -1,5 +1,7 @@
 #include "config_reload.hpp"
 
+#include "state_database.hpp"
+
 namespace gw::app {
 namespace {
 
@@ -59,7 +61,16 @@ std::vector<RestartOnlyChange> restart_only_changes(const config::Config& runnin
     return st.retention ? text(*st.retention) : std::string("forever");
   };
   compare(out, "storage.retention", retention(a.storage), retention(b.storage));
-  compare(out, "state.database", a.state.database, b.state.database);
+  if (a.state.database != b.state.database) {  // the values shown without a URI's password
+    out.push_back({"state.database", printable_location(a.state.database),
+                   printable_location(b.state.database)});
+  }
+  compare(out, "state.password_file", a.state.password_file, b.state.password_file);
+  compare(out, "state.password_credential", a.state.password_credential,
+          b.state.password_credential);
+  compare(out, "state.password_env", a.state.password_env, b.state.password_env);
+  compare(out, "state.claim_lease", a.state.claim_lease, b.state.claim_lease);
+  compare(out, "node.name", a.node.name, b.node.name);
   compare(out, "viewer_api.base_url", a.viewer_api.base_url, b.viewer_api.base_url);
   compare(out, "viewer_api.api_key_env", a.viewer_api.api_key_env, b.viewer_api.api_key_env);
   compare(out, "viewer_api.api_key_file", a.viewer_api.api_key_file, b.viewer_api.api_key_file);

@@ -25,6 +25,7 @@
 #include "gateway/log/log.hpp"
 #include "gateway/metrics/gateway_metrics.hpp"
 #include "gateway/registry/study_registry.hpp"
+#include "state_database.hpp"
 #include "gateway/routing/rule_set.hpp"
 #include "gateway/storage/spool.hpp"
 #include "gateway/viewer/https_viewer_client.hpp"
@@ -134,6 +135,7 @@ std::string service_status(registry::StudyRegistry& registry) {
 DispatchSettings dispatch_settings(const config::Config& cfg) {
   DispatchSettings dispatch;
   static_cast<DispatchOptions&>(dispatch) = cfg.viewer_api;
+  dispatch.claim_lease = cfg.state.claim_lease;
   return dispatch;
 }
 
@@ -184,7 +186,8 @@ void log_ready(const config::Config& cfg, const dicom::DicomListener& listener,
       .kv("tls_port", static_cast<unsigned>(listener.tls_port()))
       .kv("ae_title", cfg.dicom.ae_title)
       .kv("viewer", cfg.viewer_api.base_url)
-      .kv("database", cfg.state.database)
+      .kv("database", printable_location(cfg.state.database))
+      .kv("node", cfg.node.name)
       .kv("spool", cfg.storage.spool_dir)
       .kv("metrics_port", static_cast<unsigned>(metrics_server ? metrics_server->port() : 0))
       .kv("console_port", static_cast<unsigned>(console ? console->port() : 0));
@@ -253,7 +256,7 @@ GatewayController::GatewayController(const std::string& config_path,
       cfg_(*config),
       // Before anything is touched: a second `run` against the same state stops here, naming
       // the pid of the one that runs.
-      state_lock_({cfg_.state.database, std::filesystem::path(cfg_.storage.spool_dir) / ".gateway"}),
+      state_lock_(state_lock_paths(cfg_)),
       metrics_(caller_titles(*cfg_.dicom.policy)),
       spool_(cfg_.storage.spool_dir),
       rules_(cfg_.rules) {}
@@ -261,9 +264,11 @@ GatewayController::GatewayController(const std::string& config_path,
 void GatewayController::start() {
   spool_.prepare();
   std::error_code ec;
-  const bool database_existed = std::filesystem::exists(cfg_.state.database, ec);
+  // PostgreSQL: unreachable is as "busy" as an existing SQLite file that cannot be opened.
+  const bool database_existed = registry::StudyRegistry::is_postgresql(cfg_.state.database) ||
+                                std::filesystem::exists(cfg_.state.database, ec);
   try {
-    registry_ = registry::StudyRegistry::open(cfg_.state.database);
+    registry_ = open_state(cfg_);
   } catch (const std::exception& e) {
     // A missing database the gateway cannot create is a problem to fix (a path, a
     // permission); an existing one it cannot open may only be busy.
@@ -271,6 +276,7 @@ void GatewayController::start() {
     throw;
   }
   reset_rule_hits(*registry_, cfg_);
+  if (registry::StudyRegistry::is_postgresql(cfg_.state.database)) metrics_.set_node_label(cfg_.node.name);
   publish_transitions();
 
   auto client = viewer::HttpsViewerClient::create(io_.get_executor(), viewer_client_settings(cfg_.viewer_api));

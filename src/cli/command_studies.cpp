@@ -8,6 +8,7 @@
 #include "commands.hpp"
 #include "config_access.hpp"
 #include "exit_status.hpp"
+#include "state_database.hpp"
 #include "gateway/registry/study_registry.hpp"
 #include "gateway/operations/study_json.hpp"
 #include "studies_format.hpp"
@@ -18,7 +19,7 @@ namespace {
 std::unique_ptr<registry::StudyRegistry> open_registry(const std::string& config_path) {
   const auto config = load_config_or_report(config_path);
   if (!config) return nullptr;
-  return registry::StudyRegistry::open(config->state.database);
+  return app::open_state(*config);
 }
 
 std::string show_text(const registry::StudyRecord& study) {
@@ -39,6 +40,11 @@ std::string show_text(const registry::StudyRecord& study) {
   line("first seen", iso_time(study.first_seen));
   line("last instance", iso_time(study.last_instance));
   line("next attempt", next);
+  line("received by", tsv_field(study.received_by));
+  if (study.state == registry::StudyState::in_flight) {
+    line("claimed by", tsv_field(study.claimed_by) + " until " + iso_time(study.lease_until));
+  }
+  line("registered by", tsv_field(study.registered_by));
   line("last error", tsv_field(study.last_error));
   line("request", study.request_body);
   line("attempts", std::to_string(study.attempts));

@@ -5,6 +5,7 @@
 #include "commands.hpp"
 #include "config_access.hpp"
 #include "exit_status.hpp"
+#include "state_database.hpp"
 #include "gateway/operations/study_desk.hpp"
 #include "gateway/registry/study_registry.hpp"
 #include "gateway/storage/spool.hpp"
@@ -25,7 +26,7 @@ std::optional<OpenDesk> open_desk(const std::string& config_path) {
   auto config = load_config_or_report(config_path);
   if (!config) return std::nullopt;
   OpenDesk open;
-  open.registry = registry::StudyRegistry::open(config->state.database);
+  open.registry = app::open_state(*config);
   open.spool = std::make_unique<storage::Spool>(config->storage.spool_dir);
   open.desk = std::make_unique<operations::StudyDesk>(*open.registry, *open.spool, now_ms);
   open.config = std::move(config);

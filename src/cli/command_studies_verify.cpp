@@ -6,6 +6,7 @@
 #include "commands.hpp"
 #include "config_access.hpp"
 #include "exit_status.hpp"
+#include "state_database.hpp"
 #include "gateway/registry/study_registry.hpp"
 #include "gateway/viewer/viewer_api_session.hpp"
 #include "studies_format.hpp"
@@ -30,7 +31,7 @@ int command_studies_verify(const std::string& config_path, const StudiesVerifyOp
   }
   const auto config = load_config_or_report(config_path);
   if (!config) return exit_problems;
-  auto registry = registry::StudyRegistry::open(config->state.database);
+  auto registry = app::open_state(*config);
   std::vector<registry::StudyRecord> studies;
   if (!options.uid.empty()) {
     auto study = registry->find(options.uid);

@@ -1,5 +1,6 @@
 #include "gateway/config/config_loader.hpp"
 
+#include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -244,6 +245,43 @@ void read_dicom(const YamlMappingReader& r, DicomSettings& d, const std::string&
   }
 }
 
+void read_state(const YamlMappingReader& r, StateSettings& s, Duration request_timeout,
+                const std::string& file, Diagnostics& out) {
+  r.read("database", s.database);
+  r.read("password_file", s.password_file);
+  r.read("password_credential", s.password_credential);
+  r.read("password_env", s.password_env);
+  r.read_duration("claim_lease", s.claim_lease);
+  if (s.database.empty()) {
+    report(out, file, r.node("database"),
+           "'state.database' must be a file path (SQLite) or a postgresql:// URI");
+  }
+  // A lease shorter than a request lets another node take a claim over while its request may
+  // still reach the viewer; the dispatcher renews claims every third of the lease.
+  if (s.claim_lease < std::max(Duration{3'000}, request_timeout)) {
+    report(out, file, r.node("claim_lease"),
+           "'state.claim_lease' must be at least 3s and at least viewer_api.timeout (" +
+               std::to_string(request_timeout.count() / 1000) + "s)");
+  }
+}
+
+void read_node(const YamlMappingReader& r, NodeSettings& n, const std::string& file,
+               Diagnostics& out) {
+  r.read("name", n.name);
+  if (n.name.empty()) {
+    char host[256] = {};
+    n.name = ::gethostname(host, sizeof host - 1) == 0 && host[0] ? host : "localhost";
+  }
+  // Shown in logs, metrics labels and `studies`: printable ASCII without spaces.
+  const bool printable = std::all_of(n.name.begin(), n.name.end(), [](char c) {
+    return c > ' ' && c < 0x7f && c != '"' && c != '\\';
+  });
+  if (!printable || n.name.size() > 64) {
+    report(out, file, r.node("name"),
+           "'node.name' must be 1 to 64 printable characters without spaces or quotes");
+  }
+}
+
 void read_viewer_api(const YamlMappingReader& r, ViewerApiSettings& v, const std::string& file,
                      Diagnostics& out) {
   r.read("base_url", v.base_url);
@@ -297,7 +335,7 @@ LoadResult load_root(const YAML::Node& root, const std::string& file, const Load
   config->source_file = file;
 
   YamlMappingReader top(root, "(top level)", file, out,
-                        {"dicom", "storage", "state", "viewer_api", "registration", "routing",
+                        {"dicom", "storage", "state", "node", "viewer_api", "registration", "routing",
                          "logging", "metrics", "console", "alerts", "shutdown_grace",
                          "alarm_after"});
   read_dicom(YamlMappingReader(top.node("dicom"), "dicom", file, out,
@@ -321,13 +359,18 @@ LoadResult load_root(const YAML::Node& root, const std::string& file, const Load
       storage.read_duration("retention", *config->storage.retention);
     }
   }
-  YamlMappingReader(top.node("state"), "state", file, out, {"database"})
-      .read("database", config->state.database);
   read_viewer_api(YamlMappingReader(top.node("viewer_api"), "viewer_api", file, out,
                                     {"base_url", "api_key_file", "api_key_credential",
                                      "api_key_env", "proxy", "auth_pause", "ca_file", "timeout",
                                      "max_in_flight", "retry"}),
                   config->viewer_api, file, out);
+  // After viewer_api: a claim's lease is checked against its request timeout.
+  read_state(YamlMappingReader(top.node("state"), "state", file, out,
+                               {"database", "password_file", "password_credential",
+                                "password_env", "claim_lease"}),
+             config->state, config->viewer_api.timeout, file, out);
+  read_node(YamlMappingReader(top.node("node"), "node", file, out, {"name"}), config->node, file,
+            out);
   YamlMappingReader registration(top.node("registration"), "registration", file, out,
                                  {"default_description", "trigger", "stable_after"});
   registration.read("default_description", config->registration.default_description);

@@ -259,6 +259,11 @@ std::string GatewayMetrics::render() const {
   }
   std::sort(families.begin(), families.end(),
             [](const auto& a, const auto& b) { return a.name < b.name; });
+  if (!node_.empty()) {
+    for (auto& family : families) {
+      for (auto& metric : family.metric) metric.label.push_back({"node", node_});
+    }
+  }
   return prometheus::TextSerializer().Serialize(families);
 }
 

@@ -62,7 +62,12 @@ boost::json::object study_summary(const registry::StudyRecord& s) {
           {"attempts", s.attempts},
           {"studyId", s.study_id},
           {"lastError", s.last_error},
-          {"rule", s.rule_name}};
+          {"rule", s.rule_name},
+          // The fleet: which node received the first instance, holds the claim (in_flight
+          // only), and got the viewer's receipt. One name throughout with SQLite.
+          {"receivedBy", s.received_by},
+          {"claimedBy", s.claimed_by},
+          {"registeredBy", s.registered_by}};
 }
 
 boost::json::object attempt_json(const registry::Attempt& a) {

@@ -71,8 +71,24 @@ struct StorageSettings {
   DuplicatePolicy on_duplicate = DuplicatePolicy::keep;
 };
 
+/// state.*: where the studies are recorded. A path is a SQLite file (one gateway); a
+/// postgresql:// URI is a PostgreSQL database that several gateways share (docs/scale-out.md).
 struct StateSettings {
   std::string database = "/var/lib/dicom-gateway/state.db";
+  // PostgreSQL's password, when the URI has none, from (in order) a file, a systemd credential,
+  // an environment variable, like the API key. None of them: libpq's own ways (~/.pgpass,
+  // peer or certificate authentication).
+  std::string password_file;
+  std::string password_credential = "state-db-password";
+  std::string password_env = "DICOM_GATEWAY_DB_PASSWORD";
+  // PostgreSQL: a node's claim on a study (a request on the wire) that it stops renewing is
+  // taken over by another node after this long, by lookup first.
+  Duration claim_lease{60'000};
+};
+
+/// node.*: this gateway among several sharing one PostgreSQL state.
+struct NodeSettings {
+  std::string name;  // empty in the file: the host name (filled in when loaded)
 };
 
 /// viewer_api.retry: the dispatcher's values.
@@ -166,6 +182,7 @@ struct Config {
   DicomSettings dicom;
   StorageSettings storage;
   StateSettings state;
+  NodeSettings node;
   ViewerApiSettings viewer_api;
   RegistrationSettings registration;
   LoggingSettings logging;

@@ -91,6 +91,10 @@ class GatewayMetrics {
   void add_collectable(std::weak_ptr<prometheus::Collectable> collectable);
   /// Every family, sorted by name, in the Prometheus text format 0.0.4. Any thread.
   std::string render() const;
+  /// A fleet (several nodes on one PostgreSQL state): every series gains the label
+  /// node="<name>", so that sums across the fleet and per-node views need no relabelling.
+  /// Set once, before the first scrape. One gateway on SQLite leaves it unset.
+  void set_node_label(std::string node) { node_ = std::move(node); }
 
   /// The underlying registry (tests, or a part with a family of its own; include
   /// <prometheus/registry.h> to use it).
@@ -116,6 +120,8 @@ class GatewayMetrics {
   GaugeFamily& last_registration_;
   CounterFamily& config_reloads_;
   CounterFamily& alerts_;
+
+  std::string node_;  // set before sharing; read-only after
 
   mutable std::mutex mutex_;  // guards the members below
   std::set<std::string, std::less<>> known_callers_;

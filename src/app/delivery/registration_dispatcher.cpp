@@ -111,6 +111,7 @@ std::vector<std::pair<StudyOutcome, domain::Transition>> RegistrationDispatcher:
 void RegistrationDispatcher::pump() {
   const registry::TimestampMs t = now();
   const bool sending = !stopped_ && t >= paused_until_;
+  if (!stopped_ && t >= next_claim_check_) keep_claims(t);
   if (sending && settings_.route_stable) route_stable_studies(t);
   // Studies claimed by an earlier commit (durably in_flight already) take any free slot before
   // new claims are made.
@@ -184,6 +185,23 @@ std::vector<registry::StudyRecord> RegistrationDispatcher::claim_due(registry::T
     claimed.push_back(from[at++]);
   }
   return claimed;
+}
+
+void RegistrationDispatcher::keep_claims(registry::TimestampMs t) {
+  next_claim_check_ = t + std::max<registry::TimestampMs>(settings_.claim_lease.count() / 3, 1);
+  try {
+    registry_.renew_claims(t);
+    // Another node died or lost the database with requests on the wire: its studies are
+    // looked up before anything is sent again, as after a crash of this node.
+    const int adopted = registry_.adopt_expired_claims(t);
+    if (adopted > 0) log::warning("claims_adopted").kv("count", adopted).kv("lookup_first", true);
+    if (claims_failing_) log::info("claims_renewed");
+    claims_failing_ = false;
+  } catch (const std::exception& e) {
+    // The database is away: the claims may expire and be taken over elsewhere, by lookup.
+    if (!claims_failing_) log::error("claims_not_renewed").kv("reason", e.what());
+    claims_failing_ = true;
+  }
 }
 
 void RegistrationDispatcher::route_stable_studies(registry::TimestampMs t) {

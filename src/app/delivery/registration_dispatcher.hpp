@@ -34,6 +34,9 @@ struct DispatchSettings : DispatchOptions {
   // deterministic simulation, which owns time).
   bool self_schedule = true;
   std::uint64_t seed = 0;  // the backoff jitter's seed; 0: a random one
+  // state.claim_lease: this node's claims are renewed every third of it, and other nodes'
+  // expired claims taken over as often (PostgreSQL; with SQLite both are no-ops).
+  std::chrono::milliseconds claim_lease{std::chrono::seconds(60)};
   metrics::GatewayMetrics* metrics = nullptr;  // borrowed, outlives the dispatcher; null: its own
 };
 
@@ -95,6 +98,9 @@ class RegistrationDispatcher : public std::enable_shared_from_this<RegistrationD
   /// Queues `outcome` for pump()'s next commit; the slot it freed goes to a ready study first.
   void record(StudyOutcome outcome);
   void schedule_next_due();
+  /// Every third of the claim lease: renews this node's claims, and takes over (lookup first)
+  /// the claims of nodes that stopped renewing theirs.
+  void keep_claims(registry::TimestampMs now);
   /// study_stable: routes every receiving study whose quiet period has passed.
   void route_stable_studies(registry::TimestampMs now);
   /// Counts a transient failure or a success towards the circuit breaker, logging each change.
@@ -123,6 +129,8 @@ class RegistrationDispatcher : public std::enable_shared_from_this<RegistrationD
   // and retried after write_backoff_ms_, never dropped: their rows stay in_flight meanwhile.
   std::deque<StudyOutcome> unwritten_;
   registry::TimestampMs write_backoff_ms_ = 0;  // 0: the last commit succeeded
+  registry::TimestampMs next_claim_check_ = 0;  // keep_claims() runs again at this time
+  bool claims_failing_ = false;                 // the last renewal failed (logged once)
 
   std::mt19937_64 rng_;
 };

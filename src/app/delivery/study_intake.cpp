@@ -187,6 +187,16 @@ dicom::StoreResult StudyIntake::store(const dicom::ReceivedInstance& instance) n
     log::error("intake_failed")
         .kv("study_uid", instance.study_instance_uid)
         .kv("reason", e.what());
+    // A state database that does not answer (PostgreSQL restarting, a network cut) is
+    // transient: 0xA700 tells the sender to try again, and nothing unrecorded was acknowledged.
+    // The spooled file, if any, is recorded when the instance comes again or at the next start.
+    try {
+      if (!registry_.unavailable_reason().empty()) {
+        return {StoreStatus::out_of_resources, "state database unavailable"};
+      }
+    } catch (const std::exception&) {
+      return {StoreStatus::out_of_resources, "state database unavailable"};
+    }
     return {StoreStatus::processing_failure, "cannot record instance"};
   }
 }
