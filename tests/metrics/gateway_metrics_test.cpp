@@ -30,6 +30,24 @@ TEST(GatewayMetrics, AFirstScrapeShowsTheKnownLabelValuesAtZero) {
   EXPECT_EQ(e.types.at("dicom_gateway_cstore_duration_seconds"), "histogram");
 }
 
+TEST(GatewayMetrics, InAFleetEverySeriesNamesItsNode) {
+  // Three gateways on one PostgreSQL state: a dashboard sums them or splits them by node.
+  GatewayMetrics m({"CT_1"});
+  m.set_node_label("gw-b");
+  m.association_accepted("CT_1");
+  const Exposition e = parse_exposition(m.render());
+  ASSERT_FALSE(e.samples.empty());
+  for (const auto& sample : e.samples) {
+    const auto node = sample.labels.find("node");
+    EXPECT_TRUE(node != sample.labels.end() && node->second == "gw-b") << sample.name;
+  }
+  EXPECT_EQ(e.value("dicom_gateway_associations_total", {{"calling_ae", "CT_1"}, {"node", "gw-b"}}), 1);
+  EXPECT_TRUE(convention_problems(e).empty());
+  // One gateway on SQLite: no node label (the scrape's instance label says which).
+  EXPECT_FALSE(parse_exposition(GatewayMetrics({"CT_1"}).render()).has(
+      "dicom_gateway_associations_total", {{"node", "gw-b"}}));
+}
+
 TEST(GatewayMetrics, ACallerNotConfiguredCountsAsOther) {
   GatewayMetrics m({"CT_1"});
   m.association_accepted("CT_1");
