@@ -44,6 +44,8 @@ SERVER_PROGRAMS = {
     "findscu": "dcmtk", "dcmsend": "dcmtk", "git": "git", "cmake": "cmake", "ctest": "cmake",
     "perf": "linux-perf", "strace": "strace", "wrk": "wrk", "hyperfine": "hyperfine",
     "valgrind": "valgrind", "python3": "python3", "bash": "bash", "watch": "procps",
+    "psql": "postgresql-client-15", "pg_basebackup": "postgresql-client-15",
+    "pg_dump": "postgresql-client-15", "haproxy": "haproxy",
     "ss": "iproute2", "tcpdump": "tcpdump", "useradd": "passwd", "id": "coreutils",
     "install": "coreutils", "cp": "coreutils", "mv": "coreutils", "mkdir": "coreutils",
     "chown": "coreutils", "chmod": "coreutils", "ls": "coreutils", "cat": "coreutils",
