@@ -1,0 +1,41 @@
+#pragma once
+// Studies made in the test and sent so that one study's instances travel on different
+// associations: through a round-robin balancer they land on different nodes.
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "dicom_sender.hpp"
+
+namespace gw::test {
+
+/// Generated DICOM files: files[s][k] is instance k of study uids[s]. Value type.
+struct GeneratedStudies {
+  std::vector<std::string> uids;
+  std::vector<std::vector<std::string>> files;
+};
+
+/// Writes `count` studies of `instances` CT instances each under `folder`; `tag` keeps the
+/// UIDs of two batches in one test apart.
+GeneratedStudies make_studies(const std::filesystem::path& folder, const std::string& tag,
+                              int count, int instances);
+
+/// What became of one instance: the DIMSE status, or none when no response came (the
+/// association was refused or broke off). Value type.
+struct InstanceOutcome {
+  std::string study_uid;
+  std::optional<std::uint16_t> status;
+};
+
+/// Sends on `lanes` concurrent threads (lanes a multiple of the instance count): lane j sends
+/// instance j % K of every (lanes / K)-th study, `per_association` files per association, so
+/// instance k of a study never shares an association with instance k' of it. `acknowledged`,
+/// when given, counts Success responses as they arrive. Blocks until every lane is done.
+std::vector<InstanceOutcome> send_spread(const SendOptions& options, const GeneratedStudies& studies,
+                                         int lanes, int per_association,
+                                         std::atomic<int>* acknowledged = nullptr);
+
+}  // namespace gw::test
