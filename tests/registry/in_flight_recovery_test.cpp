@@ -6,6 +6,7 @@
 #include "gateway/registry/study_registry.hpp"
 #include "temp_dir.hpp"
 #include "registry_steps.hpp"
+#include "store_under_test.hpp"
 
 using gw::registry::Attempt;
 using gw::registry::NewStudy;
@@ -18,7 +19,17 @@ namespace {
 
 NewStudy pending_study() { return NewStudy{StudyState::pending, "default", "{}", {}}; }
 
-class InFlightRecovery : public testing::Test {
+class InFlightRecovery : public testing::TestWithParam<StoreKind> {
+ protected:
+  StoreUnderTest store_{GetParam()};
+};
+
+INSTANTIATE_TEST_SUITE_P(Stores, InFlightRecovery,
+                         testing::Values(StoreKind::sqlite, StoreKind::postgres), store_name);
+
+// SQLite files written by older gateways are upgraded in place (PostgreSQL starts at its own
+// schema version 1).
+class SqliteUpgrade : public testing::Test {
  protected:
   /// Writes the database as an older gateway left it: `sql` runs on a fresh file.
   void write_older_database(const char* sql) {
@@ -32,13 +43,13 @@ class InFlightRecovery : public testing::Test {
   std::string path_ = (dir_ / "state.db").string();
 };
 
-TEST_F(InFlightRecovery, AStudyInFlightAtACrashIsLookedUpBeforeItIsSentAgain) {
+TEST_P(InFlightRecovery, AStudyInFlightAtACrashIsLookedUpBeforeItIsSentAgain) {
   {
-    auto registry = StudyRegistry::open(path_);
+    auto registry = store_.open();
     record(*registry, {"1.2", "1.2.1", 10, 1000}, pending_study);
     claim(*registry, "1.2", 5000);
   }  // the process dies here: the request's outcome is unknown
-  auto registry = StudyRegistry::open(path_);
+  auto registry = store_.open();
   EXPECT_EQ(registry->requeue_in_flight(9000), 1);
   const auto study = registry->due(9000, 10);
   ASSERT_EQ(study.size(), 1u);
@@ -50,8 +61,8 @@ TEST_F(InFlightRecovery, AStudyInFlightAtACrashIsLookedUpBeforeItIsSentAgain) {
   EXPECT_FALSE(registry->find("1.2")->lookup_first) << "not in the viewer: created normally";
 }
 
-TEST_F(InFlightRecovery, LaterAttemptsKeepTheTimeOfTheFirstAndRegistrationClearsTheLookup) {
-  auto registry = StudyRegistry::open(path_);
+TEST_P(InFlightRecovery, LaterAttemptsKeepTheTimeOfTheFirstAndRegistrationClearsTheLookup) {
+  auto registry = store_.open();
   record(*registry, {"1.2", "1.2.1", 10, 1000}, pending_study);
   claim(*registry, "1.2", 2000);
   registry->requeue_in_flight(3000);
@@ -64,8 +75,8 @@ TEST_F(InFlightRecovery, LaterAttemptsKeepTheTimeOfTheFirstAndRegistrationClears
   EXPECT_EQ(study->study_id, "stu_1");
 }
 
-TEST_F(InFlightRecovery, ResendIsANewRegistrationAndSkipsTheLookup) {
-  auto registry = StudyRegistry::open(path_);
+TEST_P(InFlightRecovery, ResendIsANewRegistrationAndSkipsTheLookup) {
+  auto registry = store_.open();
   record(*registry, {"1.2", "1.2.1", 10, 1000}, pending_study);
   claim(*registry, "1.2", 2000);
   registry->requeue_in_flight(3000);
@@ -73,8 +84,8 @@ TEST_F(InFlightRecovery, ResendIsANewRegistrationAndSkipsTheLookup) {
   EXPECT_FALSE(registry->find("1.2")->lookup_first);
 }
 
-TEST_F(InFlightRecovery, AWaitingStudyBecomesDueAtOnceWhenTheCauseIsFixed) {
-  auto registry = StudyRegistry::open(path_);
+TEST_P(InFlightRecovery, AWaitingStudyBecomesDueAtOnceWhenTheCauseIsFixed) {
+  auto registry = store_.open();
   record(*registry, {"1.2", "1.2.1", 10, 1000}, pending_study);
   retry_later(*registry, "1.2", 60'000, Attempt{2000, "unauthorized", 401, "HTTP 401", 5});
   EXPECT_TRUE(registry->due(3000, 10).empty());
@@ -82,7 +93,7 @@ TEST_F(InFlightRecovery, AWaitingStudyBecomesDueAtOnceWhenTheCauseIsFixed) {
   EXPECT_EQ(registry->due(3000, 10).size(), 1u);
 }
 
-TEST_F(InFlightRecovery, InstancesKeyedBySopAloneAreRekeyedByStudyAndSopKeepingEveryRow) {
+TEST_F(SqliteUpgrade, InstancesKeyedBySopAloneAreRekeyedByStudyAndSopKeepingEveryRow) {
   // Before 0.2 the instances table was keyed by SOP Instance UID alone: a SOP UID reused under
   // another study could not be recorded for it.
   write_older_database(
@@ -98,7 +109,7 @@ TEST_F(InFlightRecovery, InstancesKeyedBySopAloneAreRekeyedByStudyAndSopKeepingE
   EXPECT_EQ(registry->find("1.3")->instances, 1);
 }
 
-TEST_F(InFlightRecovery, ADatabaseFromAnOlderGatewayGainsTheNewColumnsAndKeepsItsStudies) {
+TEST_F(SqliteUpgrade, ADatabaseFromAnOlderGatewayGainsTheNewColumnsAndKeepsItsStudies) {
   // The studies table as the first release wrote it (no lookup_first, no first_attempt).
   write_older_database(
       "CREATE TABLE studies (study_instance_uid TEXT PRIMARY KEY, state TEXT "
@@ -124,8 +135,8 @@ TEST_F(InFlightRecovery, ADatabaseFromAnOlderGatewayGainsTheNewColumnsAndKeepsIt
 
 namespace {
 
-TEST_F(InFlightRecovery, TheDueQueueIsReadFromEitherEnd) {
-  auto registry = StudyRegistry::open(path_);
+TEST_P(InFlightRecovery, TheDueQueueIsReadFromEitherEnd) {
+  auto registry = store_.open();
   for (int i = 1; i <= 3; ++i) {
     const std::string uid = "1.2." + std::to_string(i);
     record(*registry, {uid, uid + ".1", 10, i * 1000}, pending_study);
@@ -141,8 +152,8 @@ namespace {
 
 using gw::registry::ArrivalDetails;
 
-TEST_F(InFlightRecovery, AReceivingStudyBecomesDueOnlyAfterItsQuietPeriodAndKeepsItsCounters) {
-  auto registry = StudyRegistry::open(path_);
+TEST_P(InFlightRecovery, AReceivingStudyBecomesDueOnlyAfterItsQuietPeriodAndKeepsItsCounters) {
+  auto registry = store_.open();
   const auto receiving = [] { return NewStudy{StudyState::receiving, "", "", R"({"a":1})"}; };
   record(*registry, {"1.2", "1.2.1", 10, 1000}, receiving, ArrivalDetails{"1.2.5", "MR", 500});
   record(*registry, {"1.2", "1.2.2", 10, 1400}, receiving, ArrivalDetails{"1.2.6", "PR", 500});
@@ -167,8 +178,8 @@ TEST_F(InFlightRecovery, AReceivingStudyBecomesDueOnlyAfterItsQuietPeriodAndKeep
 
 namespace {
 
-TEST_F(InFlightRecovery, TheOldestWaitingStudyIsThePendingOrInFlightOneFirstSeen) {
-  auto registry = StudyRegistry::open(path_);
+TEST_P(InFlightRecovery, TheOldestWaitingStudyIsThePendingOrInFlightOneFirstSeen) {
+  auto registry = store_.open();
   EXPECT_FALSE(registry->oldest_waiting());
   record(*registry, {"1.2.1", "1.2.1.1", 10, 1000}, pending_study);
   record(*registry, {"1.2.2", "1.2.2.1", 10, 2000}, pending_study);

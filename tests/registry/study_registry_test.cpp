@@ -1,4 +1,4 @@
-// The registry against a real SQLite file in a temporary folder.
+// The registry's contract, on a real SQLite file and on a real PostgreSQL database.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -9,6 +9,7 @@
 #include "gateway/registry/study_registry.hpp"
 #include "temp_dir.hpp"
 #include "registry_steps.hpp"
+#include "store_under_test.hpp"
 
 using gw::registry::InstanceArrival;
 using gw::registry::NewStudy;
@@ -23,14 +24,16 @@ NewStudy pending_study(std::string body = R"({"studyInstanceUid":"1.2"})") {
   return NewStudy{StudyState::pending, "default", std::move(body), {}};
 }
 
-class StudyRegistryTest : public testing::Test {
+class StudyRegistryTest : public testing::TestWithParam<StoreKind> {
  protected:
-  gw::test::TempDir dir_;
-  std::string path_ = (dir_ / "state.db").string();
-  std::unique_ptr<StudyRegistry> registry_ = StudyRegistry::open(path_);
+  StoreUnderTest store_{GetParam()};
+  std::unique_ptr<StudyRegistry> registry_ = store_.open();
 };
 
-TEST_F(StudyRegistryTest, TheFirstInstanceOfAStudyCreatesOnePendingRow) {
+INSTANTIATE_TEST_SUITE_P(Stores, StudyRegistryTest,
+                         testing::Values(StoreKind::sqlite, StoreKind::postgres), store_name);
+
+TEST_P(StudyRegistryTest, TheFirstInstanceOfAStudyCreatesOnePendingRow) {
   int decisions = 0;
   EXPECT_TRUE(record(*registry_, {"1.2", "1.2.1", 100, 1000}, [&] {
     ++decisions;
@@ -51,13 +54,13 @@ TEST_F(StudyRegistryTest, TheFirstInstanceOfAStudyCreatesOnePendingRow) {
   EXPECT_EQ(study->idempotency_key.size(), 32u);
 }
 
-TEST_F(StudyRegistryTest, ADuplicateSopInstanceIsNotCountedTwice) {
+TEST_P(StudyRegistryTest, ADuplicateSopInstanceIsNotCountedTwice) {
   record(*registry_, {"1.2", "1.2.1", 100, 1}, [] { return pending_study(); });
   record(*registry_, {"1.2", "1.2.1", 100, 2}, [] { return pending_study(); });
   EXPECT_EQ(registry_->find("1.2")->instances, 1);
 }
 
-TEST_F(StudyRegistryTest, ConcurrentWritersCreateEachStudyExactlyOnce) {
+TEST_P(StudyRegistryTest, ConcurrentWritersCreateEachStudyExactlyOnce) {
   std::atomic<int> created{0}, decisions{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {
@@ -82,7 +85,7 @@ TEST_F(StudyRegistryTest, ConcurrentWritersCreateEachStudyExactlyOnce) {
   EXPECT_EQ(registry_->list().size(), 10u);
 }
 
-TEST_F(StudyRegistryTest, InAGroupCommitOneCallersFailureUndoesOnlyItsOwnArrival) {
+TEST_P(StudyRegistryTest, InAGroupCommitOneCallersFailureUndoesOnlyItsOwnArrival) {
   // Eight associations at once share commits. Every 7th arrival opens a study whose routing
   // throws: that caller gets the exception and its study has no row; every other arrival,
   // whichever group it shared, is recorded, and still is after reopening the file.
@@ -112,7 +115,7 @@ TEST_F(StudyRegistryTest, InAGroupCommitOneCallersFailureUndoesOnlyItsOwnArrival
   for (auto& t : threads) t.join();
   EXPECT_EQ(thrown.load(), expected_failures.load());
   registry_.reset();
-  registry_ = StudyRegistry::open(path_);
+  registry_ = store_.open();
   std::int64_t recorded = 0;
   for (const auto& study : registry_->list()) {
     EXPECT_EQ(study.study_instance_uid.rfind("9.9.", 0), std::string::npos)
@@ -123,7 +126,7 @@ TEST_F(StudyRegistryTest, InAGroupCommitOneCallersFailureUndoesOnlyItsOwnArrival
   EXPECT_EQ(recorded, kThreads * kPerThread - expected_failures.load());
 }
 
-TEST_F(StudyRegistryTest, ABatchCommitsEverythingInsideOrNothing) {
+TEST_P(StudyRegistryTest, ABatchCommitsEverythingInsideOrNothing) {
   // The dispatcher records an answer and claims the next studies in one batch (one fsync).
   record(*registry_, {"1.6", "1.6.1", 1, 10}, [] { return pending_study(); });
   record(*registry_, {"1.7", "1.7.1", 1, 11}, [] { return pending_study(); });
@@ -148,14 +151,14 @@ TEST_F(StudyRegistryTest, ABatchCommitsEverythingInsideOrNothing) {
     registry_->mark_in_flight(std::vector<std::string>{"1.7"}, 30);
   });
   registry_.reset();
-  registry_ = StudyRegistry::open(path_);
+  registry_ = store_.open();
   EXPECT_EQ(registry_->find("1.6")->state, StudyState::registered);
   EXPECT_EQ(registry_->find("1.6")->study_id, "std_1");
   EXPECT_EQ(registry_->find("1.7")->state, StudyState::in_flight);
   EXPECT_EQ(registry_->attempts("1.6").size(), 1u);
 }
 
-TEST_F(StudyRegistryTest, DueReturnsPendingStudiesOldestFirstAndSkipsFutureRetries) {
+TEST_P(StudyRegistryTest, DueReturnsPendingStudiesOldestFirstAndSkipsFutureRetries) {
   record(*registry_, {"1.3", "1.3.1", 1, 300}, [] { return pending_study(); });
   record(*registry_, {"1.1", "1.1.1", 1, 100}, [] { return pending_study(); });
   record(*registry_, {"1.2", "1.2.1", 1, 200}, [] { return pending_study(); });
@@ -171,7 +174,7 @@ TEST_F(StudyRegistryTest, DueReturnsPendingStudiesOldestFirstAndSkipsFutureRetri
   EXPECT_EQ(registry_->due(10'000, 10).size(), 3u);
 }
 
-TEST_F(StudyRegistryTest, ABacklogIsClaimedFromEitherEndPastStudiesWaitingForARetry) {
+TEST_P(StudyRegistryTest, ABacklogIsClaimedFromEitherEndPastStudiesWaitingForARetry) {
   // 200 pending studies, every third waiting for a retry: a claim of 4 takes the 4 oldest (or
   // newest) of those due, whatever the limit cuts off and whatever waits in between.
   for (int i = 0; i < 200; ++i) {
@@ -193,7 +196,7 @@ TEST_F(StudyRegistryTest, ABacklogIsClaimedFromEitherEndPastStudiesWaitingForARe
   EXPECT_EQ(registry_->due(60'000, 1'000).size(), 200u) << "retries due too";
 }
 
-TEST_F(StudyRegistryTest, TransitionsKeepStudyIdErrorAndAttempts) {
+TEST_P(StudyRegistryTest, TransitionsKeepStudyIdErrorAndAttempts) {
   record(*registry_, {"1.2", "1.2.1", 1, 1}, [] { return pending_study(); });
   claim(*registry_, "1.2", 2);
   retry_later(*registry_, "1.2", 5, {3, "transient", 503, "HTTP 503 busy", 40});
@@ -214,20 +217,20 @@ TEST_F(StudyRegistryTest, TransitionsKeepStudyIdErrorAndAttempts) {
   EXPECT_EQ(history[1].duration_ms, 12);
 }
 
-TEST_F(StudyRegistryTest, InFlightStudiesReturnToPendingWithTheSameKeyAfterARestart) {
+TEST_P(StudyRegistryTest, InFlightStudiesReturnToPendingWithTheSameKeyAfterARestart) {
   record(*registry_, {"1.2", "1.2.1", 1, 1}, [] { return pending_study(); });
   const std::string key = registry_->find("1.2")->idempotency_key;
   claim(*registry_, "1.2", 2);
   registry_.reset();  // the process stops with the request on the wire
 
-  auto reopened = StudyRegistry::open(path_);
+  auto reopened = store_.open();
   EXPECT_EQ(reopened->requeue_in_flight(3), 1);
   const auto due = reopened->due(3, 10);
   ASSERT_EQ(due.size(), 1u);
   EXPECT_EQ(due[0].idempotency_key, key);
 }
 
-TEST_F(StudyRegistryTest, AFailedStudyKeepsItsReasonAndIsNotRetried) {
+TEST_P(StudyRegistryTest, AFailedStudyKeepsItsReasonAndIsNotRetried) {
   record(*registry_, {"1.2", "1.2.1", 1, 1}, [] { return pending_study(); });
   failed(*registry_, "1.2", {2, "permanent", 400, "HTTP 400: studyDescription must not be empty", 3});
   EXPECT_EQ(registry_->find("1.2")->state, StudyState::failed);
@@ -235,7 +238,7 @@ TEST_F(StudyRegistryTest, AFailedStudyKeepsItsReasonAndIsNotRetried) {
   EXPECT_TRUE(registry_->due(100, 10).empty());
 }
 
-TEST_F(StudyRegistryTest, CountsTheStudiesEachRuleRoutedSinceTheLastReset) {
+TEST_P(StudyRegistryTest, CountsTheStudiesEachRuleRoutedSinceTheLastReset) {
   record(*registry_, {"1.1", "1.1.1", 1, 1}, [] { return pending_study(); });
   registry_->reset_rule_hits({"ct-urgent", "phantoms", "default"}, 500);
   record(*registry_, {"1.2", "1.2.1", 1, 600},
@@ -251,7 +254,7 @@ TEST_F(StudyRegistryTest, CountsTheStudiesEachRuleRoutedSinceTheLastReset) {
       << "instances of a known study are not hits; unused rules show zero";
 }
 
-TEST_F(StudyRegistryTest, RetryResendAndForgetAreTheOperatorsWaysOut) {
+TEST_P(StudyRegistryTest, RetryResendAndForgetAreTheOperatorsWaysOut) {
   record(*registry_, {"1.2", "1.2.1", 1, 1}, [] { return pending_study(); });
   record(*registry_, {"1.3", "1.3.1", 1, 1}, [] { return pending_study(); });
   const std::string key = registry_->find("1.2")->idempotency_key;

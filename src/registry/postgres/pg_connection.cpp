@@ -42,7 +42,7 @@ void Connection::connect() {
                                    "keepalives_interval", "keepalives_count", "tcp_user_timeout",
                                    "options", "application_name"};
   std::vector<const char*> values = {"5", "1", "5", "2", "3", "10000",
-                                     "-c statement_timeout=30000 -c lock_timeout=20000",
+                                     "-c statement_timeout=30000 -c lock_timeout=20000 -c client_min_messages=warning",
                                      "dicom-gateway"};
   // The password from RegistryOptions comes before the URI too: one written in the URI wins.
   if (!settings_.password.empty()) {

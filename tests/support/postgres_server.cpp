@@ -1,0 +1,184 @@
+#include "postgres_server.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+#include <system_error>
+#include <vector>
+
+#include "child_process.hpp"
+
+namespace gw::test {
+namespace {
+
+constexpr uid_t kNobody = 65534;
+
+std::string bin_dir() {
+  const char* configured = std::getenv("GW_PG_BINDIR");
+  return configured ? configured : "/usr/lib/postgresql/15/bin";
+}
+
+/// A port nothing listens on now (the kernel's choice for port 0; free again once closed).
+int free_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t size = sizeof address;
+  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&address), size) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size) != 0) {
+    if (fd >= 0) ::close(fd);
+    throw std::runtime_error("no free TCP port");
+  }
+  ::close(fd);
+  return ntohs(address.sin_port);
+}
+
+std::string random_password() {
+  std::random_device device;
+  std::string out = "pw-";
+  static constexpr char kChars[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+  for (int i = 0; i < 20; ++i) out += kChars[device() % 36];
+  return out;
+}
+
+std::string read_all(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+PostgresServer::PostgresServer(std::filesystem::path folder)
+    : password_(random_password()), port_(free_port()) {
+  if (folder.empty()) {
+    // tmpfs when there is one: a commit's fsync then costs nothing, and the tests are about
+    // order and atomicity, not the disk.
+    const std::filesystem::path base = std::filesystem::is_directory("/dev/shm")
+                                           ? "/dev/shm"
+                                           : std::filesystem::temp_directory_path();
+    std::string tmpl = (base / "gw-pg-XXXXXX").string();
+    if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
+    dir_ = tmpl;
+    owns_dir_ = true;
+  } else {
+    dir_ = std::filesystem::absolute(folder);
+    std::filesystem::create_directories(dir_);
+    if (::geteuid() == 0) {
+      // nobody must traverse every folder above the cluster (mkdtemp makes them 0700).
+      for (auto p = dir_.parent_path(); p != p.root_path(); p = p.parent_path()) {
+        std::filesystem::permissions(p, std::filesystem::perms::others_exec,
+                                     std::filesystem::perm_options::add);
+      }
+    }
+  }
+  data_ = dir_ / "data";
+  sockets_ = dir_ / "sockets";
+  std::filesystem::create_directory(sockets_);
+  {
+    std::ofstream(dir_ / "password") << password_ << '\n';
+  }
+  if (::geteuid() == 0) {
+    for (const auto& path : {dir_, sockets_, dir_ / "password"}) {
+      if (::chown(path.c_str(), kNobody, kNobody) != 0) throw std::runtime_error("chown failed");
+    }
+  }
+  run("initdb", {"-D", data_.string(), "-U", "postgres", "--auth-local=trust",
+                 "--auth-host=scram-sha-256", "--pwfile=" + (dir_ / "password").string(), "-E",
+                 "UTF8", "--locale=C", "--no-sync"});
+  std::ofstream conf(data_ / "postgresql.conf", std::ios::app);
+  conf << "port = " << port_ << "\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '"
+       << sockets_.string() << "'\nmax_connections = 200\nlog_min_messages = warning\n";
+  conf.close();
+  start();
+}
+
+PostgresServer::~PostgresServer() {
+  try {
+    stop();
+  } catch (...) {
+    try {
+      kill();
+    } catch (...) {
+      // Nothing more to do: the folder goes below either way.
+    }
+  }
+  if (owns_dir_) {
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+}
+
+std::string PostgresServer::run(const std::string& program, const std::vector<std::string>& args) {
+  std::vector<std::string> argv;
+  std::string executable = bin_dir() + "/" + program;
+  if (::geteuid() == 0) {
+    // PostgreSQL refuses to run as root; nobody owns the cluster's folder.
+    argv = {"--reuid=" + std::to_string(kNobody), "--regid=" + std::to_string(kNobody),
+            "--clear-groups", "--", executable};
+    executable = "/usr/bin/setpriv";
+  }
+  argv.insert(argv.end(), args.begin(), args.end());
+  std::string output;
+  if (run_command(executable, argv, output) != 0) {
+    throw std::runtime_error(program + " failed: " + output + "\n" + read_all(dir_ / "log"));
+  }
+  return output;
+}
+
+void PostgresServer::start() {
+  if (running_) return;
+  run("pg_ctl", {"-D", data_.string(), "-l", (dir_ / "log").string(), "-w", "-t", "60", "start"});
+  running_ = true;
+}
+
+void PostgresServer::pg_ctl_stop(const char* mode) {
+  if (!running_) return;
+  run("pg_ctl", {"-D", data_.string(), "-m", mode, "-w", "-t", "60", "stop"});
+  running_ = false;
+}
+
+void PostgresServer::stop() { pg_ctl_stop("fast"); }
+
+void PostgresServer::kill() { pg_ctl_stop("immediate"); }
+
+std::string PostgresServer::uri(const std::string& database) const {
+  return "postgresql://postgres@127.0.0.1:" + std::to_string(port_) + "/" + database;
+}
+
+std::string PostgresServer::uri_with_password(const std::string& database) const {
+  return "postgresql://postgres:" + password_ + "@127.0.0.1:" + std::to_string(port_) + "/" +
+         database;
+}
+
+std::string PostgresServer::sql(const std::string& database, const std::string& statement) {
+  std::string output;
+  const int code = run_command(
+      bin_dir() + "/psql",
+      {"-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", sockets_.string(), "-p",
+       std::to_string(port_), "-U", "postgres", "-d", database, "-c", statement},
+      output);
+  if (code != 0) throw std::runtime_error("psql failed: " + output);
+  while (!output.empty() && output.back() == '\n') output.pop_back();
+  return output;
+}
+
+void PostgresServer::create_database(const std::string& name) {
+  sql("postgres", "CREATE DATABASE " + name);
+}
+
+void PostgresServer::recreate_database(const std::string& name) {
+  sql("postgres", "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+  create_database(name);
+}
+
+}  // namespace gw::test
