@@ -84,6 +84,14 @@ class Simulator:
         with urllib.request.urlopen(request, context=context, timeout=10) as answer:
             return answer.status
 
+    def requests(self):
+        """Every API request it has seen (method, target, status, body...), oldest first."""
+        context = ssl.create_default_context(cafile=self.cert)
+        request = urllib.request.Request("https://127.0.0.1:%d/_sim/requests" % self.port,
+                                         headers={"Authorization": "Bearer " + API_KEY})
+        with urllib.request.urlopen(request, context=context, timeout=30) as answer:
+            return json.load(answer)
+
     def stop(self):
         terminate(self.proc)
         self.log.close()
@@ -98,9 +106,7 @@ dicom:
   max_pdu: 131072
 storage:
   spool_dir: {folder}/spool
-state:
-  database: {folder}/state.db
-viewer_api:
+{state}viewer_api:
   base_url: {base_url}
   api_key_env: AVARA_API_KEY
   ca_file: {ca_file}
@@ -280,20 +286,40 @@ class ConsoleWatchers:
                         errors=list(self.errors))
 
 
+NODE_CONFIG = """\
+node:
+  name: {name}
+metrics:
+  listen: 127.0.0.1:{metrics_port}
+"""
+
+
 class Gateway:
     """dicom-gateway (release build) with its own simulator, spool and database; with
     console=True also its console (REST API) on CONSOLE_PORT, watched by ConsoleWatchers from
-    start() to stop()."""
-    aet, port, name = "AVARA_GW", GATEWAY_PORT, "gateway"
+    start() to stop().
+    A fleet's node (bench/pybench/fleet.py) passes its own port, node name and metrics port,
+    the fleet's shared simulator (which it starts and stops itself) and the shared store
+    (postgres.Postgres: its uri for the configuration, its query() for the state)."""
+    aet, name = "AVARA_GW", "gateway"
 
     def __init__(self, exe, simulator_exe, folder, latency_ms=0, max_in_flight=4,
-                 fast_retry=False, console=False):
+                 fast_retry=False, console=False, port=GATEWAY_PORT, simulator=None,
+                 store=None, node=None, metrics_port=None):
         self.exe, self.folder, self.max_in_flight = exe, folder, max_in_flight
-        self.simulator = Simulator(simulator_exe, folder, latency_ms)
+        self.port = port
+        self.own_simulator = simulator is None
+        self.simulator = simulator or Simulator(simulator_exe, folder, latency_ms)
         self.fast_retry = fast_retry
         self.console = console
         self.watchers = None
+        self.store, self.node, self.metrics_port = store, node, metrics_port
         self.db = os.path.join(folder, "state.db")
+
+    def state_yaml(self):
+        if self.store is None:
+            return "state:\n  database: %s\n" % self.db
+        return "state:\n  database: %s\n  claim_lease: 60s\n" % self.store.uri
 
     def start(self):
         if self.simulator.proc is None:   # bench/run's drain starts it first, with a fault
@@ -302,9 +328,12 @@ class Gateway:
         config = os.path.join(self.folder, "gateway.yaml")
         with open(config, "w") as f:
             f.write(GATEWAY_CONFIG.format(port=self.port, folder=self.folder,
+                                          state=self.state_yaml(),
                                           base_url=self.simulator.base_url,
                                           ca_file=self.simulator.cert,
                                           max_in_flight=self.max_in_flight, retry=retry))
+            if self.node:
+                f.write(NODE_CONFIG.format(name=self.node, metrics_port=self.metrics_port))
             if self.console:
                 f.write(CONSOLE_CONFIG.format(port=CONSOLE_PORT, user=CONSOLE_USER,
                                               hash=console_password_hash()))
@@ -326,6 +355,8 @@ class Gateway:
         return self.watchers.stats() if self.watchers else None
 
     def query(self, sql):
+        if self.store is not None:
+            return self.store.query(sql)
         con = sqlite3.connect("file:%s?mode=ro" % self.db, uri=True, timeout=10)
         try:
             return con.execute(sql).fetchall()
@@ -359,7 +390,27 @@ class Gateway:
             self.watchers.stop()
         terminate(self.proc)
         self.log.close()
-        self.simulator.stop()
+        if self.own_simulator:
+            self.simulator.stop()
+
+    def metrics(self):
+        """This node's counters from its /metrics (name -> summed value), {} when off."""
+        if not self.metrics_port:
+            return {}
+        with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % self.metrics_port,
+                                    timeout=10) as answer:
+            text = answer.read().decode()
+        out = {}
+        for line in text.splitlines():
+            if line.startswith("#") or not line.strip():
+                continue
+            name, _, value = line.rpartition(" ")
+            name = name.split("{")[0]
+            try:
+                out[name] = out.get(name, 0.0) + float(value)
+            except ValueError:
+                pass
+        return out
 
 
 class StoreScp:

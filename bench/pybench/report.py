@@ -107,7 +107,7 @@ def summarize(result):
                                   p99=percentile(lat50, 99)),
                 throughput_50ms_vs_0ms=slow,
                 gateway_peak_rss_mib={"%s x%d" % k: v for k, v in sorted(rss.items())},
-                most_associations=most)
+                most_associations=most, fleet=fleet_summary(result.get("fleet") or []))
 
 
 def _mean(values):
@@ -208,6 +208,124 @@ def console_table(pairs):
     return out
 
 
+FLEET_CELLS = ("sqlite", "postgres", "fleet")
+FLEET_LABELS = {"sqlite": "1 node, SQLite", "postgres": "1 node, PostgreSQL",
+                "fleet": "3 nodes, PostgreSQL, HAProxy"}
+
+
+def fleet_summary(rows):
+    """Per corpus x cell: the trials' rates, their mean, pooled latencies, mean CPU by part,
+    and the exactly-once count; per corpus the shared store's CPU cost per instance."""
+    cells, failed = {}, []
+    for r in rows:
+        if "error" in r:
+            failed.append("%s %s: %s" % (r["corpus"], r["cell"], r["error"]))
+            continue
+        cells.setdefault((r["corpus"], r["cell"]), []).append(r)
+    out = []
+    for (corpus, kind), trials in sorted(cells.items(),
+                                         key=lambda kv: (kv[0][0], FLEET_CELLS.index(kv[0][1]))):
+        lat = [v for r in trials for v in r["registration_latency_ms"]]
+        parts = {}
+        for r in trials:
+            for k, v in r["cpu_ms_per_instance_by"].items():
+                parts.setdefault(k, []).append(v)
+        per_node = {}
+        for r in trials:
+            for name, v in r["per_node"].items():
+                per_node.setdefault(name, []).append(v.get("instances_received"))
+        out.append(dict(
+            corpus=corpus, cell=kind, nodes=trials[0]["nodes"],
+            associations=trials[0]["associations"], instances=trials[0]["instances"],
+            studies=trials[0]["studies"], trials=[r["instances_per_s"] for r in trials],
+            inst_per_s=round(_mean([r["instances_per_s"] for r in trials]), 1),
+            reg_p50_ms=percentile(lat, 50), reg_p99_ms=percentile(lat, 99), reg_n=len(lat),
+            cpu_ms=round(_mean([r["cpu_ms_per_instance"] for r in trials]), 3),
+            cpu_ms_by={k: round(_mean(v), 3) for k, v in parts.items()},
+            exactly_once=sum(r["posts"]["exactly_once"] for r in trials),
+            studies_sent=sum(r["studies"] for r in trials),
+            instances_per_node={k: v for k, v in sorted(per_node.items())},
+            complete=all(r["stored"] == r["instances"] and not any(r["sender_exit_codes"])
+                         and r["registered_all"] for r in trials)))
+    store_cost = {}
+    for corpus in sorted({e["corpus"] for e in out}):
+        by = {e["cell"]: e for e in out if e["corpus"] == corpus}
+        if "sqlite" in by and "postgres" in by:
+            store_cost[corpus] = dict(
+                cpu_ms=round(by["postgres"]["cpu_ms"] - by["sqlite"]["cpu_ms"], 3),
+                gateway_ms=round(by["postgres"]["cpu_ms_by"]["gateways"]
+                                 - by["sqlite"]["cpu_ms_by"]["gateways"], 3),
+                postgres_ms=by["postgres"]["cpu_ms_by"].get("postgres"))
+    settings = next((r["postgres"] for r in rows if r.get("postgres")), None)
+    return dict(cells=out, store_cost=store_cost, failed=failed, postgres=settings)
+
+
+def fleet_table(f):
+    """'Fleet': Markdown lines, none without fleet cells."""
+    if not f or not (f["cells"] or f["failed"]):
+        return []
+    out = ["Fleet (issue 19): the same corpus into one node on SQLite, one node on PostgreSQL, "
+           "and three nodes on one PostgreSQL behind HAProxy (TCP mode, round robin per "
+           "connection); storescu with TCP_NODELAY=1 (HAProxy sets TCP_NODELAY on both of its "
+           "sockets, the gateway on its own), simulator 0 ms shared by every node. CPU counts "
+           "every receiving process: the gateways, PostgreSQL's postmaster with all its "
+           "children (backends, checkpointer, WAL writer, background writer, autovacuum), "
+           "HAProxy; not storescu, not the simulator. Latency: first instance durable → "
+           "registered, from the state. Exactly once: POSTs per StudyInstanceUID counted at the "
+           "simulator, each must be 1.", ""]
+    if f.get("postgres"):
+        p = f["postgres"]
+        out += ["PostgreSQL %s, initdb defaults (a fresh cluster per cell, trust "
+                "authentication over 127.0.0.1): fsync %s, synchronous_commit %s, "
+                "full_page_writes %s, wal_sync_method %s — every commit is durable, as the "
+                "shared store must be." % (p.get("server_version"), p.get("fsync"),
+                                           p.get("synchronous_commit"),
+                                           p.get("full_page_writes"),
+                                           p.get("wal_sync_method")), ""]
+    if f["cells"]:
+        out += ["| corpus | cell | assoc | inst | inst/s (trials) | vs 1 node SQLite | reg p50 ms "
+                "| reg p99 ms | CPU ms/inst | gateways | PostgreSQL | HAProxy | exactly once "
+                "| instances per node |",
+                "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+        base = {e["corpus"]: e["inst_per_s"] for e in f["cells"] if e["cell"] == "sqlite"}
+        for e in f["cells"]:
+            flag = "" if e["complete"] else " ⚠"
+            once = "%d/%d" % (e["exactly_once"], e["studies_sent"])
+            if e["exactly_once"] != e["studies_sent"]:
+                once = "**%s ✗**" % once
+            out.append("| %s | %s | %d | %d | %s (%s)%s | %s | %s | %s | %s | %s | %s | %s | %s "
+                       "| %s |" % (
+                           e["corpus"], FLEET_LABELS[e["cell"]], e["associations"],
+                           e["instances"], _fmt(e["inst_per_s"]),
+                           ", ".join(_fmt(v) for v in e["trials"]), flag,
+                           _fmt(_ratio(e["inst_per_s"], base.get(e["corpus"])), 2),
+                           _fmt(e["reg_p50_ms"]), _fmt(e["reg_p99_ms"]), _fmt(e["cpu_ms"], 3),
+                           _fmt(e["cpu_ms_by"].get("gateways"), 3),
+                           _fmt(e["cpu_ms_by"].get("postgres"), 3),
+                           _fmt(e["cpu_ms_by"].get("haproxy"), 3), once,
+                           " / ".join("%s %s" % (k, ", ".join(str(x) for x in v))
+                                      for k, v in e["instances_per_node"].items())))
+        out.append("")
+    for corpus, c in sorted(f["store_cost"].items()):
+        out.append("Shared store's cost, corpus %s: %s ms of CPU per instance (PostgreSQL cell "
+                   "minus SQLite cell: the gateway %+.3f ms, PostgreSQL's processes %s ms)."
+                   % (corpus, _fmt(c["cpu_ms"], 3), c["gateway_ms"], _fmt(c["postgres_ms"], 3)))
+    if f["store_cost"]:
+        out.append("")
+    out += ["What limits three nodes here: this machine has 2 cores, and the three gateways, "
+            "PostgreSQL, HAProxy, the simulator and six storescu processes all share them, and "
+            "one disk whose every commit is a flush; three nodes add a proxy hop, three "
+            "processes' fixed costs and contention on the one store, and no core. They cannot "
+            "be faster than one node on this machine; the cell shows that the fleet registers "
+            "each study once and what it costs, not how it scales (that needs a core and a "
+            "disk per node).", ""]
+    for text in f["failed"]:
+        out.append("- **fleet cell could not run**: " + text)
+    if f["failed"]:
+        out.append("")
+    return out
+
+
 def markdown(result):
     s = result["summary"]
     m = result["machine"]
@@ -282,6 +400,7 @@ def markdown(result):
                       _fmt(l50["p99"]), l50["n"]))
         out.append("")
     out += console_table(s.get("console") or [])
+    out += fleet_table(s.get("fleet"))
     if s["throughput_50ms_vs_0ms"]:
         out.append("Gateway throughput with the simulator at 50 ms vs 0 ms (adjacent trials at "
                    "0, 50, 50, 0 ms; mean of each pair): " + "; ".join(
