@@ -26,6 +26,9 @@ class LifecycleCategory : public boost::system::error_category {
       case lifecycle_errc::not_routed_yet:
         return "the study is still receiving and has not been routed yet";
       case lifecycle_errc::no_such_study: return "no such study";
+      case lifecycle_errc::claim_taken_over:
+        return "another node holds this study's claim now (this node's lease ran out): its "
+               "outcome is not this node's to write";
     }
     return "unknown lifecycle error";
   }
@@ -187,6 +190,11 @@ boost::system::result<Transition> decide(const LifecycleEvent& event, const Stud
     case E::operator_forget: return operator_action(event, study, now);
     default:
       if (study.state != S::in_flight) return lifecycle_errc::illegal_transition;
+      // A node whose lease ran out learns its answer late: the node that adopted the claim
+      // (and looks the study up first) owns it now, so the late outcome is dropped.
+      if (study.claimed_elsewhere && event.kind != E::crash_recovered) {
+        return lifecycle_errc::claim_taken_over;
+      }
       return from_in_flight(event, study, policy, now);
   }
 }

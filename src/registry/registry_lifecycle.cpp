@@ -16,10 +16,10 @@ using domain::LifecycleEvent;
 using domain::lifecycle_errc;
 
 std::optional<domain::StudySnapshot> read_snapshot(StatementCache& statements,
-                                                   const std::string& uid) {
+                                                   const std::string& uid, const std::string& node) {
   SqliteStatement s(statements,
-                    "SELECT state, attempts, lookup_first, first_seen, next_attempt FROM studies "
-                    "WHERE study_instance_uid = ?");
+                    "SELECT state, attempts, lookup_first, first_seen, next_attempt, claimed_by "
+                    "FROM studies WHERE study_instance_uid = ?");
   s.bind(1, uid);
   if (!s.step()) return std::nullopt;
   domain::StudySnapshot snapshot;
@@ -28,6 +28,7 @@ std::optional<domain::StudySnapshot> read_snapshot(StatementCache& statements,
   snapshot.lookup_first = s.integer(2) != 0;
   snapshot.first_seen = s.integer(3);
   snapshot.next_attempt = s.integer(4);
+  snapshot.claimed_elsewhere = !s.text(5).empty() && s.text(5) != node;
   return snapshot;
 }
 
@@ -67,7 +68,7 @@ SqliteStudyRegistry::ApplyResult SqliteStudyRegistry::apply_locked(const std::st
                                                        const LifecycleEvent& event,
                                                        const domain::LifecyclePolicy& policy,
                                                        TimestampMs now, const Attempt* attempt) {
-  const auto snapshot = read_snapshot(*statements_, uid);
+  const auto snapshot = read_snapshot(*statements_, uid, options_.node_name);
   if (!snapshot) return lifecycle_errc::no_such_study;
   ApplyResult decided = domain::decide(event, *snapshot, policy, now);
   if (!decided || !decided->write) return decided;

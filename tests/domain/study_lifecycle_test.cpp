@@ -109,6 +109,25 @@ TEST(StudyLifecycle, AStopLeavesAnInFlightStudyExactlyAsACrashDoes) {
   EXPECT_EQ(stop->to, S::in_flight);
 }
 
+TEST(StudyLifecycle, ALateOutcomeForAClaimAnotherNodeAdoptedIsDropped) {
+  // Three gateways on one state: node A's lease ran out while its request was slow, node B
+  // adopted the study and claimed it again. A's answer must not end B's claim.
+  StudySnapshot held_by_b = in(S::in_flight);
+  held_by_b.claimed_elsewhere = true;
+  for (E outcome : {E::created, E::adopted, E::lookup_not_found, E::failed_transient,
+                    E::failed_auth, E::failed_permanent, E::cancelled_by_stop,
+                    E::released_unsent}) {
+    const auto decided = on(outcome, held_by_b);
+    ASSERT_FALSE(decided) << to_string(outcome);
+    EXPECT_EQ(decided.error(), make_error_code(lifecycle_errc::claim_taken_over));
+  }
+  // An expired claim of another node is taken over by lookup, as after a crash.
+  const auto adopted = on(E::crash_recovered, held_by_b);
+  ASSERT_TRUE(adopted);
+  EXPECT_EQ(adopted->to, S::pending);
+  EXPECT_EQ(adopted->lookup_first, true);
+}
+
 TEST(StudyLifecycle, OperatorActionsNeverRaceARequestOnTheWire) {
   for (E op : {E::operator_retry, E::operator_resend, E::operator_forget}) {
     const auto decided = on(op, in(S::in_flight));

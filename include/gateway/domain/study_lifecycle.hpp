@@ -81,6 +81,9 @@ struct StudySnapshot {
   bool lookup_first = false;
   TimestampMs first_seen = 0;
   TimestampMs next_attempt = 0;
+  // in_flight under another node's claim (several gateways on one PostgreSQL state): only
+  // that node's outcomes, or an adoption once its lease ran out, may end the claim.
+  bool claimed_elsewhere = false;
 };
 
 /// The settings decide() needs. Value type.
@@ -108,6 +111,7 @@ enum class lifecycle_errc {
   request_in_flight,       // an operator action on a study whose request may be on the wire
   not_routed_yet,          // an operator action on a study still `receiving`
   no_such_study,           // the registry does not know the study
+  claim_taken_over,        // an outcome for a claim that another node holds now (a fleet)
 };
 const boost::system::error_category& lifecycle_category() noexcept;
 boost::system::error_code make_error_code(lifecycle_errc e) noexcept;
