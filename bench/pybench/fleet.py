@@ -42,6 +42,17 @@ def posts_per_study(requests):
     return counts
 
 
+def split_studies(files, associations):
+    """How many studies the sender's contiguous parts (bench/run's send) cut in two or more:
+    behind the balancer, those reach several nodes."""
+    n = len(files)
+    seen = {}
+    for i in range(associations):
+        for f in files[i * n // associations:(i + 1) * n // associations]:
+            seen.setdefault(f.split("/")[0], set()).add(i)
+    return sum(1 for parts in seen.values() if len(parts) > 1)
+
+
 class FleetCell:
     """One cell: start everything, send, wait until every study is registered, measure, stop.
     `store` is "postgres" (shared) or "sqlite" (a database per node: with several nodes that
@@ -134,6 +145,7 @@ class FleetCell:
                    sender_exit_codes=codes, registered_all=ok,
                    cpu_ms_per_instance=round(sum(cpu.values()) * 1000 / n, 3),
                    cpu_ms_per_instance_by={k: round(v * 1000 / n, 3) for k, v in cpu.items()})
+        row["studies_over_several_associations"] = split_studies(files, self.associations)
         row["per_node"] = {}
         for node in self.nodes:
             m, m0 = node.metrics(), before[node.node]

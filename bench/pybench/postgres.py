@@ -68,7 +68,10 @@ class Postgres:
                                "(unshare -r) cannot become another user: run bench/run as "
                                "real root or as an ordinary user")
         user, group = UNPRIVILEGED
-        return ["setpriv", "--reuid=" + user, "--regid=" + group, "--clear-groups"] + args
+        # --pdeathsig: if the bench dies without stopping it, the server gets SIGINT (a fast
+        # shutdown) instead of living on in the namespace; a uid change would clear it.
+        return ["setpriv", "--reuid=" + user, "--regid=" + group, "--clear-groups",
+                "--pdeathsig", "INT"] + args
 
     def _chown(self, path):
         if os.geteuid() == 0:

@@ -237,7 +237,8 @@ def fleet_summary(rows):
         out.append(dict(
             corpus=corpus, cell=kind, nodes=trials[0]["nodes"],
             associations=trials[0]["associations"], instances=trials[0]["instances"],
-            studies=trials[0]["studies"], trials=[r["instances_per_s"] for r in trials],
+            studies=trials[0]["studies"],
+            split=trials[0].get("studies_over_several_associations"), trials=[r["instances_per_s"] for r in trials],
             inst_per_s=round(_mean([r["instances_per_s"] for r in trials]), 1),
             reg_p50_ms=percentile(lat, 50), reg_p99_ms=percentile(lat, 99), reg_n=len(lat),
             cpu_ms=round(_mean([r["cpu_ms_per_instance"] for r in trials]), 3),
@@ -283,7 +284,7 @@ def fleet_table(f):
                                            p.get("full_page_writes"),
                                            p.get("wal_sync_method")), ""]
     if f["cells"]:
-        out += ["| corpus | cell | assoc | inst | inst/s (trials) | vs 1 node SQLite | reg p50 ms "
+        out += ["| corpus | cell | assoc | inst (studies, over 2+ assoc) | inst/s (trials) | vs 1 node SQLite | reg p50 ms "
                 "| reg p99 ms | CPU ms/inst | gateways | PostgreSQL | HAProxy | exactly once "
                 "| instances per node |",
                 "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
@@ -293,10 +294,11 @@ def fleet_table(f):
             once = "%d/%d" % (e["exactly_once"], e["studies_sent"])
             if e["exactly_once"] != e["studies_sent"]:
                 once = "**%s ✗**" % once
-            out.append("| %s | %s | %d | %d | %s (%s)%s | %s | %s | %s | %s | %s | %s | %s | %s "
+            out.append("| %s | %s | %d | %s | %s (%s)%s | %s | %s | %s | %s | %s | %s | %s | %s "
                        "| %s |" % (
                            e["corpus"], FLEET_LABELS[e["cell"]], e["associations"],
-                           e["instances"], _fmt(e["inst_per_s"]),
+                           "%d (%d, %s)" % (e["instances"], e["studies"], _fmt(e["split"])),
+                           _fmt(e["inst_per_s"]),
                            ", ".join(_fmt(v) for v in e["trials"]), flag,
                            _fmt(_ratio(e["inst_per_s"], base.get(e["corpus"])), 2),
                            _fmt(e["reg_p50_ms"]), _fmt(e["reg_p99_ms"]), _fmt(e["cpu_ms"], 3),
@@ -319,10 +321,9 @@ def fleet_table(f):
             "be faster than one node on this machine; the cell shows that the fleet registers "
             "each study once and what it costs, not how it scales (that needs a core and a "
             "disk per node).", ""]
-    for text in f["failed"]:
-        out.append("- **fleet cell could not run**: " + text)
     if f["failed"]:
-        out.append("")
+        out += ["**%d fleet cell(s) could not run** (see the notes below)." % len(f["failed"]),
+                ""]
     return out
 
 
