@@ -777,7 +777,11 @@
           pair('Attempts', String(s.attempts ?? 0)),
           pair('Next attempt', timeEl(s.nextAttempt)),
           pair('Viewer study', s.studyId),
-          pair('Rule', s.rule))),
+          pair('Rule', s.rule),
+          // The fleet: which gateway received it, holds its claim, registered it.
+          pair('Received by', s.receivedBy),
+          s.state === 'in_flight' ? pair('Claimed by', s.claimedBy) : [],
+          pair('Registered by', s.registeredBy))),
       renderTimeline(detail.timeline || [])));
 
     out.push(renderAttempts(detail.attempts || []));
