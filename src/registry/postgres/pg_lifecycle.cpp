@@ -54,7 +54,7 @@ PostgresStudyRegistry::ApplyResult PostgresStudyRegistry::apply_locked(
   // The row stays locked until the transaction ends: no other node changes it between this
   // read and the write decided from it.
   std::string sql =
-      "SELECT state, attempts, lookup_first, first_seen, next_attempt FROM studies "
+      "SELECT state, attempts, lookup_first, first_seen, next_attempt, claimed_by FROM studies "
       "WHERE study_instance_uid = $1";
   Params params;
   params.add(uid);
@@ -85,6 +85,9 @@ PostgresStudyRegistry::ApplyResult PostgresStudyRegistry::apply_locked(
   snapshot.lookup_first = row.integer(0, 2) != 0;
   snapshot.first_seen = row.integer(0, 3);
   snapshot.next_attempt = row.integer(0, 4);
+  // Another node's claim: only its outcomes, or an adoption once its lease ran out, end it.
+  const std::string claimed_by = row.text(0, 5);
+  snapshot.claimed_elsewhere = !claimed_by.empty() && claimed_by != options_.node_name;
   ApplyResult decided = domain::decide(event, snapshot, policy, now);
   if (!decided || !decided->write) return decided;
   write_transition(uid, *decided, event, attempt, now);
