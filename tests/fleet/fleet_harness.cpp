@@ -39,15 +39,26 @@ void FleetHarness::start_all() {
   simulator_->start();
   std::ofstream(dir_ / "viewer-ca.pem") << simulator_->certificate_pem();
 
-#if GW_FLEET_HAS_POSTGRES
-  postgres_ = std::make_unique<PostgresServer>(dir_ / "postgres");
+  postgres_ = std::make_unique<PostgresServer>();
   postgres_->create_database("fleet");
+  {
+    // The data folder as the server says it (PostgresServer keeps it to itself). SIGQUIT to
+    // the postmaster is an immediate shutdown; the pid is read when needed (a restart changes
+    // it). A clean end of the test kills this shell first (SIGKILL: no trap runs).
+    std::string data = postgres_->sql("postgres", "SHOW data_directory");
+    while (!data.empty() && (data.back() == '\n' || data.back() == ' ')) data.pop_back();
+    postgres_reaper_ = std::make_unique<ChildProcess>(
+        kSetpriv, std::vector<std::string>{
+                      "--pdeathsig", "TERM", "--", "/bin/sh", "-c",
+                      "trap 'kill -QUIT $(head -n1 \"" + data +
+                          "/postmaster.pid\") 2>/dev/null; exit 0' TERM; "
+                          "while :; do sleep 1; done"});
+  }
   {
     std::ofstream(dir_ / "db-password", std::ios::trunc) << postgres_->password() << "\n";
   }
   std::filesystem::permissions(dir_ / "db-password", std::filesystem::perms::owner_read |
                                                          std::filesystem::perms::owner_write);
-#endif
 
   static const char* const names[] = {"gw-a", "gw-b", "gw-c", "gw-d", "gw-e"};
   nodes_.resize(static_cast<std::size_t>(options_.nodes));
@@ -74,22 +85,8 @@ FleetHarness::~FleetHarness() {
   for (auto& node : nodes_) {
     if (node.process) node.process->stop(SIGTERM, 15s);
   }
-#if GW_FLEET_HAS_POSTGRES
+  if (postgres_reaper_) postgres_reaper_->stop(SIGKILL);
   postgres_.reset();
-#endif
-}
-
-std::string FleetHarness::database_yaml(const FleetNode& node) const {
-#if GW_FLEET_HAS_POSTGRES
-  (void)node;
-  return "  database: " + postgres_->uri("fleet") + "\n"
-         "  password_file: " + (dir_ / "db-password").string() + "\n"
-         "  claim_lease: " + options_.claim_lease + "\n";
-#else
-  // Until the PostgreSQL store lands: each node its own SQLite file (no shared state).
-  return "  database: " + (node.folder / "state.db").string() + "\n"
-         "  claim_lease: " + options_.claim_lease + "\n";
-#endif
 }
 
 std::string FleetHarness::node_config(const FleetNode& node) const {
@@ -102,7 +99,10 @@ std::string FleetHarness::node_config(const FleetNode& node) const {
          "  max_associations: " + std::to_string(options_.max_associations) + "\n"
          "storage:\n"
          "  spool_dir: " + (node.folder / "spool").string() + "\n"
-         "state:\n" + database_yaml(node) +
+         "state:\n"
+         "  database: " + postgres_->uri("fleet") + "\n"
+         "  password_file: " + (dir_ / "db-password").string() + "\n"
+         "  claim_lease: " + options_.claim_lease + "\n"
          "viewer_api:\n"
          "  base_url: " + simulator_->base_url() + "\n"
          "  api_key_env: GW_TEST_API_KEY\n"
@@ -148,17 +148,9 @@ void FleetHarness::kill_node(int i) {
   node.killed = true;
 }
 
-void FleetHarness::stop_database() {
-#if GW_FLEET_HAS_POSTGRES
-  postgres_->stop();
-#endif
-}
+void FleetHarness::stop_database() { postgres_->stop(); }
 
-void FleetHarness::start_database() {
-#if GW_FLEET_HAS_POSTGRES
-  postgres_->start();
-#endif
-}
+void FleetHarness::start_database() { postgres_->start(); }
 
 std::optional<std::map<std::string, FleetStudy>> FleetHarness::studies(int i,
                                                                        std::string* error) const {

@@ -14,15 +14,9 @@
 #include "child_process.hpp"
 #include "dicom_sender.hpp"
 #include "haproxy_server.hpp"
+#include "postgres_server.hpp"
 #include "temp_dir.hpp"
 #include "viewer_simulator.hpp"
-
-#if __has_include("postgres_server.hpp")
-#include "postgres_server.hpp"
-#define GW_FLEET_HAS_POSTGRES 1
-#else
-#define GW_FLEET_HAS_POSTGRES 0
-#endif
 
 namespace gw::test {
 
@@ -113,14 +107,13 @@ class FleetHarness {
   void start_all();  // the constructor's work, apart so that ASSERT_* may return from it
   void start_node(FleetNode& node);
   std::string node_config(const FleetNode& node) const;
-  std::string database_yaml(const FleetNode& node) const;
 
   FleetOptions options_;
   TempDir dir_;
   std::unique_ptr<sim::ViewerSimulator> simulator_;
-#if GW_FLEET_HAS_POSTGRES
   std::unique_ptr<PostgresServer> postgres_;
-#endif
+  // PostgreSQL runs detached (pg_ctl): this shell dies with the test and then shuts it down.
+  std::unique_ptr<ChildProcess> postgres_reaper_;
   std::vector<FleetNode> nodes_;
   std::unique_ptr<HaproxyServer> haproxy_;
 };

@@ -75,7 +75,10 @@ HaproxyServer::HaproxyServer(std::filesystem::path folder, std::vector<HaproxyBa
   for (int attempt = 0; attempt < 5; ++attempt) {
     port_ = free_tcp_port();
     const std::string config = write_config(port_);
-    process_ = std::make_unique<ChildProcess>(kHaproxy, std::vector<std::string>{"-db", "-f", config});
+    // setpriv: the kernel kills HAProxy if the test dies without its destructors (a timeout).
+    process_ = std::make_unique<ChildProcess>(
+        "/usr/bin/setpriv",
+        std::vector<std::string>{"--pdeathsig", "KILL", "--", kHaproxy, "-db", "-f", config});
     const auto deadline = std::chrono::steady_clock::now() + 10s;
     while (std::chrono::steady_clock::now() < deadline) {
       if (!stats_command("show info\n").empty()) return;

@@ -21,7 +21,8 @@ struct HaproxyBackend {
 };
 
 /// Owns one `haproxy -db` child (foreground, so the test's process owns it) and its config in
-/// `folder`; stops it (SIGKILL) when destroyed. Used by one test thread.
+/// `folder`; stops it when destroyed, and the kernel kills it if the thread that constructed
+/// it dies first. Constructed and used by one test thread.
 class HaproxyServer {
  public:
   /// Starts on a free 127.0.0.1 port; health checks every `check_interval`, one failure takes
