@@ -64,6 +64,7 @@ class FleetCell:
         self.associations, self.n_nodes, self.store_kind = associations, nodes, store
         self.folder = run.trial_dir("fleet-%s-%s-%d" % (kind, corpus.name, associations))
         self.simulator, self.pg, self.proxy, self.nodes = None, None, None, []
+        self.activity0 = None
 
     def start(self):
         self.simulator = receivers.Simulator(self.run.sim, self.folder, 0).start()
@@ -130,6 +131,7 @@ class FleetCell:
         studies = len({f.split("/")[0] for f in files})
         size = sum(os.path.getsize(os.path.join(corpus.root, f)) for f in files)
         before = {n.node: n.metrics() for n in self.nodes}   # readiness echoes happened
+        self.activity0 = self.pg.activity() if self.pg else None
         cpu0 = self.cpu()
         elapsed, codes = self.send(corpus.root, files, receivers.Gateway.aet, self.port,
                                    self.associations, True,
@@ -173,16 +175,34 @@ class FleetCell:
             row["postgres"] = self.pg.settings()
         return row
 
-    def stop(self):
+    def store_activity(self, row):
+        """After the nodes have stopped (their backends have published their counts): the
+        store's commits, WAL syncs (disk flushes) and WAL bytes per instance of the cell."""
+        if not self.pg or self.pg.proc is None or self.pg.proc.poll() is not None:
+            return
+        a1 = self.pg.activity()
+        n = row["instances"]
+        row["store_activity"] = {k: v - self.activity0[k] for k, v in a1.items()}
+        row["store_per_instance"] = {
+            k: round((a1[k] - self.activity0[k]) / n, 2)
+            for k in ("commits", "wal_syncs", "wal_records", "wal_bytes")}
+
+    def stop(self, row=None):
         """In order: the balancer, the nodes, the store, the viewer; each even if one fails."""
-        for step in ([self.proxy] if self.proxy else []) + list(self.nodes) \
-                + ([self.pg] if self.pg else []) + [self.simulator]:
+        steps = ([self.proxy] if self.proxy else []) + list(self.nodes)
+        if row is not None and "error" not in row and self.activity0 is not None:
+            def store_activity():
+                self.store_activity(row)
+            steps.append(store_activity)
+        steps += ([self.pg] if self.pg else []) + [self.simulator]
+        for step in steps:
             if step is None:
                 continue
             try:
-                step.stop()
+                step() if callable(step) else step.stop()
             except Exception as e:   # noqa: BLE001 -- the next ones must stop too
-                self.run.note("fleet: stopping %s: %s" % (type(step).__name__, e))
+                self.run.note("fleet: stopping %s: %s" % (getattr(step, "__name__", None)
+                                                          or type(step).__name__, e))
 
 
 def log_tail(folder, lines=2):
@@ -211,6 +231,7 @@ def cell(run, send, kind, corpus, files, associations):
     nodes, store = {"sqlite": (1, "sqlite"), "postgres": (1, "postgres"),
                     "fleet": (3, "postgres")}[kind]
     c = FleetCell(run, send, kind, corpus, files, associations, nodes, store)
+    row = None
     try:
         c.start()
         row = c.measure()
@@ -218,7 +239,7 @@ def cell(run, send, kind, corpus, files, associations):
         row = dict(cell=kind, corpus=corpus.name, associations=associations, nodes=nodes,
                    store=store, instances=len(files), error=str(e))
     finally:
-        c.stop()
+        c.stop(row)
         save_logs(run, c.folder)
     check(run, row)
     print(progress_line(row), flush=True)

@@ -140,6 +140,18 @@ class Postgres:
         out["server_version"] = self.psql("SHOW server_version")[0][0]
         return out
 
+    def activity(self):
+        """Counters of the store's work so far: commits and rollbacks in the bench database,
+        WAL records, bytes and syncs (pg_stat_wal: each sync is a flush of the disk).
+        Backends publish their counts when idle or when they end: read it after the clients
+        have stopped for a complete count."""
+        rows = self.psql("SELECT d.xact_commit, d.xact_rollback, w.wal_records, w.wal_bytes, "
+                         "w.wal_sync FROM pg_stat_database d, pg_stat_wal w "
+                         "WHERE d.datname = '%s'" % DATABASE, user="postgres",
+                         database="postgres")
+        keys = ("commits", "rollbacks", "wal_records", "wal_bytes", "wal_syncs")
+        return {k: int(float(v)) for k, v in zip(keys, rows[0])}
+
     def psql(self, sql, user=ROLE, database=DATABASE):
         """Rows of `sql` as lists of strings (psql -At over the socket)."""
         r = subprocess.run(["psql", "-X", "-q", "-At", "-F", "\t", "-v", "ON_ERROR_STOP=1",

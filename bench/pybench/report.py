@@ -230,6 +230,10 @@ def fleet_summary(rows):
         for r in trials:
             for k, v in r["cpu_ms_per_instance_by"].items():
                 parts.setdefault(k, []).append(v)
+        store = {}
+        for r in trials:
+            for k, v in (r.get("store_per_instance") or {}).items():
+                store.setdefault(k, []).append(v)
         per_node = {}
         for r in trials:
             for name, v in r["per_node"].items():
@@ -243,6 +247,7 @@ def fleet_summary(rows):
             reg_p50_ms=percentile(lat, 50), reg_p99_ms=percentile(lat, 99), reg_n=len(lat),
             cpu_ms=round(_mean([r["cpu_ms_per_instance"] for r in trials]), 3),
             cpu_ms_by={k: round(_mean(v), 3) for k, v in parts.items()},
+            store_per_instance={k: round(_mean(v), 2) for k, v in store.items()},
             exactly_once=sum(r["posts"]["exactly_once"] for r in trials),
             studies_sent=sum(r["studies"] for r in trials),
             instances_per_node={k: v for k, v in sorted(per_node.items())},
@@ -285,17 +290,20 @@ def fleet_table(f):
                                            p.get("wal_sync_method")), ""]
     if f["cells"]:
         out += ["| corpus | cell | assoc | inst (studies, over 2+ assoc) | inst/s (trials) | vs 1 node SQLite | reg p50 ms "
-                "| reg p99 ms | CPU ms/inst | gateways | PostgreSQL | HAProxy | exactly once "
-                "| instances per node |",
-                "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+                "| reg p99 ms | CPU ms/inst | gateways | PostgreSQL | HAProxy | PG commits, WAL "
+                "flushes, WAL KB per inst | exactly once | instances per node |",
+                "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
         base = {e["corpus"]: e["inst_per_s"] for e in f["cells"] if e["cell"] == "sqlite"}
         for e in f["cells"]:
             flag = "" if e["complete"] else " ⚠"
             once = "%d/%d" % (e["exactly_once"], e["studies_sent"])
             if e["exactly_once"] != e["studies_sent"]:
                 once = "**%s ✗**" % once
+            st = e["store_per_instance"]
+            store = ("%.2f, %.2f, %.1f" % (st["commits"], st["wal_syncs"], st["wal_bytes"] / 1e3)
+                     if st else "–")
             out.append("| %s | %s | %d | %s | %s (%s)%s | %s | %s | %s | %s | %s | %s | %s | %s "
-                       "| %s |" % (
+                       "| %s | %s |" % (
                            e["corpus"], FLEET_LABELS[e["cell"]], e["associations"],
                            "%d (%d, %s)" % (e["instances"], e["studies"], _fmt(e["split"])),
                            _fmt(e["inst_per_s"]),
@@ -304,7 +312,7 @@ def fleet_table(f):
                            _fmt(e["reg_p50_ms"]), _fmt(e["reg_p99_ms"]), _fmt(e["cpu_ms"], 3),
                            _fmt(e["cpu_ms_by"].get("gateways"), 3),
                            _fmt(e["cpu_ms_by"].get("postgres"), 3),
-                           _fmt(e["cpu_ms_by"].get("haproxy"), 3), once,
+                           _fmt(e["cpu_ms_by"].get("haproxy"), 3), store, once,
                            " / ".join("%s %s" % (k, ", ".join(str(x) for x in v))
                                       for k, v in e["instances_per_node"].items())))
         out.append("")
