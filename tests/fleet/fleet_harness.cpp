@@ -148,7 +148,13 @@ void FleetHarness::kill_node(int i) {
   node.killed = true;
 }
 
-void FleetHarness::stop_database() { postgres_->stop(); }
+void FleetHarness::stop_database(bool crash) {
+  if (crash) {
+    postgres_->kill();
+  } else {
+    postgres_->stop();
+  }
+}
 
 void FleetHarness::start_database() { postgres_->start(); }
 

@@ -74,8 +74,9 @@ class FleetHarness {
 
   /// SIGKILL, as a crash or an OOM kill would; the node stays down.
   void kill_node(int i);
-  /// Stops PostgreSQL (fast shutdown) / starts it again on the same port and data.
-  void stop_database();
+  /// Stops PostgreSQL (fast shutdown; `crash`: immediate, recovering from its WAL at the next
+  /// start) / starts it again on the same port and data.
+  void stop_database(bool crash = false);
   void start_database();
 
   /// `dicom-gateway studies list --json --config <node i>`, by StudyInstanceUID; nullopt when

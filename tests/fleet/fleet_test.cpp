@@ -4,12 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <atomic>
-#include <iomanip>
-#include <sstream>
+#include <iostream>
 #include <map>
 #include <set>
-#include <thread>
 
 #include "fleet_harness.hpp"
 #include "study_burst.hpp"
@@ -22,12 +19,6 @@ using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-std::string hex4(int value) {
-  std::ostringstream text;
-  text << std::uppercase << std::hex << std::setw(4) << std::setfill('0') << value;
-  return text.str();
 }
 
 bool contains(const std::vector<std::string>& names, const std::string& name) {
@@ -159,86 +150,6 @@ TEST(Fleet, ANodeKilledWithRequestsOnTheWireHasItsStudiesAdoptedByTheOthersEachC
   EXPECT_EQ(fleet.simulator().studies_created(), 12u);
   EXPECT_GE(fleet.count_lines("event=study_adopted"), static_cast<int>(victims_studies.size()))
       << "the killed node's studies were not looked up\n" << fleet.logs();
-}
-
-TEST(Fleet, APostgresRestartMidBurstAnswersTransientFailuresAndLosesNoAcknowledgedInstance) {
-  FleetOptions options;
-  options.ignore_idempotency = true;
-  FleetHarness fleet(options);
-  ASSERT_FALSE(::testing::Test::HasFatalFailure());
-  const auto studies = make_studies(fleet.dir() / "burst", "3", 120, 3);
-  const auto probe = make_studies(fleet.dir() / "probe", "4", 1, 1);
-  std::atomic<int> acknowledged{0};
-  std::vector<InstanceOutcome> outcomes;
-  std::thread burst([&] { outcomes = send_spread(fleet.balancer(), studies, 6, 5, &acknowledged); });
-  struct JoinOnExit {
-    std::thread& t;
-    ~JoinOnExit() { if (t.joinable()) t.join(); }
-  } join_burst{burst};
-
-  const auto watchdog = Clock::now() + 60s;
-  while (acknowledged < 60 && Clock::now() < watchdog) std::this_thread::sleep_for(5ms);
-  ASSERT_GE(acknowledged.load(), 60) << fleet.logs();
-  fleet.stop_database();
-  const auto stopped_at = Clock::now();
-
-  // While it is down: every node's /readyz says why (503 and a reason, never a 500 that
-  // hides it), and a C-STORE is told to come back later.
-  for (int i = 0; i < fleet.node_count(); ++i) {
-    Readyz down;
-    for (const auto until = Clock::now() + 30s; Clock::now() < until;) {
-      down = fleet.readyz(i);
-      if (down.status != 200) break;
-      std::this_thread::sleep_for(50ms);
-    }
-    EXPECT_EQ(down.status, 503) << fleet.node(i).name << ": " << down.body;
-    EXPECT_NE(down.body.find("database"), std::string::npos) << "/readyz gave no reason: " << down.body;
-    if (i == 0) std::cout << "[ measured ] /readyz while PostgreSQL is down: " << down.body;
-  }
-  const SendResult refused = send_files(fleet.direct(0), probe.files[0]);
-  EXPECT_TRUE(refused.associated) << refused.error;
-  EXPECT_EQ(refused.statuses, std::vector<std::uint16_t>{0xA700}) << fleet.node(0).process->output();
-
-  fleet.start_database();
-  for (int i = 0; i < fleet.node_count(); ++i) {
-    Readyz up;
-    for (const auto until = Clock::now() + 60s; Clock::now() < until;) {
-      if ((up = fleet.readyz(i)).status == 200) break;
-      std::this_thread::sleep_for(100ms);
-    }
-    EXPECT_EQ(up.status, 200) << fleet.node(i).name << " did not recover: " << up.body;
-  }
-  const double outage = seconds_since(stopped_at);
-  burst.join();
-  ASSERT_TRUE(fleet.haproxy().wait_all_up(30s)) << fleet.haproxy().output();
-
-  // After it: a new batch goes through whole.
-  const auto after = make_studies(fleet.dir() / "after", "5", 12, 3);
-  for (const auto& o : send_spread(fleet.balancer(), after, 6, 6)) {
-    EXPECT_EQ(o.status, std::optional<std::uint16_t>(0x0000)) << o.study_uid;
-  }
-
-  // What the senders saw: Success, or 0xA700 (out of resources: a modality retries it), or no
-  // answer when the balancer had no ready node. Never another failure status.
-  std::set<std::string> acknowledged_studies(after.uids.begin(), after.uids.end());
-  std::map<int, int> by_status;  // -1: no answer
-  for (const auto& o : outcomes) {
-    ++by_status[o.status ? *o.status : -1];
-    if (o.status == 0x0000) acknowledged_studies.insert(o.study_uid);
-  }
-  std::cout << "[ measured ] burst of 360 instances:";
-  for (const auto& [status, n] : by_status) {
-    std::cout << " " << (status < 0 ? std::string("no answer") : "0x" + hex4(status)) << "=" << n;
-    EXPECT_TRUE(status == -1 || status == 0x0000 || status == 0xA700)
-        << n << " instances answered 0x" << hex4(status) << ", not the transient 0xA700";
-  }
-  std::cout << "; database down to every node ready again " << outage << " s\n";
-  const std::vector<std::string> must(acknowledged_studies.begin(), acknowledged_studies.end());
-  ASSERT_TRUE(fleet.wait_registered(1, must, 90s)) << fleet.logs();
-  const auto creates = fleet.creates_per_study();
-  for (const auto& uid : must) {
-    EXPECT_EQ(creates.count(uid) ? creates.at(uid) : 0, 1) << uid << " created that often";
-  }
 }
 
 TEST(Fleet, ANodeWhoseReadyzFailsIsTakenOutOfTheBalancerAndNewAssociationsGoElsewhere) {
