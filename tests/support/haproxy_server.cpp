@@ -6,6 +6,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -71,6 +72,9 @@ HaproxyServer::HaproxyServer(std::filesystem::path folder, std::vector<HaproxyBa
                              std::chrono::milliseconds check_interval)
     : folder_(std::move(folder)), backends_(std::move(backends)), check_interval_(check_interval) {
   std::filesystem::create_directories(folder_);
+  char socket_dir[] = "/tmp/haproxy-XXXXXX";
+  if (!::mkdtemp(socket_dir)) throw std::runtime_error("mkdtemp failed");
+  socket_dir_ = socket_dir;
   // A free port can be taken by another test between the probe and HAProxy's bind: try again.
   for (int attempt = 0; attempt < 5; ++attempt) {
     port_ = free_tcp_port();
@@ -88,13 +92,19 @@ HaproxyServer::HaproxyServer(std::filesystem::path folder, std::vector<HaproxyBa
     const std::string failure = process_->output();
     process_->stop(SIGKILL);
     if (failure.find("cannot bind") == std::string::npos) {
+      std::filesystem::remove_all(socket_dir_);
       throw std::runtime_error("haproxy did not start:\n" + failure);
     }
   }
+  std::filesystem::remove_all(socket_dir_);
   throw std::runtime_error("haproxy found no free port in five tries");
 }
 
-HaproxyServer::~HaproxyServer() { stop(); }
+HaproxyServer::~HaproxyServer() {
+  stop();
+  std::error_code ignored;
+  std::filesystem::remove_all(socket_dir_, ignored);
+}
 
 void HaproxyServer::stop() {
   if (process_) process_->stop(SIGTERM, 10s);
@@ -108,7 +118,7 @@ std::string HaproxyServer::write_config(std::uint16_t port) const {
   // decide, so a test waits on HAProxy's state rather than on the interval.
   out << "global\n"
          "  maxconn 512\n"
-         "  stats socket " << (folder_ / "haproxy.sock").string() << " mode 600 level admin\n"
+         "  stats socket " << (socket_dir_ / "haproxy.sock").string() << " mode 600 level admin\n"
          "defaults\n"
          "  mode tcp\n"
          "  timeout connect 2s\n"
@@ -135,7 +145,7 @@ std::string HaproxyServer::stats_command(const std::string& command) const {
   if (fd < 0) return {};
   sockaddr_un address{};
   address.sun_family = AF_UNIX;
-  const std::string path = (folder_ / "haproxy.sock").string();
+  const std::string path = (socket_dir_ / "haproxy.sock").string();
   std::strncpy(address.sun_path, path.c_str(), sizeof address.sun_path - 1);
   std::string answer;
   if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&

@@ -54,6 +54,7 @@ class HaproxyServer {
   std::string stats_command(const std::string& command) const;
 
   std::filesystem::path folder_;
+  std::filesystem::path socket_dir_;  // short, under /tmp: a unix socket path has 107 bytes
   std::vector<HaproxyBackend> backends_;
   std::chrono::milliseconds check_interval_;
   std::uint16_t port_ = 0;
