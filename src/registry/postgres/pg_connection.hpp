@@ -100,8 +100,8 @@ class Connection {
   int depth_ = 0;
 };
 
-/// Rolls back unless committed: BEGIN at depth 0, a savepoint inside (a batch(), a group
-/// commit's arrival), so each call stays all-or-nothing there too.
+/// Rolls back unless committed: BEGIN at depth 0, a savepoint inside (a call inside batch()),
+/// so each call stays all-or-nothing there too.
 class Transaction {
  public:
   explicit Transaction(Connection& connection);

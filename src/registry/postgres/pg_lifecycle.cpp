@@ -240,7 +240,7 @@ bool PostgresStudyRegistry::route_stable(const std::string& uid, const NewStudy&
       "UPDATE studies SET rule_name = $1, request_body = $2, facts_json = $3 "
       "WHERE study_instance_uid = $4",
       Params().add(study.rule_name).add(study.request_body).add(study.facts_json).add(uid));
-  count_rule_hit(study.rule_name, now);
+  count_rule_hit(*db_, study.rule_name, now);
   tx.commit();
   return true;
 }

@@ -100,8 +100,9 @@ void PostgresStudyRegistry::reset_rule_hits(const std::vector<std::string>& rule
   tx.commit();
 }
 
-void PostgresStudyRegistry::count_rule_hit(const std::string& rule, TimestampMs at) {
-  db_->exec(
+void PostgresStudyRegistry::count_rule_hit(pg::Connection& db, const std::string& rule,
+                                           TimestampMs at) {
+  db.exec(
       "INSERT INTO rule_hits (node, rule, position, hits, since) VALUES ($1, $2, "
       "(SELECT COALESCE(MAX(position), 0) + 1 FROM rule_hits WHERE node = $1), 1, $3) "
       "ON CONFLICT (node, rule) DO UPDATE SET hits = rule_hits.hits + 1",

@@ -19,10 +19,10 @@ class Connection;
 class Result;
 }  // namespace pg
 
-/// Thread-safe. Every call takes mutex_ and uses the writer connection; arrivals from several
-/// associations at once share a commit (record_instance()). A second connection answers the
-/// intake's lookups and the console's pages, a third the readiness probe, so neither waits
-/// behind a group commit. A connection that broke throws from its call; the next call connects
+/// Thread-safe. Every call takes mutex_ and uses the writer connection, but arrivals: those of
+/// several associations commit side by side on a few connections of their own
+/// (record_instance()). Another connection answers the intake's lookups and the console's
+/// pages, another the readiness probe, so neither waits behind a commit. A connection that broke throws from its call; the next call connects
 /// again, so the node recovers when the database returns.
 class PostgresStudyRegistry final : public StudyRegistry {
  public:
@@ -91,22 +91,12 @@ class PostgresStudyRegistry final : public StudyRegistry {
     expired_other,     // adopt_expired_claims(): in flight, lease run out, another node's
     own_or_expired,    // requeue_in_flight(): in flight, this node's or lease run out
   };
-  /// One record_instance() call waiting for its group's commit.
-  struct PendingArrival {
-    const InstanceArrival& arrival;
-    const NewStudy* new_study;
-    const ArrivalDetails& details;
-    Recorded recorded = Recorded::added;
-    bool done = false;
-    std::exception_ptr error;
-  };
-  /// Commits `group` in one transaction; each call's outcome goes into its entry.
-  void commit_arrivals(const std::vector<PendingArrival*>& group) noexcept;
-  /// record_instance()'s statements, inside an open transaction.
-  Recorded insert_arrival(const PendingArrival& p);
+  /// record_instance()'s statements on `db`, inside its open transaction.
+  Recorded insert_arrival(pg::Connection& db, const InstanceArrival& arrival,
+                          const NewStudy* new_study, const ArrivalDetails& details);
   /// Creates the study row (and counts its rule's hit) unless another arrival, on any node,
   /// created it first; true when this call did.
-  bool insert_study(const InstanceArrival& arrival, const NewStudy& study,
+  bool insert_study(pg::Connection& db, const InstanceArrival& arrival, const NewStudy& study,
                     const ArrivalDetails& details);
   /// apply()'s body, inside an open transaction and mutex_.
   ApplyResult apply_locked(const std::string& uid, const domain::LifecycleEvent& event,
@@ -119,8 +109,8 @@ class PostgresStudyRegistry final : public StudyRegistry {
   /// `kind` for each of `uids` in one transaction; returns how many were applied.
   int apply_to_each(const std::vector<std::string>& uids, domain::EventKind kind,
                     TimestampMs now, Take take = Take::waiting);
-  /// Counts one study routed by `rule` for this node, inside an open transaction.
-  void count_rule_hit(const std::string& rule, TimestampMs at);
+  /// Counts one study routed by `rule` for this node, inside `db`'s open transaction.
+  void count_rule_hit(pg::Connection& db, const std::string& rule, TimestampMs at);
   /// The store's settings for one more connection (the writer, the reader, the probe).
   std::unique_ptr<pg::Connection> connect() const;
 
@@ -138,10 +128,10 @@ class PostgresStudyRegistry final : public StudyRegistry {
   std::mutex reason_mutex_;  // guards reason_
   std::string reason_;       // the last probe's answer
 
-  std::mutex group_mutex_;  // guards the three below; never held while mutex_ is wanted
-  std::condition_variable group_done_;
-  std::vector<PendingArrival*> group_queue_;
-  bool group_committing_ = false;
+  std::mutex arrivals_mutex_;  // guards the three below; never held while a call runs
+  std::condition_variable arrivals_free_;
+  std::vector<std::unique_ptr<pg::Connection>> idle_arrivals_;  // record_instance()'s own
+  std::size_t arrival_connections_ = 0;  // open or being opened, idle or in use
 };
 
 }  // namespace gw::registry
