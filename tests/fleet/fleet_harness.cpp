@@ -60,11 +60,10 @@ void FleetHarness::start_all() {
   std::filesystem::permissions(dir_ / "db-password", std::filesystem::perms::owner_read |
                                                          std::filesystem::perms::owner_write);
 
-  static const char* const names[] = {"gw-a", "gw-b", "gw-c", "gw-d", "gw-e"};
   nodes_.resize(static_cast<std::size_t>(options_.nodes));
   for (int i = 0; i < options_.nodes; ++i) {
     auto& node = nodes_[static_cast<std::size_t>(i)];
-    node.name = names[i];
+    node.name = std::string("gw-") + static_cast<char>('a' + i);
     node.folder = dir_ / node.name;
     std::filesystem::create_directories(node.folder);
     start_node(node);

@@ -25,7 +25,7 @@ inline const std::string kFleetApiKey = "fleet-api-key-0123";
 
 /// How the fleet is set up. Value type, read once by the harness's constructor.
 struct FleetOptions {
-  int nodes = 3;
+  int nodes = 3;  // named gw-a, gw-b, ...
   std::string claim_lease = "10s";
   std::string viewer_timeout = "5s";
   std::string retry_yaml = "{ initial: 100ms, max: 1s }";
