@@ -10,6 +10,7 @@ the POSTs per StudyInstanceUID, and every count must be 1.
 """
 import json
 import os
+import resource
 import shutil
 import time
 import urllib.parse
@@ -133,11 +134,16 @@ class FleetCell:
         before = {n.node: n.metrics() for n in self.nodes}   # readiness echoes happened
         self.activity0 = self.pg.activity() if self.pg else None
         cpu0 = self.cpu()
+        sim0 = receivers.procstat.cpu_seconds(self.simulator.proc.pid) or 0.0
+        ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)   # storescu: reaped by send()
         elapsed, codes = self.send(corpus.root, files, receivers.Gateway.aet, self.port,
                                    self.associations, True,
                                    os.path.join(self.folder, "storescu.log"))
+        ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
         ok = self.wait_registered(studies, timeout=120 + studies * 0.2)
         cpu1 = self.cpu()
+        sim1 = receivers.procstat.cpu_seconds(self.simulator.proc.pid) or 0.0
+        connections = self.connections()
         cpu = {k: cpu1[k] - cpu0[k] for k in cpu1}
         n = len(files)
         row = dict(cell=self.kind, corpus=corpus.name, associations=self.associations,
@@ -147,6 +153,15 @@ class FleetCell:
                    sender_exit_codes=codes, registered_all=ok,
                    cpu_ms_per_instance=round(sum(cpu.values()) * 1000 / n, 3),
                    cpu_ms_per_instance_by={k: round(v * 1000 / n, 3) for k, v in cpu.items()})
+        # Not counted above, but on the same 2 cores: the senders (during the send) and the
+        # simulator (send to registered). "cores busy": everything's CPU over the send's time.
+        sender = (ru1.ru_utime + ru1.ru_stime) - (ru0.ru_utime + ru0.ru_stime)
+        row["not_counted_cpu_ms_per_instance"] = dict(storescu=round(sender * 1000 / n, 3),
+                                                      simulator=round((sim1 - sim0) * 1000 / n,
+                                                                      3))
+        row["cores_busy"] = round((sum(cpu.values()) + sender + sim1 - sim0) / elapsed, 2)
+        if connections is not None:
+            row["store_connections"] = connections
         row["studies_over_several_associations"] = split_studies(files, self.associations)
         row["per_node"] = {}
         for node in self.nodes:
@@ -174,6 +189,14 @@ class FleetCell:
         if self.pg:
             row["postgres"] = self.pg.settings()
         return row
+
+    def connections(self):
+        """The nodes' open connections to the store (node -> count), psql's own left out."""
+        if not self.pg:
+            return None
+        return {name: count for name, count in self.pg.psql(
+            "SELECT application_name, COUNT(*) FROM pg_stat_activity WHERE usename = '%s' "
+            "AND pid <> pg_backend_pid() GROUP BY application_name" % postgres.ROLE)}
 
     def store_activity(self, row):
         """After the nodes have stopped (their backends have published their counts): the

@@ -234,6 +234,10 @@ def fleet_summary(rows):
         for r in trials:
             for k, v in (r.get("store_per_instance") or {}).items():
                 store.setdefault(k, []).append(v)
+        conns = {}
+        for r in trials:
+            for name, v in (r.get("store_connections") or {}).items():
+                conns.setdefault(name, set()).add(int(v))
         per_node = {}
         for r in trials:
             for name, v in r["per_node"].items():
@@ -248,6 +252,11 @@ def fleet_summary(rows):
             cpu_ms=round(_mean([r["cpu_ms_per_instance"] for r in trials]), 3),
             cpu_ms_by={k: round(_mean(v), 3) for k, v in parts.items()},
             store_per_instance={k: round(_mean(v), 2) for k, v in store.items()},
+            store_connections={k: sorted(v) for k, v in sorted(conns.items())},
+            cores_busy=[r.get("cores_busy") for r in trials],
+            sender_ms=round(_mean([r["not_counted_cpu_ms_per_instance"]["storescu"]
+                                   for r in trials]), 3)
+            if all("not_counted_cpu_ms_per_instance" in r for r in trials) else None,
             exactly_once=sum(r["posts"]["exactly_once"] for r in trials),
             studies_sent=sum(r["studies"] for r in trials),
             instances_per_node={k: v for k, v in sorted(per_node.items())},
@@ -264,6 +273,43 @@ def fleet_summary(rows):
                 postgres_ms=by["postgres"]["cpu_ms_by"].get("postgres"))
     settings = next((r["postgres"] for r in rows if r.get("postgres")), None)
     return dict(cells=out, store_cost=store_cost, failed=failed, postgres=settings)
+
+
+def fleet_limits(cells):
+    """The note on what limits the fleet on this machine, with the run's own figures."""
+    by = {(e["corpus"], e["cell"]): e for e in cells}
+    figures, waits = [], []
+    for corpus in sorted({e["corpus"] for e in cells}):
+        got = [by.get((corpus, k)) for k in FLEET_CELLS]
+        if not all(got) or not all(e["cores_busy"] and None not in e["cores_busy"] for e in got):
+            continue
+        s, p, f = got
+        figures.append(
+            "corpus %s: cores busy (every process's CPU, storescu and the simulator included, "
+            "over the send's time) %s one node on SQLite, %s on PostgreSQL, %s three nodes; the "
+            "store's commits per instance %s with one node, %s with three"
+            % (corpus, _fmt(_mean(s["cores_busy"]), 2), _fmt(_mean(p["cores_busy"]), 2),
+               _fmt(_mean(f["cores_busy"]), 2),
+               _fmt(p["store_per_instance"].get("commits"), 2),
+               _fmt(f["store_per_instance"].get("commits"), 2)))
+        if _mean(p["cores_busy"]) < _mean(s["cores_busy"]) - 0.2 \
+                and p["inst_per_s"] < s["inst_per_s"]:
+            waits.append(corpus)
+    text = ("What limits three nodes here: the machine has 2 cores and one disk, shared by "
+            "the three gateways, PostgreSQL, HAProxy, six storescu and the simulator. Three "
+            "nodes add no core and no disk, only a proxy hop, three processes' fixed costs and "
+            "smaller group commits on the one store: they cannot be faster than one node on "
+            "this machine, and the cell shows that every study is registered once and what "
+            "that costs, not how a fleet scales (that needs a core and a disk per node).")
+    if figures:
+        text += " Measured: " + "; ".join(figures) + "."
+    if waits:
+        text += (" In corpus %s one node on PostgreSQL was slower than on SQLite with fewer "
+                 "cores busy: it waited on the store (a round trip per statement and a durable "
+                 "commit, a WAL flush on the spool's disk), not on CPU. Cores busy counts this "
+                 "run's processes only; other work on the machine shows in the load average."
+                 % " and ".join(waits))
+    return [text, ""]
 
 
 def fleet_table(f):
@@ -291,8 +337,10 @@ def fleet_table(f):
     if f["cells"]:
         out += ["| corpus | cell | assoc | inst (studies, over 2+ assoc) | inst/s (trials) | vs 1 node SQLite | reg p50 ms "
                 "| reg p99 ms | CPU ms/inst | gateways | PostgreSQL | HAProxy | PG commits, WAL "
-                "flushes, WAL KB per inst | exactly once | instances per node |",
-                "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+                "flushes, WAL KB per inst | exactly once | instances per node | store "
+                "connections per node | storescu CPU ms/inst (not counted) | cores busy, all "
+                "processes (trials) |",
+                "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
         base = {e["corpus"]: e["inst_per_s"] for e in f["cells"] if e["cell"] == "sqlite"}
         for e in f["cells"]:
             flag = "" if e["complete"] else " ⚠"
@@ -303,7 +351,7 @@ def fleet_table(f):
             store = ("%.2f, %.2f, %.1f" % (st["commits"], st["wal_syncs"], st["wal_bytes"] / 1e3)
                      if st else "–")
             out.append("| %s | %s | %d | %s | %s (%s)%s | %s | %s | %s | %s | %s | %s | %s | %s "
-                       "| %s | %s |" % (
+                       "| %s | %s | %s | %s | %s |" % (
                            e["corpus"], FLEET_LABELS[e["cell"]], e["associations"],
                            "%d (%d, %s)" % (e["instances"], e["studies"], _fmt(e["split"])),
                            _fmt(e["inst_per_s"]),
@@ -314,7 +362,11 @@ def fleet_table(f):
                            _fmt(e["cpu_ms_by"].get("postgres"), 3),
                            _fmt(e["cpu_ms_by"].get("haproxy"), 3), store, once,
                            " / ".join("%s %s" % (k, ", ".join(str(x) for x in v))
-                                      for k, v in e["instances_per_node"].items())))
+                                      for k, v in e["instances_per_node"].items()),
+                           " / ".join("%s %s" % (k, ", ".join(str(x) for x in v))
+                                      for k, v in e["store_connections"].items()) or "–",
+                           _fmt(e["sender_ms"], 3),
+                           ", ".join(_fmt(v, 2) for v in e["cores_busy"])))
         out.append("")
     for corpus, c in sorted(f["store_cost"].items()):
         out.append("Shared store's cost, corpus %s: %s ms of CPU per instance (PostgreSQL cell "
@@ -322,13 +374,7 @@ def fleet_table(f):
                    % (corpus, _fmt(c["cpu_ms"], 3), c["gateway_ms"], _fmt(c["postgres_ms"], 3)))
     if f["store_cost"]:
         out.append("")
-    out += ["What limits three nodes here: this machine has 2 cores, and the three gateways, "
-            "PostgreSQL, HAProxy, the simulator and six storescu processes all share them, and "
-            "one disk whose every commit is a flush; three nodes add a proxy hop, three "
-            "processes' fixed costs and contention on the one store, and no core. They cannot "
-            "be faster than one node on this machine; the cell shows that the fleet registers "
-            "each study once and what it costs, not how it scales (that needs a core and a "
-            "disk per node).", ""]
+    out += fleet_limits(f["cells"])
     if f["failed"]:
         out += ["**%d fleet cell(s) could not run** (see the notes below)." % len(f["failed"]),
                 ""]
