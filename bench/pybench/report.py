@@ -390,9 +390,12 @@ def markdown(result):
                         m["kernel"], m["disk"], " ".join("%.2f" % x for x in result["load_start"]),
                         " ".join("%.2f" % x for x in result["load_end"]), result["seconds"]), "",
            "Gateway binary built %s; HEAD %s with %s uncommitted files under src/ and include/ "
-           "at the time of the run; DCMTK %s; Orthanc %s."
+           "at the time of the run; DCMTK %s; Orthanc %s%s."
            % (m["gateway_binary_built"], m["gateway_commit"], m["uncommitted_source_files"],
-                                              m["dcmtk"], m["orthanc"] or "not installed"), "",
+              m["dcmtk"], m["orthanc"] or "not installed",
+              "; PostgreSQL %s; HAProxy %s" % (m.get("postgresql") or "not installed",
+                                               m.get("haproxy") or "not installed")
+              if result.get("fleet") else ""), "",
            "File system probe before the run: write 525 KB, fsync, rename, fsync folder: "
            "median %s ms, max %s ms." % (m["write_fsync_rename_fsync_dir_525KB"]["median_ms"],
                                          m["write_fsync_rename_fsync_dir_525KB"]["max_ms"]), ""]
