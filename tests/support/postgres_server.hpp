@@ -2,13 +2,16 @@
 // A real PostgreSQL 15 server for tests: its own cluster in a temporary folder, on a free TCP
 // port of 127.0.0.1 (password authentication, SCRAM) and its own unix socket folder.
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace gw::test {
 
+class ChildProcess;
+
 /// Owns one cluster: initdb and start in the constructor, a clean shutdown and the folder's
-/// removal in the destructor. When the test runs as root (CI does; PostgreSQL refuses root),
+/// removal in the destructor. The server is a child of this process and dies with it. When the test runs as root (CI does; PostgreSQL refuses root),
 /// the server runs as `nobody`. Not thread-safe: one test thread drives it; the registries and
 /// gateways under test connect to it concurrently. Throws std::runtime_error when a step fails,
 /// with the server's log.
@@ -53,12 +56,12 @@ class PostgresServer {
     stop();
     start();
   }
-  bool running() const { return running_; }
+  bool running() const { return server_ != nullptr; }
 
  private:
   /// Runs a PostgreSQL program from its bin folder, as `nobody` when this process is root.
   std::string run(const std::string& program, const std::vector<std::string>& args);
-  void pg_ctl_stop(const char* mode);
+  void stop_with(int signal);
 
   std::filesystem::path dir_;
   bool owns_dir_ = false;  // created here: removed by the destructor
@@ -66,7 +69,7 @@ class PostgresServer {
   std::filesystem::path sockets_;
   std::string password_;
   int port_ = 0;
-  bool running_ = false;
+  std::unique_ptr<ChildProcess> server_;  // the postmaster while it runs
 };
 
 }  // namespace gw::test
