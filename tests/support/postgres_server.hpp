@@ -50,7 +50,9 @@ class PostgresServer {
   void stop();
   /// The server dies at once (immediate mode, like a crash): restarting recovers from its WAL.
   void kill();
-  /// Starts it again on the same port with the same data. Idempotent.
+  /// Starts it again on the same port with the same data. Idempotent. Call it (and the
+  /// constructor) on a thread that outlives the server, such as the test's own: the kernel
+  /// stops the server (SIGQUIT) when the thread that started it ends.
   void start();
   void restart() {
     stop();
