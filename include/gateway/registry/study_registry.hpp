@@ -4,6 +4,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,14 @@ struct ArrivalDetails {
   std::optional<TimestampMs> stable_after;
   std::string calling_ae{};  // added to the study's callers; may be empty
   std::string sop_class_uid{};  // kept per instance for Storage Commitment; may be empty
+};
+
+/// The store cannot be reached now (PostgreSQL restarting or failing over, a network cut):
+/// transient, the same call may succeed in a moment. Every other store failure is a plain
+/// std::runtime_error. Callers answer what they could not record with a transient failure.
+class StoreUnavailable : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
 };
 
 /// Who this gateway is among the nodes that share one state database, and how long its claims

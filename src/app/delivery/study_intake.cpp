@@ -183,13 +183,20 @@ dicom::StoreResult StudyIntake::store(const dicom::ReceivedInstance& instance) n
     // The file is durable; the study becomes durably known before the success answer.
     record(instance, std::move(routed));
     return {StoreStatus::stored, {}};
+  } catch (const registry::StoreUnavailable& e) {
+    // A state database that does not answer (PostgreSQL restarting, a network cut) is
+    // transient: 0xA700 tells the sender to try again, and nothing unrecorded was acknowledged.
+    // The spooled file, if any, is recorded when the instance comes again or at the next start.
+    log::error("intake_failed")
+        .kv("study_uid", instance.study_instance_uid)
+        .kv("reason", e.what());
+    return {StoreStatus::out_of_resources, "state database unavailable"};
   } catch (const std::exception& e) {
     log::error("intake_failed")
         .kv("study_uid", instance.study_instance_uid)
         .kv("reason", e.what());
-    // A state database that does not answer (PostgreSQL restarting, a network cut) is
-    // transient: 0xA700 tells the sender to try again, and nothing unrecorded was acknowledged.
-    // The spooled file, if any, is recorded when the instance comes again or at the next start.
+    // A store that failed otherwise but says it is unavailable (SQLite's folder turned
+    // read-only): transient too.
     try {
       if (!registry_.unavailable_reason().empty()) {
         return {StoreStatus::out_of_resources, "state database unavailable"};

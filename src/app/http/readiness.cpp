@@ -23,7 +23,18 @@ Readiness::Readiness(registry::StudyRegistry& registry, const metrics::GatewayMe
 
 std::string Readiness::not_ready_reason() const {
   if (!listening_) return "the DICOM port is not listening";
-  if (std::string reason = registry_.unavailable_reason(); !reason.empty()) return reason;
+  try {
+    if (std::string reason = registry_.unavailable_reason(); !reason.empty()) return reason;
+    return waiting_reason();
+  } catch (const std::exception& e) {
+    // The store's last probe still said fine, but the database went since: not ready now.
+    std::string cause = e.what();
+    if (cause.starts_with("state database: ")) cause.erase(0, 16);
+    return "the state database does not answer: " + cause;
+  }
+}
+
+std::string Readiness::waiting_reason() const {
   const SpoolSpace space = spool_space(spool_dir_);
   if (!space.known) return "the spool is not accessible";
   if (space.nearly_full()) return "the spool is nearly full (under 5% free)";

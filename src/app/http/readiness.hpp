@@ -33,6 +33,9 @@ class Readiness {
   std::string not_ready_reason() const;
 
  private:
+  /// The spool's and the waiting studies' reasons (not_ready_reason() after the store's).
+  std::string waiting_reason() const;
+
   registry::StudyRegistry& registry_;
   const metrics::GatewayMetrics& metrics_;
   std::filesystem::path spool_dir_;

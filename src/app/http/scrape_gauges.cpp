@@ -25,8 +25,20 @@ MetricFamily single(std::string name, std::string help, double value) {
 
 std::vector<MetricFamily> ScrapeGauges::Collect() const {
   std::vector<MetricFamily> out;
-  registry::StudyRegistry& registry = *sources_.registry;
+  // A state database that does not answer (PostgreSQL restarting) leaves its series out for
+  // this scrape, as an unreadable spool does; dicom_gateway_ready says why it matters.
+  try {
+    out = state_series(*sources_.registry);
+  } catch (const std::exception&) {
+    out.clear();
+  }
 
+  append_local_series(out);
+  return out;
+}
+
+std::vector<MetricFamily> ScrapeGauges::state_series(registry::StudyRegistry& registry) const {
+  std::vector<MetricFamily> out;
   MetricFamily studies{"dicom_gateway_studies", "Studies in the state database, by state.",
                        MetricType::Gauge, {}};
   for (const auto& [state, count] : registry.count_by_state()) {
@@ -53,7 +65,10 @@ std::vector<MetricFamily> ScrapeGauges::Collect() const {
   out.push_back(single("dicom_gateway_commitment_reports_pending",
                        "Storage Commitment requests whose report is not yet delivered.",
                        static_cast<double>(registry.commitments_waiting())));
+  return out;
+}
 
+void ScrapeGauges::append_local_series(std::vector<MetricFamily>& out) const {
   // An unreadable spool leaves both series out (no -1): /readyz and the not-ready alert say so.
   const SpoolSpace space = spool_space(sources_.spool_dir);
   if (space.known) {
@@ -80,7 +95,6 @@ std::vector<MetricFamily> ScrapeGauges::Collect() const {
                          "1 while sending is paused because the viewer API refused the key (401/403).",
                          sources_.auth_paused() ? 1 : 0));
   }
-  return out;
 }
 
 }  // namespace gw::app

@@ -35,6 +35,11 @@ class ScrapeGauges final : public prometheus::Collectable {
   std::vector<prometheus::MetricFamily> Collect() const override;
 
  private:
+  /// Studies by state, rule hits, the oldest waiting, commitments: read from the state.
+  std::vector<prometheus::MetricFamily> state_series(registry::StudyRegistry& registry) const;
+  /// The spool's space and the process's own gauges.
+  void append_local_series(std::vector<prometheus::MetricFamily>& out) const;
+
   ScrapeSources sources_;
 };
 

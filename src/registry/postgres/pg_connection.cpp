@@ -3,6 +3,8 @@
 #include <array>
 #include <stdexcept>
 
+#include "gateway/registry/study_registry.hpp"
+
 namespace gw::registry::pg {
 namespace {
 
@@ -37,12 +39,14 @@ void Connection::connect() {
   conn_ = nullptr;
   // A vanished server fails a call in seconds rather than hanging a worker: a bounded connect,
   // keepalives on an idle socket, unacknowledged data given up after 10 s, no statement (or
-  // lock wait) longer than 30 s. Keywords before `dbname` are defaults the URI may override.
+  // lock wait) longer than 30 s. Backslashes in literals are literal whatever the server's
+  // defaults (the '\\' separators). Keywords before `dbname` are defaults the URI may override.
   std::vector<const char*> keys = {"connect_timeout", "keepalives", "keepalives_idle",
                                    "keepalives_interval", "keepalives_count", "tcp_user_timeout",
                                    "options", "application_name"};
   std::vector<const char*> values = {"5", "1", "5", "2", "3", "10000",
-                                     "-c statement_timeout=30000 -c lock_timeout=20000 -c client_min_messages=warning",
+                                     "-c statement_timeout=30000 -c lock_timeout=20000 -c client_min_messages=warning "
+                                     "-c standard_conforming_strings=on",
                                      "dicom-gateway"};
   // The password from RegistryOptions comes before the URI too: one written in the URI wins.
   if (!settings_.password.empty()) {
@@ -59,11 +63,8 @@ void Connection::connect() {
     const std::string message = message_of(conn_);
     PQfinish(conn_);
     conn_ = nullptr;
-    throw std::runtime_error("state database: cannot connect: " + message);
+    throw StoreUnavailable("state database: cannot connect: " + message);
   }
-  // Whatever the server's defaults, backslashes in literals are literal (the '\\' separators).
-  PGresult* r = PQexec(conn_, "SET standard_conforming_strings = on");
-  PQclear(r);
   depth_ = 0;
 }
 
@@ -86,7 +87,14 @@ Result Connection::exec(const std::string& sql, const Params& params) {
   while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
   if (message.empty()) message = message_of(conn_);
   if (PQstatus(conn_) != CONNECTION_OK) {
-    throw std::runtime_error("state database: the connection was lost: " + message);
+    throw StoreUnavailable("state database: the connection was lost: " + message);
+  }
+  // Class 08 (connection exception) and 57P0x (the server shutting down, starting up, or
+  // unreachable): the database is away, not the statement wrong.
+  const char* state = raw ? PQresultErrorField(raw, PG_DIAG_SQLSTATE) : nullptr;
+  const std::string sqlstate = state ? state : "";
+  if (sqlstate.starts_with("08") || sqlstate.starts_with("57P")) {
+    throw StoreUnavailable("state database: " + message);
   }
   throw std::runtime_error("state database: " + message);
 }
