@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <future>
 #include <set>
 #include <stdexcept>
 #include <thread>
@@ -284,6 +285,42 @@ TEST(FleetDatabase, CallsFailWhileTheDatabaseIsDownAndTheSameRegistryWorksWhenIt
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   EXPECT_EQ(reason, "") << "ready again";
+}
+
+TEST(FleetDatabase, ReadinessLookupsAndArrivalsDoNotWaitForATransactionInProgress) {
+  // The dispatcher holds the writer in a batch (a slow commit, a lock wait): /readyz, the
+  // intake's duplicate checks and new arrivals still answer, on connections of their own.
+  StoreUnderTest store(StoreKind::postgres);
+  auto registry = store.open(node("gw-a"));
+  record(*registry, {"1.1", "1.1.1", 1, 100}, pending_study);
+  std::promise<void> inside, release;
+  auto batch = std::async(std::launch::async, [&] {
+    registry->batch([&] {
+      claim(*registry, "1.1", 200);
+      inside.set_value();
+      release.get_future().wait();
+    });
+  });
+  inside.get_future().wait();
+  auto others = std::async(std::launch::async, [&] {
+    EXPECT_EQ(registry->unavailable_reason(), "");
+    EXPECT_TRUE(registry->knows_study("1.1"));
+    EXPECT_TRUE(registry->knows_instance("1.1", "1.1.1"));
+    // Another study: an arrival for the claimed one waits for the claim's commit (its row
+    // is locked until then), as it must to count correctly.
+    const NewStudy study = pending_study();
+    EXPECT_EQ(registry->record_instance({"1.2", "1.2.1", 1, 300}, &study, {}),
+              StudyRegistry::Recorded::created);
+    EXPECT_EQ(registry->page({}).studies.back().state, StudyState::pending)
+        << "the batch's claim is not committed yet";
+  });
+  const bool answered = others.wait_for(std::chrono::seconds(20)) == std::future_status::ready;
+  release.set_value();
+  batch.get();
+  ASSERT_TRUE(answered) << "a call waited for the batch";
+  others.get();
+  EXPECT_EQ(registry->find("1.1")->state, StudyState::in_flight);
+  EXPECT_EQ(registry->find("1.2")->instances, 1);
 }
 
 TEST(FleetDatabase, ACommittedArrivalSurvivesADatabaseCrash) {
