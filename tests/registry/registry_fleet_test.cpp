@@ -323,6 +323,40 @@ TEST(FleetDatabase, ReadinessLookupsAndArrivalsDoNotWaitForATransactionInProgres
   EXPECT_EQ(registry->find("1.2")->instances, 1);
 }
 
+TEST_F(Fleet, AnInstanceArrivingWhileAnotherNodeForgetsItsStudyAsksForTheStudyToBeRoutedAgain) {
+  // An operator forgets a study on gw-a while gw-b records one more of its instances: gw-b's
+  // arrival must not leave an instance without a study; it is told the study is unknown, so
+  // the intake routes it again and the next call creates it afresh.
+  record(*a_, {"1.4", "1.4.1", 1, 100}, pending_study);
+  std::promise<void> forgotten, release;
+  auto forget = std::async(std::launch::async, [&] {
+    a_->batch([&] {
+      EXPECT_TRUE(step(*a_, "1.4", {EventKind::operator_forget}, 200));
+      forgotten.set_value();
+      release.get_future().wait();
+    });
+  });
+  forgotten.get_future().wait();
+  auto arrival = std::async(std::launch::async, [&] {
+    return b_->record_instance({"1.4", "1.4.2", 1, 300}, nullptr, {});
+  });
+  // Wait (with a watchdog) until gw-b's arrival waits for the study's row.
+  const std::string database = store_.location().substr(store_.location().rfind('/') + 1);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  while (postgres_server().sql(database, "SELECT count(*) FROM pg_stat_activity WHERE "
+                                         "wait_event_type = 'Lock'") == "0" &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  release.set_value();
+  forget.get();
+  EXPECT_EQ(arrival.get(), StudyRegistry::Recorded::unknown_study);
+  EXPECT_FALSE(a_->find("1.4"));
+  EXPECT_TRUE(a_->instances_of("1.4").empty()) << "no instance left without its study";
+  EXPECT_TRUE(record(*b_, {"1.4", "1.4.2", 1, 300}, pending_study)) << "created afresh";
+  EXPECT_EQ(b_->find("1.4")->instances, 1);
+}
+
 TEST(FleetDatabase, ACommittedArrivalSurvivesADatabaseCrash) {
   // record_instance() returns after a synchronous commit: a crash of the database right after
   // (immediate shutdown, recovery from its WAL) keeps the arrival.

@@ -111,7 +111,7 @@ PostgresStudyRegistry::Recorded PostgresStudyRegistry::insert_arrival(
   // several nodes apply their counters one after the other, each to the row the other left
   // (READ COMMITTED re-reads it). strpos, not LIKE: LIKE takes backslash, DICOM's separator,
   // as its escape character.
-  db.exec(
+  const auto written = db.exec(
       "WITH added AS (INSERT INTO instances (sop_instance_uid, study_instance_uid, bytes, "
       "received, series_instance_uid, sop_class_uid) VALUES ($1, $2, $3, $4, $5, $6) "
       "ON CONFLICT (study_instance_uid, sop_instance_uid) DO NOTHING RETURNING bytes), "
@@ -145,6 +145,9 @@ PostgresStudyRegistry::Recorded PostgresStudyRegistry::insert_arrival(
           .add(details.calling_ae)
           .add(arrival.received + details.stable_after.value_or(0))
           .add(options_.node_name));
+  // No study row to count into: an operator forgot the study (on any node) after this call
+  // found it. Unknown now: the caller routes it and calls again; this transaction rolls back.
+  if (written.integer(0, 0) == 0) return Recorded::unknown_study;
   return recorded;
 }
 
