@@ -135,6 +135,52 @@ TEST_F(Fleet, AClaimNotRenewedPastItsLeaseIsAdoptedByAnotherNodeWithALookupFirst
   EXPECT_EQ(b_->find("1.7")->claimed_by, "gw-b");
 }
 
+TEST_F(Fleet, TwoNodesAdoptingTheSameDeadNodesClaimsTakeEachOverOnce) {
+  // gw-c dies holding 60 claims; gw-a and gw-b notice together: each study is recovered once
+  // (one crash_recovered transition each), never twice.
+  auto c = store_.open(node("gw-c"));
+  std::vector<std::string> uids;
+  for (int i = 0; i < 60; ++i) {
+    uids.push_back("1.3." + std::to_string(i));
+    record(*c, {uids.back(), uids.back() + ".1", 1, 100 + i}, pending_study);
+  }
+  ASSERT_EQ(c->mark_in_flight(uids, 1'000).size(), uids.size());
+  c.reset();
+  std::atomic<int> transitions{0};
+  for (auto* registry : {a_.get(), b_.get()}) {
+    registry->observe_transitions([&](const std::string&, StudyState from, EventKind event,
+                                      StudyState to) {
+      if (from == StudyState::in_flight && event == EventKind::crash_recovered &&
+          to == StudyState::pending) {
+        ++transitions;
+      }
+    });
+  }
+  int by_a = 0, by_b = 0;
+  std::thread on_a([&] { by_a = a_->adopt_expired_claims(100'000); });
+  std::thread on_b([&] { by_b = b_->adopt_expired_claims(100'000); });
+  on_a.join();
+  on_b.join();
+  EXPECT_EQ(by_a + by_b, 60);
+  EXPECT_EQ(transitions.load(), 60);
+  EXPECT_EQ(a_->due(100'000, 100).size(), 60u);
+}
+
+TEST_F(Fleet, AReceivingStudyIsStableOnlyAfterItsLatestInstanceOnAnyNode) {
+  // study_stable: the study's instances arrive at two nodes; it is routed after the last one.
+  const auto receiving = [] { return NewStudy{StudyState::receiving, "", "", "{}"}; };
+  record(*a_, {"1.2", "1.2.1", 1, 1'000}, receiving, {"", "", 500});
+  record(*b_, {"1.2", "1.2.2", 1, 1'400}, receiving, {"", "", 500});
+  record(*a_, {"1.2", "1.2.3", 1, 1'200}, receiving, {"", "", 500});  // late, but older
+  EXPECT_TRUE(a_->stable(1'899, 10).empty());
+  EXPECT_TRUE(b_->stable(1'899, 10).empty());
+  ASSERT_EQ(a_->stable(1'900, 10).size(), 1u);
+  EXPECT_EQ(a_->stable(1'900, 10)[0].instances, 3);
+  EXPECT_EQ(a_->stable(1'900, 10)[0].last_instance, 1'400);
+  EXPECT_TRUE(a_->route_stable("1.2", pending_study(), 2'000));
+  EXPECT_FALSE(b_->route_stable("1.2", pending_study(), 2'000)) << "routed once, fleet-wide";
+}
+
 TEST_F(Fleet, ANodeRestartingRequeuesItsOwnClaimsAndExpiredOnesButNeverALiveNodes) {
   record(*a_, {"1.1", "1.1.1", 1, 100}, pending_study);
   record(*a_, {"1.2", "1.2.1", 1, 100}, pending_study);
