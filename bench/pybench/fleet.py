@@ -43,6 +43,14 @@ def posts_per_study(requests):
     return counts
 
 
+def machine_busy_seconds():
+    """CPU seconds every core of the machine has spent not idle (/proc/stat's first line:
+    all but idle and iowait), whichever process and namespace."""
+    with open("/proc/stat") as f:
+        fields = [int(v) for v in f.readline().split()[1:9]]
+    return (sum(fields) - fields[3] - fields[4]) / receivers.procstat.TICKS
+
+
 def split_studies(files, associations):
     """How many studies the sender's contiguous parts (bench/run's send) cut in two or more:
     behind the balancer, those reach several nodes."""
@@ -133,6 +141,7 @@ class FleetCell:
         size = sum(os.path.getsize(os.path.join(corpus.root, f)) for f in files)
         before = {n.node: n.metrics() for n in self.nodes}   # readiness echoes happened
         self.activity0 = self.pg.activity() if self.pg else None
+        busy0, wall0 = machine_busy_seconds(), time.monotonic()
         cpu0 = self.cpu()
         sim0 = receivers.procstat.cpu_seconds(self.simulator.proc.pid) or 0.0
         ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)   # storescu: reaped by send()
@@ -142,6 +151,7 @@ class FleetCell:
         ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
         ok = self.wait_registered(studies, timeout=120 + studies * 0.2)
         cpu1 = self.cpu()
+        busy1, wall1 = machine_busy_seconds(), time.monotonic()
         sim1 = receivers.procstat.cpu_seconds(self.simulator.proc.pid) or 0.0
         connections = self.connections()
         cpu = {k: cpu1[k] - cpu0[k] for k in cpu1}
@@ -159,7 +169,13 @@ class FleetCell:
         row["not_counted_cpu_ms_per_instance"] = dict(storescu=round(sender * 1000 / n, 3),
                                                       simulator=round((sim1 - sim0) * 1000 / n,
                                                                       3))
-        row["cores_busy"] = round((sum(cpu.values()) + sender + sim1 - sim0) / elapsed, 2)
+        # Over the same window (send, then the wait until registered): this run's processes,
+        # and the whole machine's (/proc/stat); the difference is other people's work.
+        wall = wall1 - wall0
+        ours = (sum(cpu.values()) + sender + sim1 - sim0) / wall
+        row["cores_busy"] = round(ours, 2)
+        row["other_cores_busy"] = round(max(0.0, (busy1 - busy0) / wall - ours), 2)
+        row["load_1m_at_start"] = round(os.getloadavg()[0], 2)
         if connections is not None:
             row["store_connections"] = connections
         row["studies_over_several_associations"] = split_studies(files, self.associations)

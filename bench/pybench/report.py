@@ -254,6 +254,7 @@ def fleet_summary(rows):
             store_per_instance={k: round(_mean(v), 2) for k, v in store.items()},
             store_connections={k: sorted(v) for k, v in sorted(conns.items())},
             cores_busy=[r.get("cores_busy") for r in trials],
+            other_cores_busy=[r.get("other_cores_busy") for r in trials],
             sender_ms=round(_mean([r["not_counted_cpu_ms_per_instance"]["storescu"]
                                    for r in trials]), 3)
             if all("not_counted_cpu_ms_per_instance" in r for r in trials) else None,
@@ -286,7 +287,7 @@ def fleet_limits(cells):
         s, p, f = got
         figures.append(
             "corpus %s: cores busy (every process's CPU, storescu and the simulator included, "
-            "over the send's time) %s one node on SQLite, %s on PostgreSQL, %s three nodes; the "
+            "from the send to the last registration) %s one node on SQLite, %s on PostgreSQL, %s three nodes; the "
             "store's commits per instance %s with one node, %s with three"
             % (corpus, _fmt(_mean(s["cores_busy"]), 2), _fmt(_mean(p["cores_busy"]), 2),
                _fmt(_mean(f["cores_busy"]), 2),
@@ -298,16 +299,20 @@ def fleet_limits(cells):
     text = ("What limits three nodes here: the machine has 2 cores and one disk, shared by "
             "the three gateways, PostgreSQL, HAProxy, six storescu and the simulator. Three "
             "nodes add no core and no disk, only a proxy hop, three processes' fixed costs and "
-            "smaller group commits on the one store: they cannot be faster than one node on "
+            "several writers on the one store: they cannot be faster than one node on "
             "this machine, and the cell shows that every study is registered once and what "
             "that costs, not how a fleet scales (that needs a core and a disk per node).")
     if figures:
         text += " Measured: " + "; ".join(figures) + "."
+    others = [v for e in cells for v in e.get("other_cores_busy") or [] if v is not None]
+    if others:
+        text += (" Other work on the machine (its /proc/stat busy time minus this run's) "
+                 "took %s–%s cores during the cells (the table's last column, per trial)."
+                 % (_fmt(min(others), 2), _fmt(max(others), 2)))
     if waits:
         text += (" In corpus %s one node on PostgreSQL was slower than on SQLite with fewer "
                  "cores busy: it waited on the store (a round trip per statement and a durable "
-                 "commit, a WAL flush on the spool's disk), not on CPU. Cores busy counts this "
-                 "run's processes only; other work on the machine shows in the load average."
+                 "commit, a WAL flush on the spool's disk), not on CPU."
                  % " and ".join(waits))
     return [text, ""]
 
@@ -338,8 +343,8 @@ def fleet_table(f):
         out += ["| corpus | cell | assoc | inst (studies, over 2+ assoc) | inst/s (trials) | vs 1 node SQLite | reg p50 ms "
                 "| reg p99 ms | CPU ms/inst | gateways | PostgreSQL | HAProxy | PG commits, WAL "
                 "flushes, WAL KB per inst | exactly once | instances per node | store "
-                "connections per node | storescu CPU ms/inst (not counted) | cores busy, all "
-                "processes (trials) |",
+                "connections per node | storescu CPU ms/inst (not counted) | cores busy: this "
+                "run / other work (trials) |",
                 "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
         base = {e["corpus"]: e["inst_per_s"] for e in f["cells"] if e["cell"] == "sqlite"}
         for e in f["cells"]:
@@ -366,7 +371,8 @@ def fleet_table(f):
                            " / ".join("%s %s" % (k, ", ".join(str(x) for x in v))
                                       for k, v in e["store_connections"].items()) or "–",
                            _fmt(e["sender_ms"], 3),
-                           ", ".join(_fmt(v, 2) for v in e["cores_busy"])))
+                           ", ".join("%s / %s" % (_fmt(a, 2), _fmt(b, 2)) for a, b in
+                                     zip(e["cores_busy"], e["other_cores_busy"]))))
         out.append("")
     for corpus, c in sorted(f["store_cost"].items()):
         out.append("Shared store's cost, corpus %s: %s ms of CPU per instance (PostgreSQL cell "
