@@ -18,7 +18,8 @@ namespace {
 using namespace std::chrono_literals;
 
 // The children get SIGKILL from the kernel if the test process dies without its destructors
-// (a ctest timeout, a crash): no gateway, HAProxy or PostgreSQL outlives a run.
+// (a ctest timeout, a crash): no gateway or HAProxy outlives a run (PostgresServer does the
+// same for its server).
 const std::string kSetpriv = "/usr/bin/setpriv";
 const std::string kCustomerId = "cus_0123456789abcdef0123456789abcdef";  // seeded in the simulator
 
@@ -41,19 +42,6 @@ void FleetHarness::start_all() {
 
   postgres_ = std::make_unique<PostgresServer>();
   postgres_->create_database("fleet");
-  {
-    // The data folder as the server says it (PostgresServer keeps it to itself). SIGQUIT to
-    // the postmaster is an immediate shutdown; the pid is read when needed (a restart changes
-    // it). A clean end of the test kills this shell first (SIGKILL: no trap runs).
-    std::string data = postgres_->sql("postgres", "SHOW data_directory");
-    while (!data.empty() && (data.back() == '\n' || data.back() == ' ')) data.pop_back();
-    postgres_reaper_ = std::make_unique<ChildProcess>(
-        kSetpriv, std::vector<std::string>{
-                      "--pdeathsig", "TERM", "--", "/bin/sh", "-c",
-                      "trap 'kill -QUIT $(head -n1 \"" + data +
-                          "/postmaster.pid\") 2>/dev/null; exit 0' TERM; "
-                          "while :; do sleep 1; done"});
-  }
   {
     std::ofstream(dir_ / "db-password", std::ios::trunc) << postgres_->password() << "\n";
   }
@@ -84,7 +72,6 @@ FleetHarness::~FleetHarness() {
   for (auto& node : nodes_) {
     if (node.process) node.process->stop(SIGTERM, 15s);
   }
-  if (postgres_reaper_) postgres_reaper_->stop(SIGKILL);
   postgres_.reset();
 }
 

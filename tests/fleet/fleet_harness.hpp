@@ -113,8 +113,6 @@ class FleetHarness {
   TempDir dir_;
   std::unique_ptr<sim::ViewerSimulator> simulator_;
   std::unique_ptr<PostgresServer> postgres_;
-  // PostgreSQL runs detached (pg_ctl): this shell dies with the test and then shuts it down.
-  std::unique_ptr<ChildProcess> postgres_reaper_;
   std::vector<FleetNode> nodes_;
   std::unique_ptr<HaproxyServer> haproxy_;
 };
