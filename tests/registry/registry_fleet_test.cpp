@@ -333,6 +333,32 @@ TEST(FleetDatabase, CallsFailWhileTheDatabaseIsDownAndTheSameRegistryWorksWhenIt
   EXPECT_EQ(reason, "") << "ready again";
 }
 
+TEST(FleetDatabase, AServerThatStopsAnsweringFailsACallInSecondsInsteadOfHangingIt) {
+  // The database host freezes with the connections open (no reset, no FIN): a DICOM worker's
+  // call must fail (the sender retries) instead of holding the association forever, and the
+  // registry must work again once the host does.
+  StoreUnderTest store(StoreKind::postgres);
+  auto registry = store.open(node("gw-a"));
+  record(*registry, {"1.1", "1.1.1", 1, 100}, pending_study);
+  postgres_server().freeze();
+  auto call = std::async(std::launch::async, [&] {
+    try {
+      registry->record_instance({"1.1", "1.1.2", 1, 200}, nullptr, {});
+      return std::string("recorded");
+    } catch (const std::runtime_error& e) {
+      return std::string(e.what());
+    }
+  });
+  const bool ended = call.wait_for(std::chrono::seconds(60)) == std::future_status::ready;
+  postgres_server().thaw();
+  ASSERT_TRUE(ended) << "the call hung on a server that does not answer";
+  const std::string outcome = call.get();
+  EXPECT_NE(outcome.find("state database: no answer within"), std::string::npos) << outcome;
+  EXPECT_EQ(registry->record_instance({"1.1", "1.1.2", 1, 200}, nullptr, {}),
+            StudyRegistry::Recorded::added);
+  EXPECT_EQ(registry->find("1.1")->instances, 2);
+}
+
 TEST(FleetDatabase, ReadinessLookupsAndArrivalsDoNotWaitForATransactionInProgress) {
   // The dispatcher holds the writer in a batch (a slow commit, a lock wait): /readyz, the
   // intake's duplicate checks and new arrivals still answer, on connections of their own.

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <fstream>
 #include <random>
+#include <sstream>
 #include <stdexcept>
 #include <system_error>
 #include <vector>
@@ -158,6 +159,31 @@ void PostgresServer::stop() { stop_with(SIGINT); }
 
 // SIGQUIT: immediate shutdown, like a crash; the next start recovers from the WAL.
 void PostgresServer::kill() { stop_with(SIGQUIT); }
+
+void PostgresServer::signal_all(int signal) {
+  if (!server_) return;
+  const pid_t postmaster = server_->pid();
+  ::kill(postmaster, signal);
+  // Its backends and helpers are its children: /proc/<pid>/stat names each one's parent.
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream stat(entry.path() / "stat");
+    std::string line;
+    std::getline(stat, line);
+    const auto close = line.rfind(')');
+    if (close == std::string::npos) continue;
+    std::istringstream fields(line.substr(close + 2));
+    char state = 0;
+    pid_t parent = 0;
+    fields >> state >> parent;
+    if (parent == postmaster) ::kill(static_cast<pid_t>(std::stol(name)), signal);
+  }
+}
+
+void PostgresServer::freeze() { signal_all(SIGSTOP); }
+
+void PostgresServer::thaw() { signal_all(SIGCONT); }
 
 std::string PostgresServer::uri(const std::string& database) const {
   return "postgresql://postgres@127.0.0.1:" + std::to_string(port_) + "/" + database;

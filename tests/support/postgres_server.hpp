@@ -50,6 +50,10 @@ class PostgresServer {
   void stop();
   /// The server dies at once (immediate mode, like a crash): restarting recovers from its WAL.
   void kill();
+  /// The server stops answering, its connections staying open (SIGSTOP to every process of
+  /// it: a frozen host); thaw() lets it go on where it stopped.
+  void freeze();
+  void thaw();
   /// Starts it again on the same port with the same data. Idempotent. Call it (and the
   /// constructor) on a thread that outlives the server, such as the test's own: the kernel
   /// stops the server (SIGQUIT) when the thread that started it ends.
@@ -64,6 +68,8 @@ class PostgresServer {
   /// Runs a PostgreSQL program from its bin folder, as `nobody` when this process is root.
   std::string run(const std::string& program, const std::vector<std::string>& args);
   void stop_with(int signal);
+  /// Sends `signal` to the postmaster and each of its children.
+  void signal_all(int signal);
 
   std::filesystem::path dir_;
   bool owns_dir_ = false;  // created here: removed by the destructor

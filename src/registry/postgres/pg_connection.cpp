@@ -1,6 +1,10 @@
 #include "pg_connection.hpp"
 
+#include <poll.h>
+
 #include <array>
+#include <cerrno>
+#include <chrono>
 #include <stdexcept>
 
 #include "gateway/registry/study_registry.hpp"
@@ -38,14 +42,15 @@ void Connection::connect() {
   PQfinish(conn_);
   conn_ = nullptr;
   // A vanished server fails a call in seconds rather than hanging a worker: a bounded connect,
-  // keepalives on an idle socket, unacknowledged data given up after 10 s, no statement (or
-  // lock wait) longer than 30 s. Backslashes in literals are literal whatever the server's
-  // defaults (the '\\' separators). Keywords before `dbname` are defaults the URI may override.
+  // keepalives on an idle socket, unacknowledged data given up after 10 s, no statement longer
+  // than 15 s (a lock wait 10 s), no answer awaited longer than kAnswerDeadline. Backslashes in
+  // literals are literal whatever the server's defaults (the '\\' separators). Keywords before
+  // `dbname` are defaults the URI may override.
   std::vector<const char*> keys = {"connect_timeout", "keepalives", "keepalives_idle",
                                    "keepalives_interval", "keepalives_count", "tcp_user_timeout",
                                    "options", "application_name"};
   std::vector<const char*> values = {"5", "1", "5", "2", "3", "10000",
-                                     "-c statement_timeout=30000 -c lock_timeout=20000 -c client_min_messages=warning "
+                                     "-c statement_timeout=15000 -c lock_timeout=10000 -c client_min_messages=warning "
                                      "-c standard_conforming_strings=on",
                                      "dicom-gateway"};
   // The password from RegistryOptions comes before the URI too: one written in the URI wins.
@@ -57,6 +62,7 @@ void Connection::connect() {
   values.push_back(settings_.uri.c_str());
   keys.push_back(nullptr);
   values.push_back(nullptr);
+  timed_out_ = false;
   conn_ = PQconnectdbParams(keys.data(), values.data(), 1);
   if (PQstatus(conn_) != CONNECTION_OK) {
     // libpq's message names the host and the cause, never the password.
@@ -78,8 +84,15 @@ Result Connection::exec(const std::string& sql, const Params& params) {
   std::vector<const char*> values;
   values.reserve(params.values().size());
   for (const auto& value : params.values()) values.push_back(value ? value->c_str() : nullptr);
-  PGresult* raw = PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr,
-                               values.data(), nullptr, nullptr, 0);
+  PGresult* raw = nullptr;
+  if (PQsendQueryParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr,
+                        values.data(), nullptr, nullptr, 0) == 1) {
+    raw = wait_for_result();
+  }
+  if (conn_ == nullptr) {
+    throw StoreUnavailable("state database: no answer within " +
+                           std::to_string(kAnswerDeadline.count()) + " s: the connection was closed");
+  }
   Result result(raw);
   const ExecStatusType status = raw ? PQresultStatus(raw) : PGRES_FATAL_ERROR;
   if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return result;
@@ -108,12 +121,46 @@ void Connection::exec_script(const std::string& sql) {
   }
 }
 
+PGresult* Connection::wait_for_result() {
+  // The server's statement_timeout ends a slow statement; this ends a wait for a server that
+  // cannot answer at all (a frozen host, a half-open connection the kernel still acknowledges),
+  // which TCP timeouts do not notice.
+  const auto deadline = std::chrono::steady_clock::now() + kAnswerDeadline;
+  PGresult* kept = nullptr;  // the last result, or the first error
+  for (;;) {
+    while (PQisBusy(conn_)) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) {
+        PQclear(kept);
+        PQfinish(conn_);  // abandoned: the next call outside a transaction connects again
+        conn_ = nullptr;
+        timed_out_ = true;
+        return nullptr;
+      }
+      pollfd ready{PQsocket(conn_), POLLIN, 0};
+      if (::poll(&ready, 1, static_cast<int>(left.count())) < 0 && errno != EINTR) break;
+      if (PQconsumeInput(conn_) == 0) break;  // broken: PQgetResult reports it
+    }
+    PGresult* next = PQgetResult(conn_);
+    if (next == nullptr) return kept;
+    if (kept != nullptr && PQresultStatus(kept) == PGRES_FATAL_ERROR) {
+      PQclear(next);
+    } else {
+      PQclear(kept);
+      kept = next;
+    }
+    if (PQstatus(conn_) != CONNECTION_OK && PQresultStatus(kept) == PGRES_FATAL_ERROR) return kept;
+  }
+}
+
 Result Connection::exec_retrying(const std::string& sql, const Params& params) {
   if (depth_ > 0) return exec(sql, params);
   try {
     return exec(sql, params);
   } catch (const std::runtime_error&) {
     if (conn_ != nullptr && PQstatus(conn_) == CONNECTION_OK) throw;  // the statement failed
+    if (timed_out_) throw;  // the server is there but silent: a new connection would wait too
     return exec(sql, params);  // the connection broke first: reconnect once and try again
   }
 }
@@ -135,11 +182,17 @@ Transaction::~Transaction() {
     connection_.depth_ = 0;  // the server dropped the whole transaction with the connection
     return;
   }
-  const std::string sql = level_ == 1 ? std::string("ROLLBACK")
-                                      : "ROLLBACK TO SAVEPOINT s" + std::to_string(level_) +
-                                            "; RELEASE SAVEPOINT s" + std::to_string(level_);
-  PGresult* r = PQexec(connection_.conn_, sql.c_str());
-  PQclear(r);
+  try {
+    if (level_ == 1) {
+      connection_.exec("ROLLBACK");
+    } else {
+      connection_.exec("ROLLBACK TO SAVEPOINT s" + std::to_string(level_));
+      connection_.exec("RELEASE SAVEPOINT s" + std::to_string(level_));
+    }
+  } catch (const std::exception&) {
+    // The connection failed meanwhile: the server ends the transaction with the session.
+    if (!connection_.healthy()) connection_.depth_ = 0;
+  }
 }
 
 void Transaction::commit() {

@@ -3,6 +3,7 @@
 // Internal to the PostgreSQL store: no libpq type leaves src/registry/postgres.
 #include <libpq-fe.h>
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -71,6 +72,9 @@ struct ConnectSettings {
 /// opened again by the next statement outside a transaction.
 class Connection {
  public:
+  /// The longest a statement may wait for the server's answer: above the server's own
+  /// statement_timeout (15 s), so only a server that cannot answer at all reaches it.
+  static constexpr std::chrono::seconds kAnswerDeadline{20};
   /// Connects; throws std::runtime_error("state database: …") when the server cannot be reached.
   explicit Connection(ConnectSettings settings);
   ~Connection();
@@ -92,12 +96,16 @@ class Connection {
  private:
   friend class Transaction;
   void connect();
+  /// The result of the statement just sent: the last one, or the first error; nullptr (and the
+  /// connection closed) when the server did not answer within kAnswerDeadline.
+  PGresult* wait_for_result();
   /// Reconnects when the connection broke and no transaction is open.
   void ensure_connected();
 
   ConnectSettings settings_;
   PGconn* conn_ = nullptr;
   int depth_ = 0;
+  bool timed_out_ = false;  // the last statement got no answer in time (until reconnected)
 };
 
 /// Rolls back unless committed: BEGIN at depth 0, a savepoint inside (a call inside batch()),
