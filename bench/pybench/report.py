@@ -309,6 +309,13 @@ def fleet_limits(cells):
         text += (" Other work on the machine (its /proc/stat busy time minus this run's) "
                  "took %s–%s cores during the cells (the table's last column, per trial)."
                  % (_fmt(min(others), 2), _fmt(max(others), 2)))
+        totals = [a + b for e in cells for a, b in zip(e["cores_busy"], e["other_cores_busy"])
+                  if a is not None and b is not None]
+        full = sum(1 for t in totals if t >= 1.8)
+        text += (" This run and the other work together kept %d of %d trials at 1.8 cores or "
+                 "more of the 2: there the cores set the pace, and a cell's rate roughly follows "
+                 "the CPU it spends per instance, the store's and the senders' included." % (full,
+                                                                                  len(totals)))
     if waits:
         text += (" In corpus %s one node on PostgreSQL was slower than on SQLite with fewer "
                  "cores busy: it waited on the store (a round trip per statement and a durable "
