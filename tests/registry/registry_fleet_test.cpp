@@ -350,7 +350,15 @@ TEST(FleetDatabase, AServerThatStopsAnsweringFailsACallInSecondsInsteadOfHanging
     }
   });
   const bool ended = call.wait_for(std::chrono::seconds(60)) == std::future_status::ready;
+  // Readiness says so, a probe at a time, each within seconds.
+  std::string reason;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while ((reason = registry->unavailable_reason()).empty() &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
   postgres_server().thaw();
+  EXPECT_NE(reason.find("the state database does not answer"), std::string::npos) << reason;
   ASSERT_TRUE(ended) << "the call hung on a server that does not answer";
   const std::string outcome = call.get();
   EXPECT_NE(outcome.find("state database: no answer within"), std::string::npos) << outcome;

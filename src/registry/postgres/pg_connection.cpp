@@ -43,13 +43,14 @@ void Connection::connect() {
   conn_ = nullptr;
   // A vanished server fails a call in seconds rather than hanging a worker: a bounded connect,
   // keepalives on an idle socket, unacknowledged data given up after 10 s, no statement longer
-  // than 15 s (a lock wait 10 s), no answer awaited longer than kAnswerDeadline. Backslashes in
+  // than 15 s (a lock wait 10 s), no answer awaited longer than answer_deadline. Backslashes in
   // literals are literal whatever the server's defaults (the '\\' separators). Keywords before
   // `dbname` are defaults the URI may override.
   std::vector<const char*> keys = {"connect_timeout", "keepalives", "keepalives_idle",
                                    "keepalives_interval", "keepalives_count", "tcp_user_timeout",
                                    "options", "application_name"};
-  std::vector<const char*> values = {"5", "1", "5", "2", "3", "10000",
+  const std::string connect_timeout = std::to_string(settings_.connect_timeout.count());
+  std::vector<const char*> values = {connect_timeout.c_str(), "1", "5", "2", "3", "10000",
                                      "-c statement_timeout=15000 -c lock_timeout=10000 -c client_min_messages=warning "
                                      "-c standard_conforming_strings=on",
                                      "dicom-gateway"};
@@ -91,7 +92,7 @@ Result Connection::exec(const std::string& sql, const Params& params) {
   }
   if (conn_ == nullptr) {
     throw StoreUnavailable("state database: no answer within " +
-                           std::to_string(kAnswerDeadline.count()) + " s: the connection was closed");
+                           std::to_string(settings_.answer_deadline.count()) + " s: the connection was closed");
   }
   Result result(raw);
   const ExecStatusType status = raw ? PQresultStatus(raw) : PGRES_FATAL_ERROR;
@@ -125,7 +126,7 @@ PGresult* Connection::wait_for_result() {
   // The server's statement_timeout ends a slow statement; this ends a wait for a server that
   // cannot answer at all (a frozen host, a half-open connection the kernel still acknowledges),
   // which TCP timeouts do not notice.
-  const auto deadline = std::chrono::steady_clock::now() + kAnswerDeadline;
+  const auto deadline = std::chrono::steady_clock::now() + settings_.answer_deadline;
   PGresult* kept = nullptr;  // the last result, or the first error
   for (;;) {
     while (PQisBusy(conn_)) {

@@ -66,15 +66,16 @@ class Result {
 struct ConnectSettings {
   std::string uri;
   std::string password;
+  // The longest a statement waits for the server's answer: above the server's own
+  // statement_timeout (15 s), so only a server that cannot answer at all reaches it.
+  std::chrono::seconds answer_deadline{20};
+  std::chrono::seconds connect_timeout{5};
 };
 
 /// One session. Not thread-safe: its owner serialises calls. A connection that broke is
 /// opened again by the next statement outside a transaction.
 class Connection {
  public:
-  /// The longest a statement may wait for the server's answer: above the server's own
-  /// statement_timeout (15 s), so only a server that cannot answer at all reaches it.
-  static constexpr std::chrono::seconds kAnswerDeadline{20};
   /// Connects; throws std::runtime_error("state database: …") when the server cannot be reached.
   explicit Connection(ConnectSettings settings);
   ~Connection();
@@ -97,7 +98,7 @@ class Connection {
   friend class Transaction;
   void connect();
   /// The result of the statement just sent: the last one, or the first error; nullptr (and the
-  /// connection closed) when the server did not answer within kAnswerDeadline.
+  /// connection closed) when the server did not answer within answer_deadline.
   PGresult* wait_for_result();
   /// Reconnects when the connection broke and no transaction is open.
   void ensure_connected();

@@ -162,7 +162,13 @@ std::string PostgresStudyRegistry::unavailable_reason() {
     probed_ = now;
     std::string reason;
     try {
-      if (!probe_) probe_ = connect();
+      // Short deadlines: a readiness probe answers in a few seconds even from a frozen host.
+      if (!probe_) {
+        pg::ConnectSettings settings{uri_, options_.password};
+        settings.answer_deadline = std::chrono::seconds(2);
+        settings.connect_timeout = std::chrono::seconds(2);
+        probe_ = std::make_unique<pg::Connection>(settings);
+      }
       probe_->exec_retrying("SELECT 1");
     } catch (const std::exception& e) {
       std::string cause = e.what();
