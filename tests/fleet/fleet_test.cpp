@@ -4,9 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <iostream>
 #include <map>
 #include <set>
+#include <thread>
 
 #include "fleet_harness.hpp"
 #include "study_burst.hpp"
@@ -151,6 +153,60 @@ TEST(Fleet, ANodeKilledWithRequestsOnTheWireHasItsStudiesAdoptedByTheOthersEachC
         << uid << " was not adopted once\n" << fleet.logs();
   }
   EXPECT_EQ(fleet.simulator().studies_created(), 12u);
+}
+
+TEST(Fleet, ANodeKilledMidBurstLosesNoInstanceItAcknowledged) {
+  // A C-STORE answered Success is recorded in the shared state before the answer: the node's
+  // death (its spool with it) must not lose the study; the others register it.
+  FleetOptions options;
+  options.ignore_idempotency = true;
+  options.claim_lease = "3s";
+  options.viewer_timeout = "3s";
+  options.retry_yaml = "{ initial: 100ms, max: 500ms }";
+  FleetHarness fleet(options);
+  ASSERT_FALSE(::testing::Test::HasFatalFailure());
+  const auto studies = make_studies(fleet.dir() / "burst", "7", 120, 3);
+  std::atomic<int> acknowledged{0};
+  std::vector<InstanceOutcome> outcomes;
+  std::thread burst([&] { outcomes = send_spread(fleet.balancer(), studies, 6, 5, &acknowledged); });
+  struct JoinOnExit {  // an ASSERT below returns early: the senders must still be joined
+    std::thread& t;
+    ~JoinOnExit() {
+      if (t.joinable()) t.join();
+    }
+  } join_burst{burst};
+  const auto watchdog = Clock::now() + 60s;
+  while (acknowledged < 60 && Clock::now() < watchdog) std::this_thread::sleep_for(5ms);
+  ASSERT_GE(acknowledged.load(), 60) << fleet.logs();
+  const std::string victim = fleet.node(1).name;
+  fleet.kill_node(1);
+  burst.join();
+
+  std::set<std::string> acknowledged_studies;
+  std::map<int, int> by_status;  // -1: no answer (the association broke off with the node)
+  for (const auto& o : outcomes) {
+    ++by_status[o.status ? *o.status : -1];
+    if (o.status == 0x0000) acknowledged_studies.insert(o.study_uid);
+  }
+  const std::vector<std::string> must(acknowledged_studies.begin(), acknowledged_studies.end());
+  const auto killed_at = Clock::now();
+  ASSERT_TRUE(fleet.wait_registered(0, must, 60s)) << fleet.logs();
+  std::cout << "[ measured ] " << victim << " killed mid-burst: success=" << by_status[0]
+            << " no answer=" << by_status[-1] << "; " << must.size()
+            << " acknowledged studies registered " << seconds_since(killed_at)
+            << " s after the burst ended\n";
+  const auto creates = fleet.creates_per_study();
+  const auto list = fleet.studies(2);
+  ASSERT_TRUE(list);
+  int received_by_victim = 0;
+  for (const auto& uid : must) {
+    EXPECT_EQ(creates.count(uid) ? creates.at(uid) : 0, 1) << uid << " created that often";
+    received_by_victim += list->at(uid).received_by == victim ? 1 : 0;
+  }
+  for (const auto& [status, n] : by_status) {
+    EXPECT_TRUE(status == -1 || status == 0x0000) << n << " instances answered " << status;
+  }
+  std::cout << "[ measured ] of them first received by " << victim << ": " << received_by_victim << "\n";
 }
 
 TEST(Fleet, ANodeWhoseReadyzFailsIsTakenOutOfTheBalancerAndNewAssociationsGoElsewhere) {
