@@ -141,6 +141,7 @@ class FleetCell:
         size = sum(os.path.getsize(os.path.join(corpus.root, f)) for f in files)
         before = {n.node: n.metrics() for n in self.nodes}   # readiness echoes happened
         self.activity0 = self.pg.activity() if self.pg else None
+        load = os.getloadavg()[0]
         busy0, wall0 = machine_busy_seconds(), time.monotonic()
         cpu0 = self.cpu()
         sim0 = receivers.procstat.cpu_seconds(self.simulator.proc.pid) or 0.0
@@ -164,7 +165,7 @@ class FleetCell:
                    cpu_ms_per_instance=round(sum(cpu.values()) * 1000 / n, 3),
                    cpu_ms_per_instance_by={k: round(v * 1000 / n, 3) for k, v in cpu.items()})
         # Not counted above, but on the same 2 cores: the senders (during the send) and the
-        # simulator (send to registered). "cores busy": everything's CPU over the send's time.
+        # simulator (send to registered).
         sender = (ru1.ru_utime + ru1.ru_stime) - (ru0.ru_utime + ru0.ru_stime)
         row["not_counted_cpu_ms_per_instance"] = dict(storescu=round(sender * 1000 / n, 3),
                                                       simulator=round((sim1 - sim0) * 1000 / n,
@@ -175,10 +176,15 @@ class FleetCell:
         ours = (sum(cpu.values()) + sender + sim1 - sim0) / wall
         row["cores_busy"] = round(ours, 2)
         row["other_cores_busy"] = round(max(0.0, (busy1 - busy0) / wall - ours), 2)
-        row["load_1m_at_start"] = round(os.getloadavg()[0], 2)
+        row["load_1m_at_start"] = round(load, 2)
         if connections is not None:
             row["store_connections"] = connections
         row["studies_over_several_associations"] = split_studies(files, self.associations)
+        self.record_outcome(row, before)
+        return row
+
+    def record_outcome(self, row, before):
+        """What each node received, what the state holds, what the viewer was sent."""
         row["per_node"] = {}
         for node in self.nodes:
             m, m0 = node.metrics(), before[node.node]
@@ -201,10 +207,9 @@ class FleetCell:
             studies_posted=len(posts),
             exactly_once=sum(1 for v in posts.values() if v[0] == 1 and v[1] == 1),
             duplicated={uid: v[0] for uid, v in posts.items() if v[0] > 1},
-            never=studies - len(posts))
+            never=row["studies"] - len(posts))
         if self.pg:
             row["postgres"] = self.pg.settings()
-        return row
 
     def connections(self):
         """The nodes' open connections to the store (node -> count), psql's own left out."""
