@@ -69,8 +69,11 @@ FleetHarness::~FleetHarness() {
   // Reverse order of start: the balancer, the nodes (a clean stop, SIGKILL if it hangs), the
   // database, then the simulator (its own destructor).
   if (haproxy_) haproxy_->stop();
+  for (auto& node : nodes_) {  // all at once: they drain in parallel
+    if (node.process && !node.killed) ::kill(node.process->pid(), SIGTERM);
+  }
   for (auto& node : nodes_) {
-    if (node.process) node.process->stop(SIGTERM, 15s);
+    if (node.process) node.process->stop(SIGTERM, 5s);  // a failed test must not wait long
   }
   postgres_.reset();
 }

@@ -42,7 +42,7 @@ struct FleetStudy {
 /// One gateway process of the fleet and what the test knows about it. Owned by the harness.
 struct FleetNode {
   std::string name;
-  std::filesystem::path folder;  // its config, spool and log live here
+  std::filesystem::path folder;  // its config and spool live here
   std::unique_ptr<ChildProcess> process;
   std::uint16_t port = 0;          // its own DICOM port (HAProxy's backend)
   std::uint16_t metrics_port = 0;  // /metrics, /healthz, /readyz
@@ -75,7 +75,8 @@ class FleetHarness {
   /// SIGKILL, as a crash or an OOM kill would; the node stays down.
   void kill_node(int i);
   /// Stops PostgreSQL (fast shutdown; `crash`: immediate, recovering from its WAL at the next
-  /// start) / starts it again on the same port and data.
+  /// start) / starts it again on the same port and data. Main thread only: the server dies
+  /// with the thread that started it.
   void stop_database(bool crash = false);
   void start_database();
 
