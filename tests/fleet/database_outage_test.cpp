@@ -122,7 +122,11 @@ TEST_P(FleetDatabaseOutage, MidBurstLosesNoAcknowledgedInstanceAndTheFleetRecove
     acknowledged.insert(o.study_uid);
   }
   const std::vector<std::string> must(acknowledged.begin(), acknowledged.end());
+  const auto waited_from = Clock::now();
   ASSERT_TRUE(fleet.wait_registered(1, must, 90s)) << fleet.logs();
+  std::cout << "[ measured ] " << must.size() << " acknowledged studies registered "
+            << std::chrono::duration<double>(Clock::now() - waited_from).count()
+            << " s after the last batch (claim_lease 10 s)\n";
   const auto creates = fleet.creates_per_study();
   for (const auto& uid : must) {
     EXPECT_EQ(creates.count(uid) ? creates.at(uid) : 0, 1) << uid << " created that often";
