@@ -86,16 +86,16 @@ class StudyRegistry {
     created,        // ... and this call created the study from `new_study`
     unknown_study,  // the study is unknown and no `new_study` was given: route it, call again
   };
-  /// Records `arrival`: returns once it is committed, without waiting for the WAL's fsync.
-  /// Its instance file is durable already, and reconcile_spool() records it again after a
-  /// power cut; any later synced commit (such as its study's claim) makes it durable, in
-  /// order, with every arrival before it. When its study is unknown, a row is created from
-  /// `new_study` (routed by the caller beforehand: nothing calls out of the transaction);
-  /// when two associations race, the first commit creates it and the other's decision is
-  /// dropped (ON CONFLICT DO NOTHING). Group commit: calls that arrive while a commit is
-  /// running wait for it, then one of them commits them all in one transaction, each under
-  /// its own savepoint, so one call's failure (thrown to that caller only) never undoes
-  /// another's arrival.
+  /// Records `arrival` once its instance file is durable. When its study is unknown, a row is
+  /// created from `new_study` (routed by the caller beforehand: nothing calls out of the
+  /// transaction); when two associations (or two nodes) race, the first commit creates it and
+  /// the other's decision is dropped (ON CONFLICT DO NOTHING). Concurrent calls share the
+  /// disk's flushes, and one call's failure (thrown to that caller only) never undoes
+  /// another's arrival. SQLite: returns once committed without waiting for the WAL's fsync
+  /// (the file is durable and reconcile_spool() records it again after a power cut; the next
+  /// synced commit makes it durable in order), several calls in one transaction, each under a
+  /// savepoint. PostgreSQL: each call commits synchronously on one of a few connections of its
+  /// own, and the server groups their WAL flushes.
   virtual Recorded record_instance(const InstanceArrival& arrival, const NewStudy* new_study,
                            const ArrivalDetails& details = {}) = 0;
   /// Whether the registry holds a row for the study (the intake routes only unknown ones).
