@@ -43,18 +43,8 @@ struct OutageRun {
 void run_outage(FleetHarness& fleet, bool crash, OutageRun& run) {
   run.studies = make_studies(fleet.dir() / "burst", "3", 120, 3);
   const auto probes = make_studies(fleet.dir() / "probe", "4", fleet.node_count(), 1);
-  std::atomic<int> acknowledged{0};
-  std::thread burst([&] { run.burst = send_spread(fleet.balancer(), run.studies, 6, 5, &acknowledged); });
-  struct JoinOnExit {  // an ASSERT below returns early: the senders must still be joined
-    std::thread& t;
-    ~JoinOnExit() {
-      if (t.joinable()) t.join();
-    }
-  } join_burst{burst};
-
-  const auto watchdog = Clock::now() + 60s;
-  while (acknowledged < 60 && Clock::now() < watchdog) std::this_thread::sleep_for(5ms);
-  ASSERT_GE(acknowledged.load(), 60) << fleet.logs();
+  BackgroundBurst burst(fleet.balancer(), run.studies, 6, 5);
+  ASSERT_TRUE(burst.wait_acknowledged(60, 60s)) << fleet.logs();
   fleet.stop_database(crash);
   const auto stopped_at = Clock::now();
 
@@ -80,7 +70,7 @@ void run_outage(FleetHarness& fleet, bool crash, OutageRun& run) {
     run.after.push_back(up);
   }
   run.outage_seconds = std::chrono::duration<double>(Clock::now() - stopped_at).count();
-  burst.join();
+  run.burst = burst.outcomes();
   ASSERT_TRUE(fleet.haproxy().wait_all_up(30s)) << fleet.haproxy().output();
   run.later = make_studies(fleet.dir() / "later", "5", 12, 3);
   run.later_outcomes = send_spread(fleet.balancer(), run.later, 6, 6);

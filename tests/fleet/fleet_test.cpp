@@ -166,21 +166,11 @@ TEST(Fleet, ANodeKilledMidBurstLosesNoInstanceItAcknowledged) {
   FleetHarness fleet(options);
   ASSERT_FALSE(::testing::Test::HasFatalFailure());
   const auto studies = make_studies(fleet.dir() / "burst", "7", 120, 3);
-  std::atomic<int> acknowledged{0};
-  std::vector<InstanceOutcome> outcomes;
-  std::thread burst([&] { outcomes = send_spread(fleet.balancer(), studies, 6, 5, &acknowledged); });
-  struct JoinOnExit {  // an ASSERT below returns early: the senders must still be joined
-    std::thread& t;
-    ~JoinOnExit() {
-      if (t.joinable()) t.join();
-    }
-  } join_burst{burst};
-  const auto watchdog = Clock::now() + 60s;
-  while (acknowledged < 60 && Clock::now() < watchdog) std::this_thread::sleep_for(5ms);
-  ASSERT_GE(acknowledged.load(), 60) << fleet.logs();
+  BackgroundBurst burst(fleet.balancer(), studies, 6, 5);
+  ASSERT_TRUE(burst.wait_acknowledged(60, 60s)) << fleet.logs();
   const std::string victim = fleet.node(1).name;
   fleet.kill_node(1);
-  burst.join();
+  const std::vector<InstanceOutcome> outcomes = burst.outcomes();
 
   std::set<std::string> acknowledged_studies;
   std::map<int, int> by_status;  // -1: no answer (the association broke off with the node)

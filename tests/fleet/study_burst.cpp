@@ -67,4 +67,27 @@ std::vector<InstanceOutcome> send_spread(const SendOptions& options, const Gener
   return outcomes;
 }
 
+BackgroundBurst::BackgroundBurst(const SendOptions& options, const GeneratedStudies& studies,
+                                 int lanes, int per_association)
+    : thread_([this, options, &studies, lanes, per_association] {
+        outcomes_ = send_spread(options, studies, lanes, per_association, &acknowledged_);
+      }) {}
+
+BackgroundBurst::~BackgroundBurst() {
+  if (thread_.joinable()) thread_.join();
+}
+
+bool BackgroundBurst::wait_acknowledged(int count, std::chrono::seconds timeout) {
+  const auto until = std::chrono::steady_clock::now() + timeout;
+  while (acknowledged_ < count && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return acknowledged_ >= count;
+}
+
+std::vector<InstanceOutcome> BackgroundBurst::outcomes() {
+  if (thread_.joinable()) thread_.join();
+  return outcomes_;
+}
+
 }  // namespace gw::test

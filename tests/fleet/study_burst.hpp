@@ -2,6 +2,8 @@
 // Studies made in the test and sent so that one study's instances travel on different
 // associations: through a round-robin balancer they land on different nodes.
 #include <atomic>
+#include <chrono>
+#include <thread>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -37,5 +39,27 @@ struct InstanceOutcome {
 std::vector<InstanceOutcome> send_spread(const SendOptions& options, const GeneratedStudies& studies,
                                          int lanes, int per_association,
                                          std::atomic<int>* acknowledged = nullptr);
+
+/// send_spread() on a thread of its own, so that a test can act (kill a node, stop the
+/// database) while the senders run. Joined by outcomes() or, when an ASSERT returned early,
+/// by the destructor: the senders never outlive the test.
+class BackgroundBurst {
+ public:
+  BackgroundBurst(const SendOptions& options, const GeneratedStudies& studies, int lanes,
+                  int per_association);
+  ~BackgroundBurst();
+  BackgroundBurst(const BackgroundBurst&) = delete;
+  BackgroundBurst& operator=(const BackgroundBurst&) = delete;
+
+  /// Waits (at most `timeout`) until `count` instances were acknowledged with Success.
+  bool wait_acknowledged(int count, std::chrono::seconds timeout);
+  /// Waits for every lane and returns what became of each instance.
+  std::vector<InstanceOutcome> outcomes();
+
+ private:
+  std::atomic<int> acknowledged_{0};
+  std::vector<InstanceOutcome> outcomes_;
+  std::thread thread_;
+};
 
 }  // namespace gw::test
