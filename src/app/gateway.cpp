@@ -264,11 +264,12 @@ GatewayController::GatewayController(const std::string& config_path,
 void GatewayController::start() {
   spool_.prepare();
   std::error_code ec;
-  // PostgreSQL: unreachable is as "busy" as an existing SQLite file that cannot be opened.
-  const bool database_existed = registry::StudyRegistry::is_postgresql(cfg_.state.database) ||
+  const bool database_existed = !registry::StudyRegistry::is_postgresql(cfg_.state.database) &&
                                 std::filesystem::exists(cfg_.state.database, ec);
   try {
-    registry_ = open_state(cfg_);
+    registry_ = open_state(cfg_, true);
+  } catch (const registry::StoreUnavailable& e) {
+    throw StateUnavailable(e.what());  // PostgreSQL unreachable: as busy as a locked file
   } catch (const std::exception& e) {
     // A missing database the gateway cannot create is a problem to fix (a path, a
     // permission); an existing one it cannot open may only be busy.

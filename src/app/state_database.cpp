@@ -4,8 +4,9 @@
 
 namespace gw::app {
 
-std::unique_ptr<registry::StudyRegistry> open_state(const config::Config& cfg) {
+std::unique_ptr<registry::StudyRegistry> open_state(const config::Config& cfg, bool serving) {
   registry::RegistryOptions options;
+  options.serving = serving;
   options.node_name = cfg.node.name;
   options.claim_lease = cfg.state.claim_lease;
   if (registry::StudyRegistry::is_postgresql(cfg.state.database)) {

@@ -13,7 +13,8 @@ namespace gw::app {
 /// The store at state.database, as node node.name with state.claim_lease and the password
 /// from load_state_password() (PostgreSQL only). Throws std::runtime_error like
 /// registry::StudyRegistry::open(), or when the password file cannot be read.
-std::unique_ptr<registry::StudyRegistry> open_state(const config::Config& cfg);
+/// `serving`: for `run` (RegistryOptions::serving), not for the studies commands.
+std::unique_ptr<registry::StudyRegistry> open_state(const config::Config& cfg, bool serving = false);
 
 /// state.database fit for a log line: a PostgreSQL URI without its password, if it has one.
 std::string printable_location(const std::string& database);

@@ -276,9 +276,9 @@ void read_node(const YamlMappingReader& r, NodeSettings& n, const std::string& f
   const bool printable = std::all_of(n.name.begin(), n.name.end(), [](char c) {
     return c > ' ' && c < 0x7f && c != '"' && c != '\\';
   });
-  if (!printable || n.name.size() > 64) {
+  if (!printable || n.name.size() > 48) {
     report(out, file, r.node("name"),
-           "'node.name' must be 1 to 64 printable characters without spaces or quotes");
+           "'node.name' must be 1 to 48 printable characters without spaces or quotes");
   }
 }
 

@@ -452,3 +452,28 @@ TEST(FleetDatabase, ACommittedArrivalSurvivesADatabaseCrash) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(Fleet, ASecondGatewayUnderALiveNodesNameIsRefusedAndCommandsStillOpen) {
+  // A cloned machine keeps its host name, and so its node name. Two daemons of one name would
+  // requeue each other's claims at every start, and neither would adopt the other's. The
+  // second one's administrator reads why it did not start.
+  RegistryOptions serving = node("gw-c");
+  serving.serving = true;
+  auto first = store_.open(serving);
+  try {
+    store_.open(serving);
+    ADD_FAILURE() << "a second gateway named gw-c was let in";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("a gateway named 'gw-c' already runs"), std::string::npos)
+        << e.what();
+  }
+  // `dicom-gateway studies …` on that node's machine opens beside its daemon.
+  EXPECT_NO_THROW(store_.open(node("gw-c")));
+  // The daemon gone (a restart), the name is free again at once.
+  first.reset();
+  EXPECT_NO_THROW(store_.open(serving));
+}
+
+}  // namespace

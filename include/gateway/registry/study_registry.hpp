@@ -60,6 +60,11 @@ struct RegistryOptions {
   // long, by lookup first (crash_recovered). The dispatcher renews well within it.
   std::chrono::milliseconds claim_lease{std::chrono::seconds(60)};
   std::string password{};  // PostgreSQL: the password, when the connection string has none
+  // The daemon (`run`), which claims and renews: PostgreSQL refuses to open for a second one
+  // while a gateway with this node_name is live on the database (two nodes of one name would
+  // requeue each other's claims, and neither could adopt the other's). The studies commands
+  // open without it.
+  bool serving = false;
 };
 
 /// The durable record of every study the gateway accepted: one row per study and one per

@@ -53,7 +53,7 @@ void Connection::connect() {
   std::vector<const char*> values = {connect_timeout.c_str(), "1", "5", "2", "3", "10000",
                                      "-c statement_timeout=15000 -c lock_timeout=10000 -c client_min_messages=warning "
                                      "-c standard_conforming_strings=on",
-                                     "dicom-gateway"};
+                                     settings_.application_name.c_str()};
   // The password from RegistryOptions comes before the URI too: one written in the URI wins.
   if (!settings_.password.empty()) {
     keys.push_back("password");

@@ -70,6 +70,9 @@ struct ConnectSettings {
   // statement_timeout (15 s), so only a server that cannot answer at all reaches it.
   std::chrono::seconds answer_deadline{20};
   std::chrono::seconds connect_timeout{5};
+  // Shown in pg_stat_activity (an `application_name` in the URI wins): which node, and
+  // whether the daemon or a command.
+  std::string application_name = "dicom-gateway";
 };
 
 /// One session. Not thread-safe: its owner serialises calls. A connection that broke is
@@ -93,6 +96,8 @@ class Connection {
   int depth() const { return depth_; }
   /// Whether the session is usable as far as libpq knows (no round trip).
   bool healthy() const { return conn_ != nullptr && PQstatus(conn_) == CONNECTION_OK; }
+  /// The server process serving this connection (pg_stat_activity.pid); 0 when not connected.
+  int backend_pid() const { return conn_ ? PQbackendPID(conn_) : 0; }
 
  private:
   friend class Transaction;

@@ -16,7 +16,28 @@ std::unique_ptr<StudyRegistry> PostgresStudyRegistry::open(const std::string& ur
                                                            const RegistryOptions& options) {
   std::unique_ptr<PostgresStudyRegistry> registry(new PostgresStudyRegistry(uri, options));
   pg::apply_schema(*registry->db_);
+  if (options.serving) registry->refuse_a_live_twin();
   return registry;
+}
+
+void PostgresStudyRegistry::refuse_a_live_twin() {
+  // A live daemon polls its due queue at least once a second, so its sessions changed state
+  // moments ago; a session left by a machine that lost power idles until the server's TCP
+  // keepalive ends it, and must not keep the node from starting again.
+  const auto others = db_->exec(
+      "SELECT count(*) FROM pg_stat_activity WHERE application_name = $1 AND "
+      "pid <> pg_backend_pid() AND pid <> $2 AND state_change > now() - interval '10 seconds'",
+      Params().add(application_name()).add(std::int64_t{reader_->backend_pid()}));
+  if (others.integer(0, 0) > 0) {
+    throw std::runtime_error("state database: a gateway named '" + options_.node_name +
+                             "' already runs on this database; node.name must be unique in "
+                             "the fleet");
+  }
+}
+
+std::string PostgresStudyRegistry::application_name() const {
+  // PostgreSQL keeps 63 bytes of it: node.name is at most 48 characters.
+  return (options_.serving ? "dicom-gateway " : "dicom-gateway-cli ") + options_.node_name;
 }
 
 PostgresStudyRegistry::PostgresStudyRegistry(const std::string& uri, RegistryOptions options)
@@ -28,7 +49,9 @@ PostgresStudyRegistry::PostgresStudyRegistry(const std::string& uri, RegistryOpt
 PostgresStudyRegistry::~PostgresStudyRegistry() = default;
 
 std::unique_ptr<pg::Connection> PostgresStudyRegistry::connect() const {
-  return std::make_unique<pg::Connection>(pg::ConnectSettings{uri_, options_.password});
+  pg::ConnectSettings settings{uri_, options_.password};
+  settings.application_name = application_name();
+  return std::make_unique<pg::Connection>(settings);
 }
 
 void PostgresStudyRegistry::batch(const std::function<void()>& work) {
@@ -167,6 +190,7 @@ std::string PostgresStudyRegistry::unavailable_reason() {
         pg::ConnectSettings settings{uri_, options_.password};
         settings.answer_deadline = std::chrono::seconds(2);
         settings.connect_timeout = std::chrono::seconds(2);
+        settings.application_name = application_name();
         probe_ = std::make_unique<pg::Connection>(settings);
       }
       probe_->exec_retrying("SELECT 1");

@@ -113,6 +113,12 @@ class PostgresStudyRegistry final : public StudyRegistry {
   void count_rule_hit(pg::Connection& db, const std::string& rule, TimestampMs at);
   /// The store's settings for one more connection (the writer, the reader, the probe).
   std::unique_ptr<pg::Connection> connect() const;
+  /// open() for `run`: throws when a live gateway already uses this node name (see
+  /// RegistryOptions::serving).
+  void refuse_a_live_twin();
+  /// This process's connections' application_name: "dicom-gateway <node>" for `run`,
+  /// "dicom-gateway-cli <node>" for the studies commands.
+  std::string application_name() const;
 
   std::recursive_mutex mutex_;  // recursive: calls inside batch() take it again
   std::unique_ptr<pg::Connection> db_;
