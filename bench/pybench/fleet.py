@@ -212,12 +212,14 @@ class FleetCell:
             row["postgres"] = self.pg.settings()
 
     def connections(self):
-        """The nodes' open connections to the store (node -> count), psql's own left out."""
+        """The nodes' open connections to the store (node -> count), psql's own left out; the
+        gateway names them "dicom-gateway <node>" (application_name)."""
         if not self.pg:
             return None
-        return {name: count for name, count in self.pg.psql(
+        rows = self.pg.psql(
             "SELECT application_name, COUNT(*) FROM pg_stat_activity WHERE usename = '%s' "
-            "AND pid <> pg_backend_pid() GROUP BY application_name" % postgres.ROLE)}
+            "AND pid <> pg_backend_pid() GROUP BY application_name" % postgres.ROLE)
+        return {name.replace("dicom-gateway ", "", 1): int(count) for name, count in rows}
 
     def store_activity(self, row):
         """After the nodes have stopped (their backends have published their counts): the

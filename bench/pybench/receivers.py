@@ -319,10 +319,7 @@ class Gateway:
     def state_yaml(self):
         if self.store is None:
             return "state:\n  database: %s\n" % self.db
-        # application_name (a libpq keyword the URI may set) names the node's connections in
-        # pg_stat_activity; the gateway's own default is "dicom-gateway" for every node.
-        uri = self.store.uri + ("?application_name=%s" % self.node if self.node else "")
-        return "state:\n  database: %s\n  claim_lease: 60s\n" % uri
+        return "state:\n  database: %s\n  claim_lease: 60s\n" % self.store.uri
 
     def start(self):
         if self.simulator.proc is None:   # bench/run's drain starts it first, with a fault
