@@ -286,6 +286,8 @@ class ConsoleWatchers:
                         errors=list(self.errors))
 
 
+DEFAULT_METRICS_PORT = 9464   # the gateway's own default (metrics.listen)
+
 NODE_CONFIG = """\
 node:
   name: {name}

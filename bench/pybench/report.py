@@ -433,6 +433,8 @@ def markdown(result):
     head = ["corpus", "sender", "assoc"]
     for r in receivers:
         head += ["%s inst/s" % r, "MB/s", "CPU ms/inst", "RSS MiB"]
+        if r == "gateway":
+            head += ["flushes/inst"]   # the spool's file-system flushes per instance
     head += ["gw/storescp inst/s", "gw/storescp CPU", "limit", "gw/limit"]
     if "orthanc" in receivers:
         head += ["gw/orthanc inst/s"]
@@ -451,8 +453,10 @@ def markdown(result):
                     row["sender_exit_codes"]) else " ⚠"
                 cells += [_fmt(row["instances_per_s"]) + flag, _fmt(row["mb_per_s"]),
                           _fmt(row["cpu_ms_per_instance"], 2), _fmt(row["peak_rss_mib"])]
+                if r == "gateway":
+                    cells += [_fmt(row.get("spool_flushes_per_instance"), 2)]
             else:
-                cells += ["–"] * 4
+                cells += ["–"] * (5 if r == "gateway" else 4)
         e = ratios.get(key, {})
         cells += [_fmt(e.get("throughput_vs_storescp"), 2), _fmt(e.get("cpu_vs_storescp"), 2),
                   _fmt(e.get("limit"), 2), _fmt(e.get("throughput_vs_limit"), 2)]

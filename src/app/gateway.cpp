@@ -322,7 +322,8 @@ void GatewayController::start() {
       registry_.get(), cfg_.storage.spool_dir, [this] { return listener_->open_associations(); },
       [this] { return readiness_->not_ready_reason().empty(); },
       [this] { return dispatcher_->breaker_open(); },
-      [this] { return dispatcher_->auth_paused_until() > now_ms(); }});
+      [this] { return dispatcher_->auth_paused_until() > now_ms(); },
+      [this] { return spool_.flushes(); }});
   metrics_.add_collectable(scrape_gauges_);
   if (!cfg_.metrics.listen.empty()) {
     metrics_server_ = std::make_shared<MetricsServer>(

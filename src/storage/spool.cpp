@@ -23,13 +23,46 @@ int fsync_path(const std::filesystem::path& path, int flags) {
   return rc;
 }
 
+/// Writes the file's data to the device and waits for it (no cache flush), so that the
+/// rename that follows is never on disk before the data it names. The group flush then makes
+/// the file's metadata and its name durable. A file system without sync_file_range gets an
+/// fdatasync instead. Returns errno, 0 on success.
+int write_out(const std::filesystem::path& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return errno;
+  int rc = 0;
+  if (::sync_file_range(fd, 0, 0,
+                        SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
+                            SYNC_FILE_RANGE_WAIT_AFTER) != 0) {
+    rc = errno;
+    if (rc == EINVAL || rc == ENOSYS || rc == ESPIPE) rc = ::fdatasync(fd) == 0 ? 0 : errno;
+  }
+  ::close(fd);
+  return rc;
+}
+
+/// syncfs of the file system holding `folder`: every written file, rename and new folder on
+/// it becomes durable, and (Linux 5.8 and later) a writeback error on it is reported.
+/// Returns errno, 0 on success.
+int sync_file_system(const std::filesystem::path& folder) {
+  const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return errno;
+  const int rc = ::syncfs(fd) == 0 ? 0 : errno;
+  ::close(fd);
+  return rc;
+}
+
 SpoolError classify(int err) {
   return (err == ENOSPC || err == EDQUOT) ? SpoolError::no_space : SpoolError::io_error;
 }
 
 }  // namespace
 
-Spool::Spool(std::filesystem::path root) : root_(std::move(root)) {}
+Spool::Spool(std::filesystem::path root)
+    : root_(std::move(root)),
+      flushes_(std::make_unique<FlushGroup>([folder = root_] { return sync_file_system(folder); })) {}
+
+Spool::~Spool() = default;
 
 void Spool::prepare() {
   std::error_code ec;
@@ -47,16 +80,13 @@ std::filesystem::path Spool::path_for(const std::string& study_uid,
 
 SpoolError Spool::commit(const std::filesystem::path& temp, const std::string& study_uid,
                          const std::string& sop_uid, std::string& detail) const {
-  if (const int err = fsync_path(temp, O_RDONLY)) {
-    detail = "fsync of received file failed: " + std::string(std::strerror(err));
+  if (const int err = write_out(temp)) {
+    detail = "cannot write received file to disk: " + std::string(std::strerror(err));
     return classify(err);
   }
-  fault::crash_point("instance_fsynced");
+  fault::crash_point("instance_written");
   const std::filesystem::path study_dir = root_ / study_uid;
-  bool new_dir = false;
-  if (::mkdir(study_dir.c_str(), 0750) == 0) {
-    new_dir = true;
-  } else if (errno != EEXIST) {
+  if (::mkdir(study_dir.c_str(), 0750) != 0 && errno != EEXIST) {
     const int err = errno;
     detail = "cannot create study folder: " + std::string(std::strerror(err));
     return classify(err);
@@ -68,20 +98,17 @@ SpoolError Spool::commit(const std::filesystem::path& temp, const std::string& s
     return classify(err);
   }
   fault::crash_point("instance_renamed");
-  // The rename is durable only once the folder holding the new name is.
-  if (const int err = fsync_path(study_dir, O_RDONLY | O_DIRECTORY)) {
-    detail = "fsync of study folder failed: " + std::string(std::strerror(err));
+  // One flush makes the file's metadata, its new name and a new study folder durable, shared
+  // with every other association's instance renamed before it started.
+  if (const int err = flushes_->flush()) {
+    detail = "flush of the spool's file system failed: " + std::string(std::strerror(err));
     return classify(err);
   }
-  if (new_dir) {
-    if (const int err = fsync_path(root_, O_RDONLY | O_DIRECTORY)) {
-      detail = "fsync of spool failed: " + std::string(std::strerror(err));
-      return classify(err);
-    }
-  }
-  fault::crash_point("folder_fsynced");
+  fault::crash_point("spool_flushed");
   return SpoolError::none;
 }
+
+std::uint64_t Spool::flushes() const { return flushes_->flushes(); }
 
 bool Spool::remove_study(const std::string& study_uid, std::string& detail) const {
   std::error_code ec;

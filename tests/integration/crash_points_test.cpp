@@ -1,6 +1,6 @@
 // The real binary ends itself (_exit, as a power cut or SIGKILL would) at each named durable
-// step (gateway/fault/crash_point.hpp): after the instance's fsync, its rename, the folder's
-// fsync, the arrival's commit, the claim's commit, the request written, the answer read, and
+// step (gateway/fault/crash_point.hpp): after the instance is written out, its rename, the spool's
+// flush, the arrival's commit, the claim's commit, the request written, the answer read, and
 // before the outcome's commit. The simulator ignores Idempotency-Key. After a restart (and the
 // sender sending again, as an SCU does when it had no answer): the study is registered, and
 // the viewer holds it once.

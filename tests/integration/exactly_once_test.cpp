@@ -182,8 +182,8 @@ TEST(ExactlyOnce, FailedRequestsKeepTheResponseBodyOutOfLogsAndHistory) {
 
 TEST(ExactlyOnce, AFileUnderTheInstancesNameThatWasNeverRecordedIsReplacedNotTrusted) {
   // storage.on_duplicate: keep (the default) keeps a copy already durable. A file that merely
-  // exists under the name (a concurrent duplicate still being committed, or one whose folder
-  // fsync failed) is no such copy: the received instance is spooled and synced instead.
+  // exists under the name (a concurrent duplicate still being committed, or one whose
+  // flush failed) is no such copy: the received instance is spooled and synced instead.
   GatewayHarness harness;
   harness.start_gateway();
   const auto leftover = harness.dir() / "spool" / kStudy / (kStudy + ".1.1.dcm");

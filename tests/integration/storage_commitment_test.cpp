@@ -157,7 +157,7 @@ TEST_F(StorageCommitment, AResolutionDurableBeforeTheCrashIsReportedAsResolved) 
 // An instance whose spool write was never synced was never acknowledged: after the crash and
 // the restart's clean-up it is reported as "no such object instance", never as committed.
 TEST_F(StorageCommitment, AnInstanceWhoseSpoolWriteWasNotSyncedIsNeverCommitted) {
-  start("instance_fsynced:1");
+  start("instance_written:1");
   const SendResult sent = send_files(harness.sender(), {harness.fixture("cr_no_description")});
   EXPECT_TRUE(sent.statuses.empty() || sent.statuses[0] != 0x0000);
   ASSERT_EQ(harness.gateway().wait_exit(20s), 86) << harness.gateway().output();

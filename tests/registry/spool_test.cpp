@@ -41,5 +41,21 @@ TEST(Spool, AMissingTemporaryFileIsAnIoErrorThatSaysWhy) {
   std::string detail;
   EXPECT_EQ(spool.commit(spool.incoming_dir() / "absent.part", "1.2", "1.2.1", detail),
             gw::storage::SpoolError::io_error);
-  EXPECT_NE(detail.find("fsync of received file failed"), std::string::npos) << detail;
+  EXPECT_NE(detail.find("cannot write received file to disk"), std::string::npos) << detail;
+}
+
+TEST(Spool, InstancesCommittedOneAfterAnotherEachGetAFlush) {
+  gw::test::TempDir dir;
+  gw::storage::Spool spool(dir / "spool");
+  spool.prepare();
+  std::string detail;
+  for (int i = 1; i <= 3; ++i) {
+    const auto temp = spool.incoming_dir() / "rx.part";
+    std::ofstream(temp) << "DICM" << i;
+    ASSERT_EQ(spool.commit(temp, "1.2", "1.2." + std::to_string(i), detail),
+              gw::storage::SpoolError::none)
+        << detail;
+    EXPECT_EQ(spool.flushes(), static_cast<std::uint64_t>(i))
+        << "an instance is acknowledged only after a flush that started after its rename";
+  }
 }

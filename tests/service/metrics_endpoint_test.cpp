@@ -56,6 +56,10 @@ TEST_F(MetricsEndpoint, CountersMatchWhatWasSentAndRegistered) {
   EXPECT_EQ(sample(text, "dicom_gateway_studies{state=\"ignored\"}"), 1) << text;
   EXPECT_EQ(sample(text, "dicom_gateway_oldest_pending_age_seconds"), 0) << text;
   EXPECT_GT(sample(text, "dicom_gateway_spool_free_bytes"), 0) << text;
+  EXPECT_EQ(sample(before, "dicom_gateway_spool_flushes_total"), 0) << before;
+  EXPECT_EQ(sample(text, "dicom_gateway_spool_flushes_total"), 4)
+      << "one association sends one instance at a time: each waits for a flush of its own\n"
+      << text;
   EXPECT_GT(sample(text, "dicom_gateway_last_registration_timestamp_seconds"), 1.6e9) << text;
   if (refused.associated && !refused.statuses.empty()) {
     char hex[8];

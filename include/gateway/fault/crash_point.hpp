@@ -16,9 +16,9 @@ namespace gw::fault {
 
 /// Every crash point, in the order an instance and its study pass them.
 inline constexpr std::string_view kCrashPoints[] = {
-    "instance_fsynced",   // the received file is fsynced, not yet renamed
-    "instance_renamed",   // renamed into the spool, the folder not yet fsynced
-    "folder_fsynced",     // the study folder is fsynced: the instance is durable
+    "instance_written",   // the received file's data is on the disk, not yet renamed
+    "instance_renamed",   // renamed into the spool, the file system not yet flushed
+    "spool_flushed",      // the spool's file system is flushed: the instance is durable
     "arrival_committed",  // the registry holds the arrival; the C-STORE is not yet answered
     "claim_committed",    // the study is durably in_flight; its request is not yet written
     "request_written",    // the POST is on the wire

@@ -2,7 +2,10 @@
 // The spool: every acknowledged instance as a file, at <spool>/<StudyUID>/<SOPUID>.dcm.
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
+
+#include "gateway/storage/flush_group.hpp"
 
 namespace gw::storage {
 
@@ -10,10 +13,11 @@ namespace gw::storage {
 enum class SpoolError { none, no_space, io_error };
 
 /// Moves received files into their final place durably. Thread-safe: every method works
-/// on distinct paths, and the file system orders concurrent renames.
+/// on distinct paths, the file system orders concurrent renames, and the flush is shared.
 class Spool {
  public:
   explicit Spool(std::filesystem::path root);
+  ~Spool();
 
   /// Creates the spool and its incoming folder. Throws std::runtime_error on failure.
   void prepare();
@@ -23,10 +27,12 @@ class Spool {
   std::filesystem::path incoming_dir() const { return root_ / ".incoming"; }
   std::filesystem::path path_for(const std::string& study_uid, const std::string& sop_uid) const;
 
-  /// fsyncs `temp`, renames it to path_for(study, sop) (replacing an earlier copy), and
-  /// fsyncs the study folder, so the instance survives a power cut once this returns none.
-  /// Both UIDs must already be valid (they become path components). On error `temp` is
-  /// left in place for the caller to remove, and `detail` says what failed.
+  /// Writes `temp` out to the disk, renames it to path_for(study, sop) (replacing an earlier
+  /// copy) and waits for a flush of the spool's file system shared with every other instance
+  /// waiting (FlushGroup), so the instance survives a power cut once this returns none. Both
+  /// UIDs must already be valid (they become path components). On error `detail` says what
+  /// failed; `temp`, or the renamed file if the flush failed, is left for the caller (a
+  /// later copy replaces it; the start-up check judges it).
   SpoolError commit(const std::filesystem::path& temp, const std::string& study_uid,
                     const std::string& sop_uid, std::string& detail) const;
 
@@ -35,8 +41,13 @@ class Spool {
   /// `detail`) when something could not be removed. A missing folder is success.
   bool remove_study(const std::string& study_uid, std::string& detail) const;
 
+  /// File-system flushes commit() has waited for so far; over the instances stored, the
+  /// disk flushes each one cost (several associations share one).
+  std::uint64_t flushes() const;
+
  private:
   std::filesystem::path root_;
+  std::unique_ptr<FlushGroup> flushes_;  // shared by every receiving thread
 };
 
 }  // namespace gw::storage

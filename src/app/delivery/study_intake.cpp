@@ -154,8 +154,8 @@ dicom::StoreResult StudyIntake::store(const dicom::ReceivedInstance& instance) n
     // A SOP instance received again is acknowledged either way; with on_duplicate: keep the
     // copy already durable stays (the sink owns the received file and removes it). Durable
     // means recorded: the registry's row is written only after the first copy's rename and
-    // folder fsync succeeded. A file that merely exists (a concurrent duplicate still being
-    // committed, or one whose folder fsync failed) is no proof: this copy is spooled instead.
+    // flush succeeded. A file that merely exists (a concurrent duplicate still being
+    // committed, or one whose flush failed) is no proof: this copy is spooled instead.
     std::error_code exists_ec;
     // A stat first: only a name that exists is worth a question to the registry.
     if (keep_duplicates_ &&

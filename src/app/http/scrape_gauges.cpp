@@ -77,6 +77,17 @@ void ScrapeGauges::append_local_series(std::vector<MetricFamily>& out) const {
     out.push_back(single("dicom_gateway_spool_size_bytes", "Size of the spool's file system in bytes.",
                          space.total));
   }
+  if (sources_.spool_flushes) {
+    // Kept by the spool: divided by the instances stored, the disk flushes each one cost.
+    MetricFamily flushes{"dicom_gateway_spool_flushes_total",
+                         "Flushes of the spool's file system that made received instances "
+                         "durable (associations waiting at once share one).",
+                         MetricType::Counter, {}};
+    ClientMetric m;
+    m.counter.value = static_cast<double>(sources_.spool_flushes());
+    flushes.metric.push_back(std::move(m));
+    out.push_back(std::move(flushes));
+  }
   if (sources_.open_associations) {
     out.push_back(single("dicom_gateway_associations_open", "DICOM associations being served now.",
                          sources_.open_associations()));

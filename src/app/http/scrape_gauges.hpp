@@ -1,12 +1,13 @@
 #pragma once
 // The series computed when Prometheus scrapes rather than kept up to date on every event:
 // studies by state, per-rule routing counts, the oldest pending study's age, the spool's
-// space, open associations, pending commitment reports, readiness and the viewer API's
+// space and flushes, open associations, pending commitment reports, readiness and the viewer API's
 // breaker and key pause. A prometheus::Collectable that GatewayMetrics::render() collects.
 #include <prometheus/client_metric.h>
 #include <prometheus/collectable.h>
 #include <prometheus/metric_family.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <string>
@@ -26,6 +27,7 @@ struct ScrapeSources {
   std::function<bool()> ready;                  // /readyz would answer 200
   std::function<bool()> breaker_open;           // the dispatcher probes one at a time
   std::function<bool()> auth_paused;            // sending paused after a 401/403
+  std::function<std::uint64_t()> spool_flushes;  // the spool's shared flushes so far
 };
 
 /// Collect() runs on the scraping thread (the io thread, as the sources' readers expect).
