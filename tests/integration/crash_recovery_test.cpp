@@ -213,6 +213,35 @@ TEST(CrashRecovery, AnInstanceSpooledButNotRecordedIsAdoptedAndAPartialReceiveIs
   EXPECT_EQ(harness.create_bodies()[0].at("studyInstanceUid").as_string(), study);
 }
 
+// The spool renames a file before the flush that makes its name durable. On a file system
+// without a journal, a power cut in between can leave the name pointing at an empty file: an
+// instance never acknowledged. The start-up check says so and does not adopt it; the sender,
+// which had no answer, sends again and its copy replaces the empty one.
+TEST(CrashRecovery, AnEmptyFileLeftUnderItsFinalNameIsReportedNotAdoptedAndTheResendReplacesIt) {
+  GatewayHarness harness;
+  harness.start_gateway();
+  harness.stop_gateway();
+  const std::string study = "1.2.826.0.1.3680043.10.543.3";
+  const auto empty = harness.dir() / "spool" / study / "1.2.826.0.1.3680043.10.543.3.1.1.dcm";
+  std::filesystem::create_directories(empty.parent_path());
+  std::ofstream{empty};
+
+  harness.start_gateway();
+  const auto reconciled = harness.gateway().wait_for_line("event=spool_reconciled", 5s);
+  ASSERT_TRUE(reconciled) << harness.gateway().output();
+  EXPECT_EQ(log_field(*reconciled, "adopted"), "0");
+  EXPECT_EQ(log_field(*reconciled, "unreadable"), "1");
+  EXPECT_EQ(harness.gateway().count_lines("event=spool_file_unreadable"), 1)
+      << "the administrator sees which file and why\n" << harness.gateway().output();
+  EXPECT_TRUE(harness.registry_view().empty()) << "nothing was registered from an empty file";
+
+  const SendResult resent = send_files(harness.sender(), {harness.fixture("cr_no_description")});
+  ASSERT_TRUE(resent.associated) << resent.error;
+  ASSERT_EQ(resent.statuses, std::vector<std::uint16_t>{0x0000});
+  ASSERT_TRUE(harness.wait_for_registrations(1)) << harness.gateway().output();
+  EXPECT_GT(std::filesystem::file_size(empty), 128u) << "the resent copy replaced the empty file";
+}
+
 TEST(CrashRecovery, ARefusedKeyPausesSendingWithOneAlarmAndANewKeyFileResumesOnSighup) {
   GatewayHarness harness;
   harness.write_api_key_file("revoked-key-000");
