@@ -1,16 +1,23 @@
 """What durability costs on this disk, per instance, measured in the same run as the cells.
 
-Two probes per corpus, at the corpus's mean instance size:
+Three probes per corpus, at the corpus's mean instance size:
 - floor: write the record into a preallocated, already-written file and fdatasync it, the
   cheapest way this disk makes that many bytes durable (no file creation, no metadata);
-- spool: the gateway's present path: create, write, fsync, rename, fsync the folder.
+- spool: the spool's path when no other association shares its flush: create, write, write
+  out the data (sync_file_range, waiting), rename, syncfs (src/storage/spool.cpp);
+- fsyncs: the spool's path before issue 21: create, write, fsync, rename, fsync the folder.
 With a synchronous sender on one association, a durable receiver can at best take storescp's
 time plus one floor flush per instance: limit = t_storescp / (t_storescp + t_floor)
 (issue 21). With several associations one flush can cover many instances, so there the
 limit is storescp's own rate.
 """
+import ctypes
 import os
 import time
+
+_libc = ctypes.CDLL(None, use_errno=True)
+# <fcntl.h>: SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER
+_WRITE_AND_WAIT = 1 | 2 | 4
 
 PREALLOCATED = 64 << 20  # written once, so that the probe's writes allocate nothing
 
@@ -43,9 +50,43 @@ def floor(folder, size, count=60):
         os.unlink(path)
 
 
+def _check(rc, what):
+    if rc != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, "%s: %s" % (what, os.strerror(err)))
+
+
 def spool_path(folder, size, count=40, digits=3):
-    """create + write + fsync + rename + fsync the folder, as the spool does per instance."""
-    sub = os.path.join(folder, "spool-%d" % size)
+    """create + write + write out (sync_file_range, waiting) + rename + syncfs, as the spool
+    does per instance when no other association shares its flush."""
+    sub = os.path.join(folder, "flush-%d" % size)
+    os.makedirs(sub)
+    record = b"x" * size
+    root = os.open(sub, os.O_RDONLY | os.O_DIRECTORY)
+    times = []
+    try:
+        for i in range(count):
+            t = time.monotonic()
+            path = os.path.join(sub, "%d.tmp" % i)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o644)
+            try:
+                os.write(fd, record)
+                _check(_libc.sync_file_range(fd, ctypes.c_int64(0), ctypes.c_int64(0),
+                                             ctypes.c_uint(_WRITE_AND_WAIT)), "sync_file_range")
+            finally:
+                os.close(fd)
+            os.rename(path, path[:-4] + ".dcm")
+            _check(_libc.syncfs(root), "syncfs")
+            times.append((time.monotonic() - t) * 1000)
+    finally:
+        os.close(root)
+    return _median_and_max(times, digits)
+
+
+def two_fsyncs(folder, size, count=40, digits=3):
+    """create + write + fsync + rename + fsync the folder, as the spool did per instance
+    before issue 21."""
+    sub = os.path.join(folder, "fsyncs-%d" % size)
     os.makedirs(sub)
     record = b"x" * size
     times = []
@@ -66,7 +107,8 @@ def spool_path(folder, size, count=40, digits=3):
 
 def probe(folder, size):
     os.makedirs(folder, exist_ok=True)
-    return dict(bytes=size, floor=floor(folder, size), spool=spool_path(folder, size))
+    return dict(bytes=size, floor=floor(folder, size), spool=spool_path(folder, size),
+                fsyncs=two_fsyncs(folder, size))
 
 
 def limit_at_one_association(storescp_per_s, floor_ms):

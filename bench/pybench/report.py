@@ -416,8 +416,9 @@ def markdown(result):
     if probes:
         out.append("Flush probes, per corpus at its mean instance size (median ms): " + "; ".join(
             "%s %d B: floor (preallocated write + fdatasync) %s, spool path (create, write, "
-            "fsync, rename, fsync folder) %s" % (k, p["bytes"], p["floor"]["median_ms"],
-                                                 p["spool"]["median_ms"])
+            "write out, rename, syncfs) %s, two fsyncs (create, write, fsync, rename, fsync "
+            "folder) %s" % (k, p["bytes"], p["floor"]["median_ms"], p["spool"]["median_ms"],
+                            (p.get("fsyncs") or {}).get("median_ms"))
             for k, p in sorted(probes.items())) + ". `limit`: the best gw/storescp a durable "
             "receiver can reach, t_storescp / (t_storescp + t_floor) at one association, 1.0 "
             "with several (one flush can cover many instances).")
