@@ -14,13 +14,20 @@
 namespace gw::storage {
 namespace {
 
-/// fsync of a file or a directory by path; returns errno, 0 on success.
-int fsync_path(const std::filesystem::path& path, int flags) {
+/// Opens `path` with `flags`, runs `op` on the descriptor (an errno, 0 on success) and closes
+/// it; returns the open's errno or op's result.
+template <typename Op>
+int with_open(const std::filesystem::path& path, int flags, Op op) {
   const int fd = ::open(path.c_str(), flags | O_CLOEXEC);
   if (fd < 0) return errno;
-  const int rc = ::fsync(fd) == 0 ? 0 : errno;
+  const int rc = op(fd);
   ::close(fd);
   return rc;
+}
+
+/// fsync of a file or a directory by path; returns errno, 0 on success.
+int fsync_path(const std::filesystem::path& path, int flags) {
+  return with_open(path, flags, [](int fd) { return ::fsync(fd) == 0 ? 0 : errno; });
 }
 
 /// Writes the file's data to the device and waits for it (no cache flush), so that the
@@ -28,28 +35,24 @@ int fsync_path(const std::filesystem::path& path, int flags) {
 /// the file's metadata and its name durable. A file system without sync_file_range gets an
 /// fdatasync instead. Returns errno, 0 on success.
 int write_out(const std::filesystem::path& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return errno;
-  int rc = 0;
-  if (::sync_file_range(fd, 0, 0,
-                        SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
-                            SYNC_FILE_RANGE_WAIT_AFTER) != 0) {
-    rc = errno;
-    if (rc == EINVAL || rc == ENOSYS || rc == ESPIPE) rc = ::fdatasync(fd) == 0 ? 0 : errno;
-  }
-  ::close(fd);
-  return rc;
+  return with_open(path, O_RDONLY, [](int fd) {
+    if (::sync_file_range(fd, 0, 0,
+                          SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
+                              SYNC_FILE_RANGE_WAIT_AFTER) == 0) {
+      return 0;
+    }
+    const int err = errno;
+    if (err != EINVAL && err != ENOSYS && err != ESPIPE) return err;
+    return ::fdatasync(fd) == 0 ? 0 : errno;
+  });
 }
 
 /// syncfs of the file system holding `folder`: every written file, rename and new folder on
 /// it becomes durable, and (Linux 5.8 and later) a writeback error on it is reported.
 /// Returns errno, 0 on success.
 int sync_file_system(const std::filesystem::path& folder) {
-  const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return errno;
-  const int rc = ::syncfs(fd) == 0 ? 0 : errno;
-  ::close(fd);
-  return rc;
+  return with_open(folder, O_RDONLY | O_DIRECTORY,
+                   [](int fd) { return ::syncfs(fd) == 0 ? 0 : errno; });
 }
 
 SpoolError classify(int err) {
