@@ -56,37 +56,9 @@ def _check(rc, what):
         raise OSError(err, "%s: %s" % (what, os.strerror(err)))
 
 
-def spool_path(folder, size, count=40, digits=3):
-    """create + write + write out (sync_file_range, waiting) + rename + syncfs, as the spool
-    does per instance when no other association shares its flush."""
-    sub = os.path.join(folder, "flush-%d" % size)
-    os.makedirs(sub)
-    record = b"x" * size
-    root = os.open(sub, os.O_RDONLY | os.O_DIRECTORY)
-    times = []
-    try:
-        for i in range(count):
-            t = time.monotonic()
-            path = os.path.join(sub, "%d.tmp" % i)
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o644)
-            try:
-                os.write(fd, record)
-                _check(_libc.sync_file_range(fd, ctypes.c_int64(0), ctypes.c_int64(0),
-                                             ctypes.c_uint(_WRITE_AND_WAIT)), "sync_file_range")
-            finally:
-                os.close(fd)
-            os.rename(path, path[:-4] + ".dcm")
-            _check(_libc.syncfs(root), "syncfs")
-            times.append((time.monotonic() - t) * 1000)
-    finally:
-        os.close(root)
-    return _median_and_max(times, digits)
-
-
-def two_fsyncs(folder, size, count=40, digits=3):
-    """create + write + fsync + rename + fsync the folder, as the spool did per instance
-    before issue 21."""
-    sub = os.path.join(folder, "fsyncs-%d" % size)
+def _renames(sub, size, count, digits, settle, publish):
+    """Per instance: create, write, settle(fd), close, rename into place, publish(sub);
+    the median and max ms of `count` of them in a new folder `sub`."""
     os.makedirs(sub)
     record = b"x" * size
     times = []
@@ -94,15 +66,42 @@ def two_fsyncs(folder, size, count=40, digits=3):
         t = time.monotonic()
         path = os.path.join(sub, "%d.tmp" % i)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o644)
-        os.write(fd, record)
-        os.fsync(fd)
-        os.close(fd)
+        try:
+            os.write(fd, record)
+            settle(fd)
+        finally:
+            os.close(fd)
         os.rename(path, path[:-4] + ".dcm")
-        dfd = os.open(sub, os.O_RDONLY)
-        os.fsync(dfd)
-        os.close(dfd)
+        publish(sub)
         times.append((time.monotonic() - t) * 1000)
     return _median_and_max(times, digits)
+
+
+def _on_folder(sub, call):
+    fd = os.open(sub, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        call(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_out(fd):
+    _check(_libc.sync_file_range(fd, ctypes.c_int64(0), ctypes.c_int64(0),
+                                 ctypes.c_uint(_WRITE_AND_WAIT)), "sync_file_range")
+
+
+def spool_path(folder, size, count=40, digits=3):
+    """create + write + write out (sync_file_range, waiting) + rename + syncfs, as the spool
+    does per instance when no other association shares its flush."""
+    return _renames(os.path.join(folder, "flush-%d" % size), size, count, digits, _write_out,
+                    lambda sub: _on_folder(sub, lambda fd: _check(_libc.syncfs(fd), "syncfs")))
+
+
+def two_fsyncs(folder, size, count=40, digits=3):
+    """create + write + fsync + rename + fsync the folder, as the spool did per instance
+    before issue 21."""
+    return _renames(os.path.join(folder, "fsyncs-%d" % size), size, count, digits, os.fsync,
+                    lambda sub: _on_folder(sub, os.fsync))
 
 
 def probe(folder, size):
