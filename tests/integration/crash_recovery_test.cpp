@@ -189,15 +189,25 @@ TEST(CrashRecovery, AStudyTheViewerCreatedJustBeforeTheCrashIsAdoptedNotCreatedT
   EXPECT_EQ(study_id, log_field(*adopted, "study_id"));
 }
 
-TEST(CrashRecovery, AnInstanceSpooledButNotRecordedIsAdoptedAndAPartialReceiveIsRemoved) {
-  GatewayHarness harness;
+// cr_no_description's study, and the name the spool gives its instance.
+constexpr const char* kLeftStudy = "1.2.826.0.1.3680043.10.543.3";
+
+/// Starts and stops the gateway once (its state and spool exist), then makes the study folder
+/// of kLeftStudy as a crash would have left it; returns the path of its instance's file.
+std::filesystem::path spool_file_left_by_a_crash(GatewayHarness& harness) {
   harness.start_gateway();
   harness.stop_gateway();
+  const auto file = harness.dir() / "spool" / kLeftStudy / "1.2.826.0.1.3680043.10.543.3.1.1.dcm";
+  std::filesystem::create_directories(file.parent_path());
+  return file;
+}
+
+TEST(CrashRecovery, AnInstanceSpooledButNotRecordedIsAdoptedAndAPartialReceiveIsRemoved) {
+  GatewayHarness harness;
   // What a crash between the spool's rename and the registry's commit leaves behind, and a
   // receive cut off mid-dataset.
-  const std::string study = "1.2.826.0.1.3680043.10.543.3";
-  const auto spooled = harness.dir() / "spool" / study / "1.2.826.0.1.3680043.10.543.3.1.1.dcm";
-  std::filesystem::create_directories(spooled.parent_path());
+  const std::string study = kLeftStudy;
+  const auto spooled = spool_file_left_by_a_crash(harness);
   std::filesystem::copy_file(harness.fixture("cr_no_description"), spooled);
   const auto partial = harness.dir() / "spool" / ".incoming" / "partial-1.dcm";
   std::ofstream(partial) << "DICM half a dataset";
@@ -219,11 +229,7 @@ TEST(CrashRecovery, AnInstanceSpooledButNotRecordedIsAdoptedAndAPartialReceiveIs
 // which had no answer, sends again and its copy replaces the empty one.
 TEST(CrashRecovery, AnEmptyFileLeftUnderItsFinalNameIsReportedNotAdoptedAndTheResendReplacesIt) {
   GatewayHarness harness;
-  harness.start_gateway();
-  harness.stop_gateway();
-  const std::string study = "1.2.826.0.1.3680043.10.543.3";
-  const auto empty = harness.dir() / "spool" / study / "1.2.826.0.1.3680043.10.543.3.1.1.dcm";
-  std::filesystem::create_directories(empty.parent_path());
+  const auto empty = spool_file_left_by_a_crash(harness);
   std::ofstream{empty};
 
   harness.start_gateway();
