@@ -221,6 +221,11 @@ class Walker {
       return refuse("undefined length on " + std::string(vr) + " element " + hex_tag(tag));
     }
     if (!fits(length, tag)) return false;
+    // A kept value is read, not walked: never a sequence's (SQ, or UN that may hold items).
+    if (frame.kind == Kind::dataset && length <= kMaxKeptValue && !(s.explicit_vr && (vr == "SQ" || vr == "UN")) &&
+        wanted(tag)) {
+      return keep(tag, length);
+    }
     const std::uint64_t end = r_.position() + length;
     if (s.explicit_vr && vr == "SQ") return open(Kind::sequence, end, s, tag);
     if ((!s.explicit_vr || vr == "UN") && length >= 8 && tag != kPixelData) {
@@ -233,6 +238,17 @@ class Walker {
       }
     }
     return r_.skip(length) || refuse(beyond_end(tag, length));
+  }
+
+  bool wanted(std::uint32_t tag) const {
+    return std::find(limits_.keep.begin(), limits_.keep.end(), tag) != limits_.keep.end();
+  }
+
+  bool keep(std::uint32_t tag, std::uint32_t length) {
+    std::string value(length, '\0');
+    if (!r_.read(reinterpret_cast<std::uint8_t*>(value.data()), length)) return refuse(beyond_end(tag, length));
+    result_.kept.emplace_back(tag, std::move(value));
+    return true;
   }
 
   bool open(Kind kind, std::uint64_t end, Syntax syntax, std::uint32_t tag) {

@@ -8,6 +8,8 @@
 #include <functional>
 #include <span>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace gw::dicom {
 
@@ -21,7 +23,14 @@ struct ScanLimits {
   /// Dictionary for implicit VR (tag = group << 16 | element). Null: a defined-length value is
   /// walked as a sequence when it starts with an item tag (never for Pixel Data).
   std::function<TagKind(std::uint32_t tag)> dictionary;
+  /// Top-level elements whose values the result keeps (`ScanResult::kept`), each up to
+  /// kMaxKeptValue bytes: the receiver takes an instance's UIDs from the walk it has to make
+  /// anyway, instead of parsing the file a second time (#21).
+  std::span<const std::uint32_t> keep;
 };
+
+/// Longer values of a kept tag are skipped like any other (no UID or code string is this long).
+constexpr std::uint32_t kMaxKeptValue = 1024;
 
 /// The verdict. `reason` names tags, offsets and limits only, never a value (no patient data).
 struct ScanResult {
@@ -30,6 +39,9 @@ struct ScanResult {
   std::uint64_t elements = 0;    // counted so far
   unsigned deepest = 0;          // deepest nesting seen
   std::string transfer_syntax;   // from the meta header; empty when there was none
+  /// The values of `ScanLimits::keep`'s tags found at the top level, in file order, as stored
+  /// (padding included). Only meaningful when ok.
+  std::vector<std::pair<std::uint32_t, std::string>> kept;
 };
 
 /// Scans a Part 10 file (preamble, "DICM", group 0002 in explicit VR little endian, then the

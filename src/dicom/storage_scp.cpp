@@ -16,6 +16,7 @@
 
 #include "dataset_facts.hpp"
 #include "dataset_scanner.hpp"
+#include "instance_identity.hpp"
 #include "gateway/log/log.hpp"
 #include "presentation_contexts.hpp"
 #include "store_status_table.hpp"
@@ -34,32 +35,9 @@ std::uint64_t free_bytes(const std::filesystem::path& dir) {
 // Below this after a write, the write itself may have hit ENOSPC (DCMTK does not report it).
 constexpr std::uint64_t kFullAfterWrite = 64 * 1024;
 
-std::string dataset_string(DcmDataset& dataset, const DcmTagKey& tag) {
-  OFString value;
-  if (dataset.findAndGetOFString(tag, value).bad()) return {};
-  return trim_dicom(std::string(value.c_str(), value.length()));
-}
-
 void remove_quietly(const std::filesystem::path& file) {
   std::error_code ec;
   std::filesystem::remove(file, ec);
-}
-
-/// "StudyInstanceUID has 2 values" when a UID that names the instance holds more than one
-/// value, "" otherwise. Such a UID cannot be a spool path or a registry key; taking its first
-/// value would file the instance under a study or series its sender never named.
-std::string multivalued_uid(DcmDataset& dataset) {
-  static const std::pair<DcmTagKey, const char*> kUids[] = {
-      {DCM_StudyInstanceUID, "StudyInstanceUID"},
-      {DCM_SeriesInstanceUID, "SeriesInstanceUID"},
-      {DCM_SOPInstanceUID, "SOPInstanceUID"}};
-  for (const auto& [tag, name] : kUids) {
-    DcmElement* element = nullptr;
-    if (dataset.findAndGetElement(tag, element).bad() || element == nullptr) continue;
-    const unsigned long vm = element->getVM();
-    if (vm > 1) return std::string(name) + " has " + std::to_string(vm) + " values";
-  }
-  return {};
 }
 
 /// DCMTK's dictionary, so that the scanner walks implicit-VR sequences as DCMTK will parse them.
@@ -77,7 +55,8 @@ StorageScp::StorageScp(InstanceSink& sink, metrics::GatewayMetrics& metrics,
                        CommitmentSink* commitments)
     : sink_(sink), metrics_(metrics), incoming_dir_(std::move(incoming_dir)), limits_(limits), commitments_(commitments) {}
 
-std::optional<StoreResult> StorageScp::check_limits(const std::filesystem::path& file) const {
+std::optional<StoreResult> StorageScp::check_limits(const std::filesystem::path& file,
+                                                    ScanResult& scanned) const {
   std::error_code ec;
   const std::uintmax_t size = std::filesystem::file_size(file, ec);
   if (!ec && size > limits_.max_dataset_bytes) {
@@ -89,7 +68,8 @@ std::optional<StoreResult> StorageScp::check_limits(const std::filesystem::path&
   scan_limits.max_elements = limits_.max_elements;
   scan_limits.max_inflated_bytes = limits_.max_dataset_bytes;
   scan_limits.dictionary = dictionary_kind;
-  const ScanResult scanned = scan_dicom_file(file, scan_limits);
+  scan_limits.keep = identity_tags();
+  scanned = scan_dicom_file(file, scan_limits);
   // The reason (tags, offsets, limits; never a value) is the Error Comment, cut to 64 characters.
   if (!scanned.ok) return StoreResult{StoreStatus::beyond_limits, scanned.reason};
   return std::nullopt;
@@ -238,7 +218,8 @@ StoreResult StorageScp::receive_and_store(T_DIMSE_C_StoreRQ& request,
   }
 
   // Hostile input stops here: DCMTK's parser recurses per nesting level and trusts lengths.
-  if (auto refused = check_limits(temp)) {
+  ScanResult scanned;
+  if (auto refused = check_limits(temp, scanned)) {
     remove_quietly(temp);
     log::warning("store_refused")
         .kv("calling_ae", association_.calling_ae)
@@ -248,46 +229,33 @@ StoreResult StorageScp::receive_and_store(T_DIMSE_C_StoreRQ& request,
     return *refused;
   }
 
-  return deliver(temp, request);
+  return deliver(temp, request, identity_from(scanned.kept));
 }
 
-StoreResult StorageScp::deliver(const std::filesystem::path& temp,
-                                const T_DIMSE_C_StoreRQ& request) {
-  DcmFileFormat format;
-  // Values over 4 KiB (pixel data) are left on disk, reloaded by this path when read: the
-  // facts are read below, before the sink renames the file.
-  const OFCondition parsed = format.loadFileUntilTag(temp.c_str(), EXS_Unknown, EGL_noChange,
-                                                     4096, ERM_autoDetect, DCM_PixelData);
-  if (parsed.bad()) {
-    remove_quietly(temp);
-    log::warning("store_refused")
-        .kv("calling_ae", association_.calling_ae)
-        .kv("reason", "unreadable dataset")
-        .kv("detail", parsed.text());
-    return {StoreStatus::unreadable_dataset, "dataset cannot be parsed"};
-  }
-  DcmDataset& dataset = *format.getDataset();
-  if (const std::string ambiguous = multivalued_uid(dataset); !ambiguous.empty()) {
+StoreResult StorageScp::deliver(const std::filesystem::path& temp, const T_DIMSE_C_StoreRQ& request,
+                                const InstanceIdentity& identity) {
+  if (!identity.ambiguity.empty()) {
     remove_quietly(temp);
     log::warning("instance_refused")
         .kv("calling_ae", association_.calling_ae)
         .kv("peer", association_.peer_address)
         .kv("status", static_cast<int>(dimse_status(StoreStatus::invalid_attribute)))
-        .kv("reason", ambiguous);
-    return {StoreStatus::invalid_attribute, ambiguous};
+        .kv("reason", identity.ambiguity);
+    return {StoreStatus::invalid_attribute, identity.ambiguity};
   }
 
   ReceivedInstance instance;
   instance.file = temp;
   instance.sop_class_uid = trim_dicom(request.AffectedSOPClassUID);
-  instance.sop_instance_uid = dataset_string(dataset, DCM_SOPInstanceUID);
-  instance.study_instance_uid = dataset_string(dataset, DCM_StudyInstanceUID);
-  instance.series_instance_uid = dataset_string(dataset, DCM_SeriesInstanceUID);
-  instance.modality = dataset_string(dataset, DCM_Modality);
+  instance.sop_instance_uid = identity.sop_instance_uid;
+  instance.study_instance_uid = identity.study_instance_uid;
+  instance.series_instance_uid = identity.series_instance_uid;
+  instance.modality = identity.modality;
   std::error_code ec;
   instance.bytes = static_cast<std::int64_t>(std::filesystem::file_size(temp, ec));
   instance.association = association_;
-  instance.read_facts = [this, &dataset] { return read_facts(dataset); };
+  // DCMTK parses the file only when the intake asks (a study it does not know yet).
+  instance.read_facts = [this, &temp, &identity] { return read_facts(temp, identity); };
 
   const std::string command_sop = trim_dicom(request.AffectedSOPInstanceUID);
   StoreResult result;
@@ -314,9 +282,24 @@ void StorageScp::account(const StoreResult& result, const ReceivedInstance& inst
   metrics_.instance_received(association_.calling_ae, static_cast<std::uint64_t>(instance.bytes));
 }
 
-StudyFacts StorageScp::read_facts(DcmDataset& dataset) const {
+StudyFacts StorageScp::read_facts(const std::filesystem::path& file,
+                                  const InstanceIdentity& identity) const {
+  DcmFileFormat format;
+  // Values over 4 KiB (pixel data) are left on disk, reloaded by this path when read, which is
+  // why the facts must be read before the sink renames the file.
+  const OFCondition parsed = format.loadFileUntilTag(file.c_str(), EXS_Unknown, EGL_noChange, 4096,
+                                                     ERM_autoDetect, DCM_PixelData);
+  if (parsed.bad()) {
+    // The scanner found the structure sound, so the instance is kept as it came; the study is
+    // routed on its UIDs, modality and association, which the scanner read.
+    log::warning("facts_unreadable")
+        .kv("study_uid", identity.study_instance_uid)
+        .kv("calling_ae", association_.calling_ae)
+        .kv("detail", parsed.text());
+    return identity.facts(association_);
+  }
   std::string problem;
-  StudyFacts facts = facts_from_dataset(dataset, association_, &problem);
+  StudyFacts facts = facts_from_dataset(*format.getDataset(), association_, &problem);
   if (!problem.empty()) {
     log::warning("charset_not_converted")
         .kv("study_uid", facts.study_instance_uid)

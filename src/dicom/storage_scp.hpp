@@ -6,12 +6,14 @@
 #include <filesystem>
 #include <optional>
 
+#include "dataset_scanner.hpp"
 #include "gateway/dicom/commitment_sink.hpp"
 #include "gateway/dicom/instance_sink.hpp"
 #include "gateway/dicom/receive_limits.hpp"
 #include "gateway/domain/presentation_policy.hpp"
 #include "gateway/metrics/gateway_metrics.hpp"
 #include "gateway/storage/early_writeback.hpp"
+#include "instance_identity.hpp"
 
 namespace gw::dicom {
 
@@ -54,17 +56,20 @@ class StorageScp : public DcmThreadSCP {
   /// Receives the dataset into a temporary file, hands it to the sink, and says how to answer.
   StoreResult receive_and_store(T_DIMSE_C_StoreRQ& request, T_ASC_PresentationContextID context_id,
                                 OFCondition& network_status);
-  /// Parses the received file, refuses an instance whose UIDs are ambiguous, reads its facts
-  /// (while the file is still at `file`) and hands it to the sink. Removes a refused file.
-  StoreResult deliver(const std::filesystem::path& file, const T_DIMSE_C_StoreRQ& request);
+  /// Refuses an instance whose UIDs are ambiguous, or hands it to the sink, which may read its
+  /// facts while the file is still at `file`. Removes a refused file.
+  StoreResult deliver(const std::filesystem::path& file, const T_DIMSE_C_StoreRQ& request,
+                      const InstanceIdentity& identity);
   /// After the sink answered: removes a refused file and logs it, or counts a stored one.
   void account(const StoreResult& result, const ReceivedInstance& instance);
-  /// The study facts of `dataset` (converted to UTF-8 in place).
-  StudyFacts read_facts(DcmDataset& dataset) const;
+  /// The study facts of the received file, parsed by DCMTK and converted to UTF-8; when DCMTK
+  /// cannot parse it, what `identity` holds.
+  StudyFacts read_facts(const std::filesystem::path& file, const InstanceIdentity& identity) const;
   std::filesystem::path next_temp_file() const;
   /// Size and structure bounds on the received file, before DCMTK parses it (#8); nullopt
   /// when it may be parsed. Removes nothing. The comment carries no patient data.
-  std::optional<StoreResult> check_limits(const std::filesystem::path& file) const;
+  /// `scanned` receives the walk's result, with the values identity_tags() asks for.
+  std::optional<StoreResult> check_limits(const std::filesystem::path& file, ScanResult& scanned) const;
 
   InstanceSink& sink_;
   metrics::GatewayMetrics& metrics_;

@@ -1,7 +1,6 @@
 // The hostile-input scanner, case by case: every fixture the gateway must accept, and one
 // hand-built byte stream for each way a sender can make DCMTK's recursive parser suffer.
 #include <gtest/gtest.h>
-#include <zlib.h>
 
 #include <filesystem>
 
@@ -15,6 +14,7 @@ namespace {
 using gw::dicom::ScanLimits;
 using gw::dicom::ScanResult;
 using gw::test::DicomBytes;
+using gw::test::deflate_raw;
 using gw::test::part10;
 
 ScanResult scan(const std::vector<std::uint8_t>& bytes, ScanLimits limits = {}) {
@@ -33,20 +33,6 @@ std::vector<std::uint8_t> small_dataset(bool explicit_vr = true, bool big_endian
       .sequence_end()
       .element(0x0020, 0x000D, "UI", "1.2.3.4");
   return d.bytes();
-}
-
-std::vector<std::uint8_t> deflate_raw(const std::vector<std::uint8_t>& in) {
-  z_stream z{};
-  deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
-  std::vector<std::uint8_t> out(deflateBound(&z, in.size()));
-  z.next_in = const_cast<std::uint8_t*>(in.data());
-  z.avail_in = static_cast<uInt>(in.size());
-  z.next_out = out.data();
-  z.avail_out = static_cast<uInt>(out.size());
-  deflate(&z, Z_FINISH);
-  out.resize(z.total_out);
-  deflateEnd(&z);
-  return out;
 }
 
 TEST(DatasetScanner, AcceptsEveryFixtureTheGatewayStores) {

@@ -1,5 +1,7 @@
 #include "dicom_bytes.hpp"
 
+#include <zlib.h>
+
 namespace gw::test {
 
 DicomBytes& DicomBytes::u16(std::uint16_t v) {
@@ -106,6 +108,20 @@ std::vector<std::uint8_t> nested_defined_sequences(unsigned depth, bool explicit
     content.insert(content.end(), it->begin(), it->end());
   }
   return content;
+}
+
+std::vector<std::uint8_t> deflate_raw(const std::vector<std::uint8_t>& dataset) {
+  z_stream z{};
+  deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
+  std::vector<std::uint8_t> out(deflateBound(&z, dataset.size()));
+  z.next_in = const_cast<std::uint8_t*>(dataset.data());
+  z.avail_in = static_cast<uInt>(dataset.size());
+  z.next_out = out.data();
+  z.avail_out = static_cast<uInt>(out.size());
+  deflate(&z, Z_FINISH);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  return out;
 }
 
 }  // namespace gw::test

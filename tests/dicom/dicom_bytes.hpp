@@ -49,6 +49,10 @@ std::vector<std::uint8_t> nested_sequences(unsigned depth, const std::string& so
 std::vector<std::uint8_t> nested_defined_sequences(unsigned depth, bool explicit_vr = true,
                                                    bool big_endian = false);
 
+/// `dataset` compressed as the Deflated Explicit VR Little Endian syntax stores it (raw
+/// deflate, RFC 1951, no zlib header).
+std::vector<std::uint8_t> deflate_raw(const std::vector<std::uint8_t>& dataset);
+
 inline constexpr std::string_view kExplicitLittle = "1.2.840.10008.1.2.1";
 inline constexpr std::string_view kImplicitLittle = "1.2.840.10008.1.2";
 inline constexpr std::string_view kExplicitBig = "1.2.840.10008.1.2.2";

@@ -31,11 +31,15 @@ class RenamingSink : public dicom::InstanceSink {
   dicom::StoreResult store(const dicom::ReceivedInstance& instance) noexcept override {
     std::lock_guard lock(mutex_);
     std::error_code ec;
-    // The contract: facts are read before the file moves (the intake does so).
-    facts_.push_back(instance.read_facts());
-    std::filesystem::rename(instance.file, keep_ / (std::to_string(facts_.size()) + ".dcm"), ec);
+    const auto kept = keep_ / (std::to_string(facts_.size() + 1) + ".dcm");
+    // The contract: facts are read before the file moves (the intake does so), except in the
+    // race where an operator forgets the study meanwhile (StudyIntake::record).
+    if (!read_after_move_) facts_.push_back(instance.read_facts());
+    std::filesystem::rename(instance.file, kept, ec);
+    if (read_after_move_) facts_.push_back(instance.read_facts());
     return {dicom::StoreStatus::stored, {}};
   }
+  void read_facts_after_the_move() { read_after_move_ = true; }
   std::vector<StudyFacts> facts() {
     std::lock_guard lock(mutex_);
     return facts_;
@@ -44,6 +48,7 @@ class RenamingSink : public dicom::InstanceSink {
  private:
   std::mutex mutex_;
   std::filesystem::path keep_;
+  bool read_after_move_ = false;
   std::vector<StudyFacts> facts_;
 };
 
@@ -152,6 +157,29 @@ TEST_F(ReceivedInstanceTest, FactsOfALongTextValueUnderIsoIr100AreReadBeforeTheR
       EXPECT_EQ(value.find("\xEF\xBF\xBD"), std::string::npos) << key << " holds U+FFFD";
     }
   }
+}
+
+TEST_F(ReceivedInstanceTest, FactsReadAfterTheFileMovedAreTheUidsModalityAndAssociation) {
+  // Every instance's UIDs come from the scanner's walk; DCMTK parses the file only for the
+  // facts. Once the file is gone it cannot: the study is still routed on what the walk read,
+  // and the log says why, without any value but the study's UID.
+  sink_.read_facts_after_the_move();
+  testing::internal::CaptureStderr();
+  const auto answer = store(kSop, ct_instance(kStudy, kSeries, kSop));
+  const std::string log = testing::internal::GetCapturedStderr();
+  ASSERT_TRUE(answer.status.has_value()) << answer.error;
+  ASSERT_EQ(*answer.status, 0x0000) << answer.error_comment;
+
+  const auto facts = sink_.facts();
+  ASSERT_EQ(facts.size(), 1u);
+  EXPECT_EQ(facts[0].study_instance_uid, kStudy);
+  EXPECT_EQ(facts[0].first("SeriesInstanceUID"), kSeries);
+  EXPECT_EQ(facts[0].first("SOPInstanceUID"), kSop);
+  EXPECT_EQ(facts[0].first("Modality"), "CT");
+  EXPECT_EQ(facts[0].first("calling_ae"), "TEST_SCU");
+  EXPECT_EQ(facts[0].find("SOPClassUID"), nullptr) << "only what the walk kept";
+  EXPECT_NE(log.find("event=facts_unreadable"), std::string::npos) << log;
+  EXPECT_NE(log.find("study_uid=" + kStudy), std::string::npos) << log;
 }
 
 }  // namespace

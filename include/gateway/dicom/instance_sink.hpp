@@ -21,9 +21,9 @@ struct ReceivedInstance {
   std::int64_t bytes = 0;
   AssociationInfo association;
   /// Reads the study's attributes (UTF-8) from the received dataset. Valid only during
-  /// store(), and only before `file` is moved: DCMTK reloads values over 4 KiB by that path,
-  /// so after a rename they would be lost. Costs a charset conversion of every attribute, so
-  /// the intake calls it only for a study it does not know yet.
+  /// store(), and only before `file` is moved: DCMTK parses the file by that path, so after a
+  /// rename only the UIDs and modality above are left. Costs a parse and a charset conversion
+  /// of every attribute, so the intake calls it only for a study it does not know yet.
   std::function<StudyFacts()> read_facts;
 };
 

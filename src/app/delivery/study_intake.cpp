@@ -113,7 +113,7 @@ void StudyIntake::record(const dicom::ReceivedInstance& instance,
   Recorded recorded = registry_.record_instance(arrival, routed ? &*routed : nullptr, details);
   if (recorded == Recorded::unknown_study) {
     // Forgotten by an operator between the check and the commit: routed now, after the
-    // rename (a value over 4 KiB may then read as U+FFFD; a race only an operator starts).
+    // rename, on the UIDs and modality alone (the file has moved; a race only an operator starts).
     routed = route_new_study(instance);
     recorded = registry_.record_instance(arrival, &*routed, details);
   }
@@ -147,8 +147,8 @@ dicom::StoreResult StudyIntake::store(const dicom::ReceivedInstance& instance) n
                                                   ? "missing SOPInstanceUID"
                                                   : "invalid SOPInstanceUID"};
     }
-    // The facts are read now, while the file is where DCMTK can reload long values from, and
-    // only for a study the registry does not know (routing needs them; reading them costs a
+    // The facts are read now, while the file is where DCMTK can parse it, and only for a
+    // study the registry does not know (routing needs them; reading them costs a parse and a
     // charset conversion of every attribute).
     std::optional<registry::NewStudy> routed = route_if_new(instance);
     // A SOP instance received again is acknowledged either way; with on_duplicate: keep the
