@@ -13,10 +13,10 @@
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
-#include <vector>
 
 namespace gw::dicom::scan_input {
 
@@ -142,7 +142,10 @@ class InflateSource final : public Source {
 /// A 64 KiB window over a source; tracks the absolute offset for reasons and bounds.
 class Reader {
  public:
-  explicit Reader(Source& source) : source_(source), buffer_(64 * 1024) {}
+  // The window is left uninitialized: zeroing 64 KiB cost more than the whole walk of a small
+  // instance (two thirds of the scanner's instructions, measured with callgrind, #21).
+  explicit Reader(Source& source)
+      : source_(source), buffer_(std::make_unique_for_overwrite<std::uint8_t[]>(kWindow)) {}
 
   std::uint64_t position() const { return position_; }
   const std::string& error() const { return source_.error(); }
@@ -151,7 +154,7 @@ class Reader {
     while (n > 0) {
       if (begin_ == end_ && !fill()) return false;
       const std::size_t take = std::min(n, end_ - begin_);
-      std::memcpy(out, buffer_.data() + begin_, take);
+      std::memcpy(out, buffer_.get() + begin_, take);
       begin_ += take;
       position_ += take;
       out += take;
@@ -163,16 +166,16 @@ class Reader {
   /// The next `n` (≤ 16) bytes without consuming them; false when fewer remain.
   bool peek(std::uint8_t* out, std::size_t n) {
     if (end_ - begin_ < n) {
-      std::memmove(buffer_.data(), buffer_.data() + begin_, end_ - begin_);
+      std::memmove(buffer_.get(), buffer_.get() + begin_, end_ - begin_);
       end_ -= begin_;
       begin_ = 0;
       while (end_ < n) {
-        const std::size_t got = source_.read(buffer_.data() + end_, buffer_.size() - end_);
+        const std::size_t got = source_.read(buffer_.get() + end_, kWindow - end_);
         if (got == 0) return false;
         end_ += got;
       }
     }
-    std::memcpy(out, buffer_.data() + begin_, n);
+    std::memcpy(out, buffer_.get() + begin_, n);
     return true;
   }
 
@@ -203,7 +206,7 @@ class Reader {
   std::size_t read_some(std::uint8_t* out, std::size_t n) {
     if (begin_ == end_ && !fill()) return 0;
     const std::size_t take = std::min(n, end_ - begin_);
-    std::memcpy(out, buffer_.data() + begin_, take);
+    std::memcpy(out, buffer_.get() + begin_, take);
     begin_ += take;
     position_ += take;
     return take;
@@ -212,12 +215,13 @@ class Reader {
  private:
   bool fill() {
     begin_ = 0;
-    end_ = source_.read(buffer_.data(), buffer_.size());
+    end_ = source_.read(buffer_.get(), kWindow);
     return end_ > 0;
   }
 
   Source& source_;
-  std::vector<std::uint8_t> buffer_;
+  static constexpr std::size_t kWindow = 64 * 1024;
+  std::unique_ptr<std::uint8_t[]> buffer_;
   std::size_t begin_ = 0;
   std::size_t end_ = 0;
   std::uint64_t position_ = 0;
