@@ -24,6 +24,9 @@ TEST(CidrBlock, MatchesOnlyInsideItsPrefix) {
   EXPECT_FALSE(block->contains("2001:db8::1"));
   EXPECT_TRUE(CidrBlock::parse("0.0.0.0/0")->contains("8.8.8.8"));
   EXPECT_TRUE(CidrBlock::parse("2001:db8::/32")->contains("2001:db8:ffff::1"));
+  EXPECT_TRUE(CidrBlock::parse("2001:db8::/33")->contains("2001:db8:7fff::1"));
+  EXPECT_FALSE(CidrBlock::parse("2001:db8::/33")->contains("2001:db8:8000::1"));
+  EXPECT_TRUE(CidrBlock::parse("::/0")->contains("10.1.2.3")) << "every IPv4 peer, mapped";
 }
 
 TEST(CidrBlock, MatchesIpv4PeersInEitherFormAndBareHosts) {

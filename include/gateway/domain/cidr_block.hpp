@@ -1,8 +1,7 @@
 #pragma once
 // An IPv4 or IPv6 network such as "10.0.0.0/8" or "fd00::/8", for matching peer addresses
-// (routing conditions, dicom.allowed_callers, NO_PROXY). Boost.Asio's network_v4/network_v6
-// do the parsing and the arithmetic (in the .cpp, so the domain's header stays free of
-// network headers); this adds the bare-address form and the IPv4-mapped rule.
+// (routing conditions, dicom.allowed_callers, NO_PROXY). The C library's inet_pton parses the
+// address; the prefix arithmetic is a byte comparison. No network library in the domain.
 #include <array>
 #include <optional>
 #include <string_view>
@@ -21,8 +20,8 @@ class CidrBlock {
 
  private:
   CidrBlock() = default;
-  // The canonical network (host bits cleared) as Asio's to_bytes() gives it: the first 4
-  // bytes for IPv4, all 16 for IPv6.
+  // The address as written (host bits are never compared): the first 4 bytes for IPv4,
+  // all 16 for IPv6.
   bool v4_ = false;
   std::array<unsigned char, 16> network_{};
   unsigned short prefix_length_ = 0;
