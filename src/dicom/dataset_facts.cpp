@@ -82,15 +82,6 @@ StudyFacts::Values read_values(DcmElement& element, TextMode mode,
 
 }  // namespace
 
-std::string trim_dicom(std::string value) {
-  const auto is_pad = [](char c) { return c == ' ' || c == '\0'; };
-  std::size_t end = value.size();
-  while (end > 0 && is_pad(value[end - 1])) --end;
-  std::size_t begin = 0;
-  while (begin < end && is_pad(value[begin])) ++begin;
-  return value.substr(begin, end - begin);
-}
-
 StudyFacts facts_from_dataset(DcmDataset& dataset, const AssociationInfo& association,
                               std::string* charset_problem) {
   // Without a Specific Character Set only ASCII is allowed: other bytes are not trusted.
@@ -127,9 +118,7 @@ StudyFacts facts_from_dataset(DcmDataset& dataset, const AssociationInfo& associ
     facts.set(tag_key(tag), std::move(values));
   }
   facts.study_instance_uid = facts.first("StudyInstanceUID");
-  facts.set("calling_ae", {association.calling_ae});
-  facts.set("called_ae", {association.called_ae});
-  facts.set("peer_address", {association.peer_address});
+  facts.set_association(association);
   return facts;
 }
 

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "dicom_text.hpp"
 #include "gateway/domain/study_facts.hpp"
 
 namespace gw::dicom {
@@ -15,8 +16,5 @@ namespace gw::dicom {
 /// `charset_problem` says why; routing goes on with what could be read.
 StudyFacts facts_from_dataset(DcmDataset& dataset, const AssociationInfo& association,
                               std::string* charset_problem = nullptr);
-
-/// A DICOM string value with leading and trailing spaces (and NULs) removed.
-std::string trim_dicom(std::string value);
 
 }  // namespace gw::dicom

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 
+#include "dicom_text.hpp"
+
 namespace gw::dicom {
 namespace {
 
@@ -11,13 +13,6 @@ constexpr std::uint32_t kModality = 0x00080060;
 constexpr std::uint32_t kStudyInstanceUid = 0x0020000D;
 constexpr std::uint32_t kSeriesInstanceUid = 0x0020000E;
 constexpr std::array<std::uint32_t, 4> kTags{kSopInstanceUid, kModality, kStudyInstanceUid, kSeriesInstanceUid};
-
-std::string trimmed(std::string_view value) {
-  const auto is_pad = [](char c) { return c == ' ' || c == '\0'; };
-  while (!value.empty() && is_pad(value.back())) value.remove_suffix(1);
-  while (!value.empty() && is_pad(value.front())) value.remove_prefix(1);
-  return std::string(value);
-}
 
 /// The first occurrence of `tag` in `kept`, or nullptr.
 const std::string* find(const std::vector<std::pair<std::uint32_t, std::string>>& kept, std::uint32_t tag) {
@@ -35,7 +30,7 @@ std::size_t multiplicity(const std::string& value) {
 
 std::string first_value(const std::string* value) {
   if (value == nullptr) return {};
-  return trimmed(std::string_view(*value).substr(0, value->find('\\')));
+  return trim_dicom(value->substr(0, value->find('\\')));
 }
 
 }  // namespace
@@ -65,7 +60,6 @@ InstanceIdentity identity_from(const std::vector<std::pair<std::uint32_t, std::s
 
 StudyFacts InstanceIdentity::facts(const AssociationInfo& association) const {
   StudyFacts facts;
-  facts.association = association;
   const std::pair<const char*, const char*> keys[] = {{"StudyInstanceUID", "0020000D"},
                                                       {"SeriesInstanceUID", "0020000E"},
                                                       {"SOPInstanceUID", "00080018"},
@@ -77,9 +71,7 @@ StudyFacts InstanceIdentity::facts(const AssociationInfo& association) const {
     facts.set(keys[i].second, {*values[i]});
   }
   facts.study_instance_uid = study_instance_uid;
-  facts.set("calling_ae", {association.calling_ae});
-  facts.set("called_ae", {association.called_ae});
-  facts.set("peer_address", {association.peer_address});
+  facts.set_association(association);
   return facts;
 }
 

@@ -16,8 +16,8 @@
 
 #include "dataset_facts.hpp"
 #include "dataset_scanner.hpp"
-#include "instance_identity.hpp"
 #include "gateway/log/log.hpp"
+#include "instance_identity.hpp"
 #include "presentation_contexts.hpp"
 #include "store_status_table.hpp"
 

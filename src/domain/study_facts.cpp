@@ -18,6 +18,13 @@ void StudyFacts::set(std::string key, Values values) {
   attributes.insert_or_assign(std::move(key), std::move(values));
 }
 
+void StudyFacts::set_association(const AssociationInfo& info) {
+  association = info;
+  set("calling_ae", {info.calling_ae});
+  set("called_ae", {info.called_ae});
+  set("peer_address", {info.peer_address});
+}
+
 bool identifies_patient(std::string_view key) {
   const bool tag = key.size() == 8 && key.find_first_not_of("0123456789ABCDEFabcdef") == std::string_view::npos;
   if (tag) return key.substr(0, 4) == "0010";

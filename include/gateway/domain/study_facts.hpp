@@ -31,6 +31,9 @@ struct StudyFacts {
   std::string first(std::string_view key) const;
   /// Sets `key` to `values`, replacing what was there.
   void set(std::string key, Values values);
+  /// Sets `association`, and the keys rules name it by (calling_ae, called_ae, peer_address)
+  /// to its values: every reader of a dataset adds them the same way.
+  void set_association(const AssociationInfo& info);
 };
 
 /// Whether `key` (keyword or eight-digit tag) names an attribute of the Patient module or
